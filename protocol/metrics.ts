@@ -1,0 +1,58 @@
+/**
+ * The shape of `GET /api/metrics` (and of each snapshot on the metrics stream).
+ * Definitions of every number: README "What the numbers mean".
+ */
+import type { TransportName } from './feed-event.ts';
+
+/** Bytes that crossed a socket in one direction, split by what they were for. */
+export interface ByteSplit {
+  /** HTTP request line + headers or status line + headers, including the WebSocket upgrade. */
+  header: number;
+  /** Every other byte that is not an event: envelopes, SSE fields, chunk sizes, frame headers, heartbeats. */
+  framing: number;
+  /** The events' serialized bytes (upstream: the message the client sent). */
+  payload: number;
+}
+
+export interface TransportMetrics {
+  /** TCP connections that carried at least one request of this transport. */
+  connections: number;
+  /** HTTP requests on this transport's endpoints; a WebSocket upgrade is one request. */
+  requests: number;
+  /** Poll answers that carried no event. */
+  emptyResponses: number;
+  /** Events delivered (server → client). */
+  messages: number;
+  bytes: { up: ByteSplit; down: ByteSplit };
+}
+
+export interface MetricsSnapshot {
+  epoch: string;
+  /** Newest seq published in this epoch (0 before the first event). */
+  seq: number;
+  /** Server time of the snapshot, epoch ms. */
+  t: number;
+  /** Present when the snapshot is for one client (`?client=ID`). */
+  client?: string;
+  transports: Record<TransportName, TransportMetrics>;
+  /** The lab's own traffic: page, assets, metrics, control API, unknown paths. */
+  lab: TransportMetrics;
+}
+
+export function emptyByteSplit(): ByteSplit {
+  return { header: 0, framing: 0, payload: 0 };
+}
+
+export function emptyTransportMetrics(): TransportMetrics {
+  return {
+    connections: 0,
+    requests: 0,
+    emptyResponses: 0,
+    messages: 0,
+    bytes: { up: emptyByteSplit(), down: emptyByteSplit() },
+  };
+}
+
+export function byteTotal(split: ByteSplit): number {
+  return split.header + split.framing + split.payload;
+}

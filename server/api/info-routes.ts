@@ -1,0 +1,45 @@
+/**
+ * Small lab endpoints: the clock for offset estimates, the scenarios with
+ * their teaching texts, and an index of the API for curl users.
+ */
+import type { FastifyInstance } from 'fastify';
+import { listScenarios } from '../feed/scenario.ts';
+import type { TransportContext } from '../transports/transport-context.ts';
+
+export const API_INDEX = {
+  feed: {
+    'GET /api/feed/short-poll?since=SEQ&client=ID': 'answers at once with the events after SEQ',
+    'GET /api/feed/long-poll?since=SEQ&client=ID&timeoutMs=25000': 'held until an event after SEQ exists',
+    'GET /api/feed/sse?client=ID': 'text/event-stream; resumes from Last-Event-ID or ?lastEventId=',
+    'GET /api/feed/websocket?client=ID&since=SEQ': 'WebSocket; one message per event',
+    'POST /api/feed/publish?client=ID&transport=NAME': 'upstream: {"id","data"} becomes a feed event',
+  },
+  lab: {
+    'GET /api/metrics?client=ID': 'the meter: requests, connections, messages, bytes per transport',
+    'GET /api/metrics/stream?client=ID': 'the meter as SSE, four times a second',
+    'GET /api/clock': 'server time for clock-offset estimates',
+    'GET /api/scenarios': 'the scenarios and what to notice in each',
+    'GET /api/feed/status': 'the running scenario, rate and newest seq',
+  },
+  docs: 'README.md and docs/api.md in the repository',
+};
+
+export async function infoRoutes(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
+  app.get('/api', () => API_INDEX);
+  app.get('/api/clock', (_request, reply) =>
+    reply.header('cache-control', 'no-store').send({ t: performance.timeOrigin + performance.now() }),
+  );
+  app.get('/api/scenarios', () => listScenarios());
+  app.get('/api/feed/status', () => {
+    const { scenario, seed, ratePerSecond, payloadBytes } = feed.currentSettings;
+    return {
+      epoch: feed.epoch,
+      seq: feed.newestSeq,
+      running: feed.running,
+      scenario: scenario.id,
+      seed,
+      ratePerSecond: ratePerSecond ?? scenario.ratePerSecond,
+      payloadBytes: payloadBytes ?? scenario.payload.bytes,
+    };
+  });
+}

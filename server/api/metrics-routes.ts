@@ -1,0 +1,38 @@
+/**
+ * The meter, read out: `GET /api/metrics[?client=ID]` once, and
+ * `GET /api/metrics/stream[?client=ID]` as SSE a few times a second for the
+ * dashboard. Both are lab traffic, counted under `lab`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseFeedQuery } from '../transports/feed-query.ts';
+import type { TransportContext } from '../transports/transport-context.ts';
+
+export async function metricsRoutes(app: FastifyInstance, { feed, meter, options, closers }: TransportContext): Promise<void> {
+  const now = (): number => performance.timeOrigin + performance.now();
+  const snapshot = (client: string | null) => meter.snapshot(feed.epoch, feed.newestSeq, now(), client ?? undefined);
+
+  app.get('/api/metrics', (request, reply) => {
+    const { client } = parseFeedQuery(request.query);
+    return reply.header('cache-control', 'no-store').send(snapshot(client));
+  });
+
+  app.get('/api/metrics/stream', (request, reply) => {
+    const { client } = parseFeedQuery(request.query);
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+    const push = (): void => {
+      response.write(`data: ${JSON.stringify(snapshot(client))}\n\n`);
+    };
+    push();
+    const timer = setInterval(push, options.metricsIntervalMs);
+    const end = (): void => {
+      response.end();
+    };
+    closers.add(end);
+    response.once('close', () => {
+      clearInterval(timer);
+      closers.delete(end);
+    });
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * buildApp: the whole lab as a Fastify instance that never listens by itself,
+ * so tests can `listen({ port: 0 })` it and main.ts can add flags and signals.
+ */
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { infoRoutes } from './api/info-routes.ts';
+import { metricsRoutes } from './api/metrics-routes.ts';
+import { webRoutes } from './api/web-routes.ts';
+import { toLabError } from './error-mapping.ts';
+import { errorBody, LabErrors } from './errors.ts';
+import { Feed } from './feed/feed.ts';
+import { type LabOptions, labOptions } from './lab-options.ts';
+import { Meter } from './meter/meter.ts';
+import { installRequestMetering } from './meter/request-metering.ts';
+import { publishRoute } from './transports/publish.ts';
+import type { TransportContext } from './transports/transport-context.ts';
+import { TRANSPORTS } from './transports/transport-registry.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    feed: Feed;
+    meter: Meter;
+    labOptions: LabOptions;
+  }
+}
+
+export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<FastifyInstance> {
+  const options = labOptions(overrides);
+  const now = (): number => performance.timeOrigin + performance.now();
+  const feed = new Feed(
+    { scenario: options.scenario, seed: options.seed, ratePerSecond: options.ratePerSecond, payloadBytes: options.payloadBytes },
+    now,
+    options.bufferSize,
+  );
+  const meter = new Meter();
+  const context: TransportContext = { feed, meter, options, closers: new Set() };
+
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: options.maxMessageBytes,
+    // Fastify's JSON parser refuses __proto__ and constructor keys (secure-json-parse).
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    forceCloseConnections: true,
+    clientErrorHandler: (error, socket) => {
+      // Malformed HTTP never reaches a route: answer with the lab's error shape and close.
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify(errorBody(LabErrors.BAD_REQUEST(`malformed HTTP request: ${error.message}`)));
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
+  });
+  app.decorate('feed', feed);
+  app.decorate('meter', meter);
+  app.decorate('labOptions', options);
+
+  installRequestMetering(app, meter);
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.setErrorHandler((error, request, reply) => {
+    const labError = toLabError(error as Error, options.maxMessageBytes);
+    if (labError.statusCode >= 500) request.log.error(error);
+    if (!reply.sent) reply.code(labError.statusCode).send(errorBody(labError));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = LabErrors.NOT_FOUND(request.method, request.url.split('?')[0] ?? '');
+    reply.code(404).send(errorBody(error));
+  });
+
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: options.maxMessageBytes, perMessageDeflate: false },
+  });
+  for (const transport of Object.values(TRANSPORTS)) await app.register(transport, context);
+  await app.register(publishRoute, context);
+  await app.register(metricsRoutes, context);
+  await app.register(infoRoutes, context);
+  await app.register(webRoutes, context);
+
+  app.addHook('onReady', async () => {
+    if (options.autostart) feed.start();
+  });
+  // Before the server stops accepting: end streams and held polls, close WebSockets with 1001.
+  app.addHook('preClose', async () => {
+    feed.stop();
+    for (const close of [...context.closers]) close();
+  });
+  return app;
+}
+

@@ -1,0 +1,89 @@
+/**
+ * Every error the lab reports has a stable code (`LAB_ERR_…`), a message that
+ * names the bad value, and a hint that says what to do instead. API answers
+ * carry them as `{"code","message","hint"}`; the CLI prints them.
+ */
+import createError from '@fastify/error';
+
+export const LabErrors = {
+  BAD_REQUEST: createError<'LAB_ERR_BAD_REQUEST', 400, [string]>('LAB_ERR_BAD_REQUEST', '%s', 400),
+  BAD_MESSAGE: createError<'LAB_ERR_BAD_MESSAGE', 400, [string]>('LAB_ERR_BAD_MESSAGE', '%s', 400),
+  BAD_QUERY: createError<'LAB_ERR_BAD_QUERY', 400, [string]>('LAB_ERR_BAD_QUERY', '%s', 400),
+  BAD_JSON: createError<'LAB_ERR_BAD_JSON', 400, [string]>('LAB_ERR_BAD_JSON', 'the body is not valid JSON: %s', 400),
+  BAD_BODY: createError<'LAB_ERR_BAD_BODY', 400, [string]>('LAB_ERR_BAD_BODY', '%s', 400),
+  FORBIDDEN_KEY: createError<'LAB_ERR_FORBIDDEN_KEY', 400, [string]>(
+    'LAB_ERR_FORBIDDEN_KEY',
+    'the message contains the key "%s", which could poison object prototypes',
+    400,
+  ),
+  BODY_TOO_LARGE: createError<'LAB_ERR_BODY_TOO_LARGE', 413, [number]>(
+    'LAB_ERR_BODY_TOO_LARGE',
+    'the body is larger than the limit of %d bytes',
+    413,
+  ),
+  LENGTH_REQUIRED: createError<'LAB_ERR_LENGTH_REQUIRED', 411, []>(
+    'LAB_ERR_LENGTH_REQUIRED',
+    'a publish body needs a Content-Length (chunked uploads are not accepted)',
+    411,
+  ),
+  UNSUPPORTED_MEDIA_TYPE: createError<'LAB_ERR_UNSUPPORTED_MEDIA_TYPE', 415, [string]>(
+    'LAB_ERR_UNSUPPORTED_MEDIA_TYPE',
+    'content type "%s" is not accepted here',
+    415,
+  ),
+  NOT_FOUND: createError<'LAB_ERR_NOT_FOUND', 404, [string, string]>('LAB_ERR_NOT_FOUND', 'no route for %s %s', 404),
+  METHOD_NOT_ALLOWED: createError<'LAB_ERR_METHOD_NOT_ALLOWED', 405, [string, string]>(
+    'LAB_ERR_METHOD_NOT_ALLOWED',
+    '%s is not allowed on %s',
+    405,
+  ),
+  NOT_WEBSOCKET: createError<'LAB_ERR_NOT_WEBSOCKET', 426, []>(
+    'LAB_ERR_NOT_WEBSOCKET',
+    'this endpoint speaks WebSocket only',
+    426,
+  ),
+  SCENARIO: createError<'LAB_ERR_SCENARIO', 400, [string]>('LAB_ERR_SCENARIO', '%s', 400),
+  BAD_FLAG: createError<'LAB_ERR_BAD_FLAG', 400, [string]>('LAB_ERR_BAD_FLAG', '%s', 400),
+  INTERNAL: createError<'LAB_ERR_INTERNAL', 500, []>('LAB_ERR_INTERNAL', 'the lab hit an unexpected error', 500),
+} as const;
+
+export type LabErrorCode = ReturnType<(typeof LabErrors)[keyof typeof LabErrors]>['code'];
+
+/** What to do instead, shown beside the message. */
+export const HINTS: Record<LabErrorCode, string> = {
+  LAB_ERR_BAD_REQUEST: 'send a well-formed HTTP/1.1 request; see GET /api',
+  LAB_ERR_BAD_MESSAGE: 'send upstream messages as JSON text such as {"id":"1","data":"hello"}',
+  LAB_ERR_BAD_QUERY: 'see the README section "Public HTTP API" for each parameter and its range',
+  LAB_ERR_BAD_JSON: 'send a JSON object such as {"data":"hello"} with Content-Type: application/json',
+  LAB_ERR_BAD_BODY: 'send a JSON object such as {"client":"me","id":"1","data":"hello"}',
+  LAB_ERR_FORBIDDEN_KEY: 'rename the key; "__proto__", "constructor" and "prototype" are refused anywhere in a message',
+  LAB_ERR_BODY_TOO_LARGE: 'send a smaller body',
+  LAB_ERR_LENGTH_REQUIRED: 'send the body in one piece with a Content-Length header (curl -d does this)',
+  LAB_ERR_UNSUPPORTED_MEDIA_TYPE: 'send Content-Type: application/json',
+  LAB_ERR_NOT_FOUND:
+    'the feed lives at /api/feed/{short-poll,long-poll,sse,websocket} and /api/feed/publish; see GET /api for the list',
+  LAB_ERR_METHOD_NOT_ALLOWED: 'see GET /api for the methods of each endpoint',
+  LAB_ERR_NOT_WEBSOCKET: 'connect with a WebSocket client (e.g. new WebSocket("ws://…/api/feed/websocket"))',
+  LAB_ERR_SCENARIO: 'compare with the files in scenarios/ and the schema in the README',
+  LAB_ERR_BAD_FLAG: 'run with --help to see every flag',
+  LAB_ERR_INTERNAL: 'this is a bug in the lab; the server log has the details',
+};
+
+export interface LabErrorLike {
+  code: LabErrorCode;
+  message: string;
+  statusCode: number;
+}
+
+export function isLabError(error: unknown): error is LabErrorLike {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as unknown as { code: string }).code in HINTS
+  );
+}
+
+/** The JSON body every error answer has. */
+export function errorBody(error: LabErrorLike): { code: string; message: string; hint: string } {
+  return { code: error.code, message: error.message, hint: HINTS[error.code] };
+}

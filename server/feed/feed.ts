@@ -1,0 +1,169 @@
+/**
+ * The one live feed: a scenario-driven generator publishing into a ring
+ * buffer, with listeners for the transports and the resume rules every
+ * transport shares.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EventOrigin, ResetReason } from '../../protocol/feed-event.ts';
+import type { ResumePoint } from '../transports/feed-query.ts';
+import { EventRing } from './event-ring.ts';
+import type { Scenario } from './scenario.ts';
+import { createScenarioGenerator, type ScenarioGenerator } from './scenario-generator.ts';
+import { type EventBody, type StoredEvent, storeEvent } from './stored-event.ts';
+
+export interface FeedSettings {
+  scenario: Scenario;
+  /** Seed of the generator: the same seed replays the same events (data and spacing). */
+  seed: number;
+  /** Overrides the scenario's mean event rate (events/s). */
+  ratePerSecond?: number | undefined;
+  /** Overrides the scenario's payload size (bytes of `data`). */
+  payloadBytes?: number | undefined;
+}
+
+export interface ResumeResult {
+  events: StoredEvent[];
+  /** What the client should pass as `since` next. */
+  next: number;
+  reset?: ResetReason;
+}
+
+type EventListener = (event: StoredEvent) => void;
+type EpochListener = (epoch: string) => void;
+
+/** A stalled event loop must not make the generator fire a burst to catch up. */
+const MAX_CATCH_UP_MS = 1000;
+
+export class Feed {
+  epoch = newEpoch();
+  newestSeq = 0;
+  private readonly ring: EventRing;
+  private readonly listeners = new Set<EventListener>();
+  private readonly epochListeners = new Set<EpochListener>();
+  private settings: FeedSettings;
+  private generator: ScenarioGenerator;
+  private timer: NodeJS.Timeout | null = null;
+  private dueAt = 0;
+  private pending: EventBody | null = null;
+
+  /**
+   * @param now clock in epoch ms with a sub-ms fraction
+   * @param bufferSize=10000 events kept for resume
+   */
+  constructor(
+    settings: FeedSettings,
+    private readonly now: () => number,
+    bufferSize = 10_000,
+    bufferBytes = 64 * 1024 * 1024,
+  ) {
+    this.settings = settings;
+    this.generator = makeGenerator(settings);
+    this.ring = new EventRing(bufferSize, bufferBytes);
+  }
+
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  get currentSettings(): Readonly<FeedSettings> {
+    return this.settings;
+  }
+
+  publish(body: EventBody, origin?: EventOrigin): StoredEvent {
+    this.newestSeq += 1;
+    const stored = storeEvent(this.epoch, this.newestSeq, this.now(), body, origin);
+    this.ring.push(stored);
+    for (const listener of this.listeners) listener(stored);
+    return stored;
+  }
+
+  /** Events after the client's position, or a reset (from now) when that position cannot be honoured. */
+  resume(point: ResumePoint, limit: number): ResumeResult {
+    const { since, epoch } = point;
+    if (since === undefined) return { events: [], next: this.newestSeq };
+    const reset = this.resetReason(since, epoch);
+    if (reset) return { events: [], next: this.newestSeq, reset };
+    const events = this.ring.after(since, limit);
+    return { events, next: events.at(-1)?.seq ?? since };
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called when the epoch changes, so open streams can tell their clients. */
+  onEpoch(listener: EpochListener): () => void {
+    this.epochListeners.add(listener);
+    return () => this.epochListeners.delete(listener);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.dueAt = this.now();
+    this.scheduleNext();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+  }
+
+  /** Starts a new epoch: seq restarts at 1 and every client must reset. */
+  restart(): void {
+    this.epoch = newEpoch();
+    this.newestSeq = 0;
+    this.ring.clear();
+    for (const listener of this.epochListeners) listener(this.epoch);
+  }
+
+  /** Changes scenario, rate or payload size; the generator restarts from the seed. */
+  configure(settings: FeedSettings): void {
+    const wasRunning = this.running;
+    this.stop();
+    this.settings = settings;
+    this.generator = makeGenerator(settings);
+    if (wasRunning) this.start();
+  }
+
+  private resetReason(since: number, epoch: string | undefined): ResetReason | undefined {
+    if (epoch !== undefined && epoch !== this.epoch) return 'foreign-epoch';
+    if (since > this.newestSeq) return 'future-seq';
+    const oldest = this.ring.oldestSeq ?? this.newestSeq + 1;
+    if (since < oldest - 1) return 'too-old';
+    return undefined;
+  }
+
+  private scheduleNext(): void {
+    const { delayMs, body } = this.generator.next();
+    this.pending = body;
+    this.dueAt = Math.max(this.dueAt + delayMs, this.now() - MAX_CATCH_UP_MS);
+    this.timer = setTimeout(this.fire, Math.max(0, this.dueAt - this.now()));
+  }
+
+  private readonly fire = (): void => {
+    // Publish everything that is due (a burst's events are 0 ms apart), then wait for the next.
+    this.dueAt = Math.max(this.dueAt, this.now() - MAX_CATCH_UP_MS);
+    while (this.pending && this.dueAt <= this.now()) {
+      this.publish(this.pending);
+      const { delayMs, body } = this.generator.next();
+      this.pending = body;
+      this.dueAt += delayMs;
+    }
+    if (!this.timer) return; // a listener stopped the feed
+    this.timer = setTimeout(this.fire, Math.max(0, this.dueAt - this.now()));
+  };
+}
+
+function makeGenerator(settings: FeedSettings): ScenarioGenerator {
+  return createScenarioGenerator(settings.scenario, {
+    seed: settings.seed,
+    ...(settings.ratePerSecond !== undefined ? { ratePerSecond: settings.ratePerSecond } : {}),
+    ...(settings.payloadBytes !== undefined ? { payloadBytes: settings.payloadBytes } : {}),
+  });
+}
+
+function newEpoch(): string {
+  return randomBytes(6).toString('base64url');
+}

@@ -1,0 +1,36 @@
+/**
+ * An event as the server keeps it: serialized once at publish, so fan-out to
+ * thousands of clients copies bytes and never re-runs JSON.stringify, and every
+ * transport embeds the identical payload bytes.
+ */
+import { encodeBinaryEvent, bytesToBase64 } from '../../protocol/binary-envelope.ts';
+import type { EventOrigin, FeedEvent, TransportName } from '../../protocol/feed-event.ts';
+
+export interface StoredEvent {
+  readonly seq: number;
+  readonly event: FeedEvent;
+  /** The event's JSON, the payload of every text transport. */
+  readonly json: Buffer;
+  /** For binary events: the WebSocket binary frame's body (see protocol/binary-envelope.ts). */
+  readonly binary: Buffer | null;
+  /** A transport's ready-made wire bytes for this event, built by the first sender and shared by the rest. */
+  readonly encoded: Partial<Record<TransportName, Buffer>>;
+}
+
+export type EventBody = { topic: string; data: unknown } | { topic: string; binary: Uint8Array };
+
+export function storeEvent(epoch: string, seq: number, t: number, body: EventBody, origin?: EventOrigin): StoredEvent {
+  const meta = { epoch, seq, t, topic: body.topic, ...(origin ? { origin } : {}) };
+  if ('binary' in body) {
+    const event: FeedEvent = { ...meta, data: bytesToBase64(body.binary), encoding: 'base64' };
+    return {
+      seq,
+      event,
+      json: Buffer.from(JSON.stringify(event)),
+      binary: Buffer.from(encodeBinaryEvent(meta, body.binary)),
+      encoded: {},
+    };
+  }
+  const event: FeedEvent = { ...meta, data: body.data };
+  return { seq, event, json: Buffer.from(JSON.stringify(event)), binary: null, encoded: {} };
+}

@@ -1,0 +1,77 @@
+/**
+ * The lab's options: one defaults object, merged once, validated once.
+ */
+import { LabErrors } from './errors.ts';
+import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
+
+export interface LabOptions {
+  /** The scenario the feed plays (default `stock-ticker`). */
+  scenario: Scenario;
+  /** Generator seed; the same seed replays the same events. Default: random, printed at start. */
+  seed: number;
+  /** Overrides the scenario's event rate (events/s). */
+  ratePerSecond: number | undefined;
+  /** Overrides the scenario's payload size (bytes). */
+  payloadBytes: number | undefined;
+  /** Start publishing as soon as the server is ready (tests turn it off and publish by hand). */
+  autostart: boolean;
+  /** @default 10000 events kept for resume */
+  bufferSize: number;
+  /** @default 25000 ms a long poll is held when nothing happens */
+  longPollTimeoutMs: number;
+  /** @default 15000 ms of silence before an SSE heartbeat comment */
+  sseHeartbeatMs: number;
+  /** @default 2000 ms, the `retry:` an EventSource is told */
+  sseRetryMs: number;
+  /** @default 25000 ms between WebSocket pings */
+  wsPingMs: number;
+  /** @default 65536 bytes, largest publish body and WebSocket message */
+  maxMessageBytes: number;
+  /** @default 250 ms between snapshots on the metrics stream */
+  metricsIntervalMs: number;
+  /** Folder of the built dashboard; the lab serves a small placeholder page when it is missing. */
+  webRoot: string | null;
+  /** Fastify's logger (off by default: the lab prints its own start line). */
+  logger: boolean;
+}
+
+export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
+  const options: LabOptions = {
+    scenario: overrides.scenario ?? loadScenario(DEFAULT_SCENARIO_ID),
+    seed: Math.floor(Math.random() * 2 ** 31),
+    ratePerSecond: undefined,
+    payloadBytes: undefined,
+    autostart: true,
+    bufferSize: 10_000,
+    longPollTimeoutMs: 25_000,
+    sseHeartbeatMs: 15_000,
+    sseRetryMs: 2_000,
+    wsPingMs: 25_000,
+    maxMessageBytes: 64 * 1024,
+    metricsIntervalMs: 250,
+    webRoot: null,
+    logger: false,
+    ...withoutUndefined(overrides),
+  };
+  checkRange('seed', options.seed, 0, 2 ** 32 - 1);
+  if (options.ratePerSecond !== undefined) checkRange('ratePerSecond', options.ratePerSecond, 0.001, 1000);
+  if (options.payloadBytes !== undefined) checkRange('payloadBytes', options.payloadBytes, 1, 1_048_576);
+  checkRange('bufferSize', options.bufferSize, 1, 1_000_000);
+  checkRange('longPollTimeoutMs', options.longPollTimeoutMs, 100, 60_000);
+  checkRange('sseHeartbeatMs', options.sseHeartbeatMs, 100, 600_000);
+  checkRange('sseRetryMs', options.sseRetryMs, 0, 600_000);
+  checkRange('wsPingMs', options.wsPingMs, 100, 600_000);
+  checkRange('maxMessageBytes', options.maxMessageBytes, 1024, 16 * 1024 * 1024);
+  checkRange('metricsIntervalMs', options.metricsIntervalMs, 50, 60_000);
+  return options;
+}
+
+function checkRange(name: string, value: number, min: number, max: number): void {
+  if (!(typeof value === 'number' && value >= min && value <= max)) {
+    throw LabErrors.BAD_FLAG(`option "${name}" must be a number from ${min} to ${max} (got ${String(value)})`);
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

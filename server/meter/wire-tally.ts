@@ -1,0 +1,98 @@
+/**
+ * Counting from the socket: every TCP connection of the lab's server gets a
+ * WireTally that remembers how many of its bytes (`bytesRead`/`bytesWritten`)
+ * have already been attributed. Whoever uses the socket next takes the bytes
+ * since then. So the sum over all attributions equals what crossed the socket,
+ * whatever the split — the split is the caller's knowledge of what it sent.
+ */
+import type { Socket } from 'node:net';
+import type { Meter, MeterTarget } from './meter.ts';
+
+const kTally = Symbol('transport-lab.wire-tally');
+
+type TalliedSocket = Socket & { [kTally]?: WireTally };
+
+export class WireTally {
+  private readMark = 0;
+  private writeMark = 0;
+  /** Buckets (and bucket+client pairs) this connection was already counted for. */
+  private readonly counted = new Set<string>();
+  /** Who gets bytes nobody claimed when the socket closes (stray bytes after the last request). */
+  private lastTarget: MeterTarget | null = null;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly meter: Meter,
+  ) {
+    socket.once('close', () => this.settleRemainder());
+  }
+
+  /** Call for every accepted connection, before any byte is read. */
+  static attach(socket: Socket, meter: Meter): WireTally {
+    const tally = new WireTally(socket, meter);
+    (socket as TalliedSocket)[kTally] = tally;
+    return tally;
+  }
+
+  static of(socket: Socket): WireTally | undefined {
+    return (socket as TalliedSocket)[kTally];
+  }
+
+  /** Counts this connection once per bucket (and once per bucket+client) the first time it carries their traffic. */
+  claim(target: MeterTarget): void {
+    this.lastTarget = target;
+    if (!this.counted.has(target.bucket)) {
+      this.counted.add(target.bucket);
+      target.total.connections += 1;
+    }
+    if (target.own && target.client !== null) {
+      const key = `${target.bucket}\u0000${target.client}`;
+      if (!this.counted.has(key)) {
+        this.counted.add(key);
+        target.own.connections += 1;
+      }
+    }
+  }
+
+  /** Bytes read from the peer since the last take. */
+  takeRead(): number {
+    const now = this.socket.bytesRead;
+    const delta = now - this.readMark;
+    this.readMark = now;
+    return delta;
+  }
+
+  /** Bytes handed to the socket since the last take (including bytes still queued in it). */
+  takeWritten(): number {
+    const now = this.socket.bytesWritten ?? this.writeMark;
+    const delta = now - this.writeMark;
+    this.writeMark = now;
+    return delta;
+  }
+
+  /** Hands bytes back to a later take: the bytes read past an upgrade request belong to the WebSocket frames. */
+  giveBackRead(n: number): void {
+    this.readMark -= n;
+  }
+
+  /** Attributes everything written since the last take: `payload` bytes of it were events, the rest framing. */
+  settleDown(target: MeterTarget, payload: number): void {
+    const wire = this.takeWritten();
+    this.meter.addBytes(target, 'down', 'payload', payload);
+    this.meter.addBytes(target, 'down', 'framing', wire - payload);
+  }
+
+  /** Attributes everything read since the last take: `payload` bytes of it were the client's message, the rest framing. */
+  settleUp(target: MeterTarget, payload: number): void {
+    const wire = this.takeRead();
+    this.meter.addBytes(target, 'up', 'payload', payload);
+    this.meter.addBytes(target, 'up', 'framing', wire - payload);
+  }
+
+  private settleRemainder(): void {
+    const target = this.lastTarget ?? this.meter.target('lab', null);
+    if (!this.lastTarget) this.claim(target);
+    this.meter.addBytes(target, 'up', 'framing', this.takeRead());
+    this.meter.addBytes(target, 'down', 'framing', this.takeWritten());
+  }
+}

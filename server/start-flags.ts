@@ -1,0 +1,79 @@
+/**
+ * `npm start` flags: parsed and checked in one place, each mistake reported
+ * with the flag's name, what was expected and exit code 2.
+ */
+import { parseArgs } from 'node:util';
+import { LabErrors } from './errors.ts';
+
+export interface StartFlags {
+  help: boolean;
+  port: number;
+  host: string;
+  scenario: string | undefined;
+  seed: number | undefined;
+  rate: number | undefined;
+}
+
+export const START_USAGE = `Usage: npm start -- [options]
+
+Runs Transport Lab: one live feed served by short polling, long polling,
+Server-Sent Events and WebSocket, with a dashboard at the printed URL.
+
+Options:
+  --port <n>          port to listen on (default 3000, or $PORT)
+  --host <address>    address to bind (default 127.0.0.1, or $HOST)
+  --scenario <id|path> scenario id from scenarios/ or a path to a scenario file
+                      (default stock-ticker)
+  --seed <n>          generator seed: the same seed replays the same events
+  --rate <events/s>   override the scenario's event rate
+  -h, --help          show this help`;
+
+export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        scenario: { type: 'string' },
+        seed: { type: 'string' },
+        rate: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    throw LabErrors.BAD_FLAG((error as Error).message.split('\n')[0] ?? 'bad flags');
+  }
+  const port = wholeNumber('--port', (values.port as string | undefined) ?? env.PORT ?? '3000', 0, 65_535);
+  const host = (values.host as string | undefined) ?? env.HOST ?? '127.0.0.1';
+  if (host.trim() === '') throw LabErrors.BAD_FLAG('--host needs an address such as 127.0.0.1');
+  const seedText = values.seed as string | undefined;
+  const rateText = values.rate as string | undefined;
+  return {
+    help: values.help === true,
+    port,
+    host,
+    scenario: values.scenario as string | undefined,
+    seed: seedText === undefined ? undefined : wholeNumber('--seed', seedText, 0, 2 ** 32 - 1),
+    rate: rateText === undefined ? undefined : decimal('--rate', rateText, 0.001, 1000),
+  };
+}
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw LabErrors.BAD_FLAG(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}
+
+function decimal(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw LabErrors.BAD_FLAG(`${flag} must be a number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}

@@ -1,0 +1,72 @@
+/**
+ * The query parameters shared by the feed endpoints, validated once with
+ * clear errors. Fastify's parser may give an array for a repeated key; that
+ * is refused too, so `?since=1&since=2` cannot mean two things.
+ */
+import { LabErrors } from '../errors.ts';
+
+const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const EPOCH = /^[A-Za-z0-9_-]{1,64}$/;
+
+type Query = Record<string, unknown> | undefined;
+
+/** The client id for metering; null when absent or malformed (the route reports the error). */
+export function parseClientId(query: unknown): string | null {
+  const value = (query as Query)?.client;
+  return typeof value === 'string' && CLIENT_ID.test(value) ? value : null;
+}
+
+/** Where the client wants to resume: `since` (and `epoch`), or undefined for "from now". */
+export interface ResumePoint {
+  since: number | undefined;
+  epoch: string | undefined;
+}
+
+export interface FeedQuery extends ResumePoint {
+  client: string | null;
+}
+
+export function parseFeedQuery(query: unknown, extraSince?: string | undefined): FeedQuery {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const client = optionalString(q, 'client');
+  if (client !== undefined && !CLIENT_ID.test(client)) {
+    throw LabErrors.BAD_QUERY(`"client" must be 1–64 characters of A-Z a-z 0-9 . _ - (got ${quote(client)})`);
+  }
+  const epoch = optionalString(q, 'epoch');
+  if (epoch !== undefined && !EPOCH.test(epoch)) {
+    throw LabErrors.BAD_QUERY(`"epoch" must be 1–64 characters of A-Z a-z 0-9 _ - (got ${quote(epoch)})`);
+  }
+  const sinceText = extraSince ?? optionalString(q, 'since');
+  return { client: client ?? null, epoch, since: sinceText === undefined ? undefined : parseSeq(sinceText, 'since') };
+}
+
+/** A whole number 0 … 2^53−1 written in plain decimal digits. */
+export function parseSeq(text: string, name: string): number {
+  if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw LabErrors.BAD_QUERY(`"${name}" must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (got ${quote(text)})`);
+  }
+  return Number(text);
+}
+
+/** An integer parameter in a range, or its default when absent. */
+export function parseIntParam(query: unknown, name: string, min: number, max: number, fallback: number): number {
+  const text = optionalString((query ?? {}) as Record<string, unknown>, name);
+  if (text === undefined) return fallback;
+  const value = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw LabErrors.BAD_QUERY(`"${name}" must be a whole number from ${min} to ${max} (got ${quote(text)})`);
+  }
+  return value;
+}
+
+export function optionalString(q: Record<string, unknown>, name: string): string | undefined {
+  const value = q[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw LabErrors.BAD_QUERY(`"${name}" was given more than once`);
+  return value;
+}
+
+/** Echo user input safely and briefly in messages. */
+export function quote(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}

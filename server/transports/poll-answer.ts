@@ -1,0 +1,45 @@
+/**
+ * The answer both polling transports send: `{"epoch","next","events":[…]}`.
+ * Built by concatenating the events' stored JSON bytes, so the payload inside
+ * the envelope is byte-for-byte what every other transport sends; the rest of
+ * the body is framing.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Meter } from '../meter/meter.ts';
+import type { ResumeResult } from '../feed/feed.ts';
+
+const OPEN_EVENTS = Buffer.from('"events":[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');
+
+export function pollAnswerBody(epoch: string, result: ResumeResult): { body: Buffer; payload: number } {
+  const reset = result.reset ? `"reset":${JSON.stringify(result.reset)},` : '';
+  const parts: Buffer[] = [Buffer.from(`{"epoch":${JSON.stringify(epoch)},"next":${result.next},${reset}`), OPEN_EVENTS];
+  let payload = 0;
+  result.events.forEach((stored, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(stored.json);
+    payload += stored.json.length;
+  });
+  parts.push(CLOSE);
+  return { body: Buffer.concat(parts), payload };
+}
+
+export function sendPollAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  meter: Meter,
+  epoch: string,
+  result: ResumeResult,
+): FastifyReply {
+  const { body, payload } = pollAnswerBody(epoch, result);
+  if (request.meter) {
+    request.meter.downPayload = payload;
+    meter.count(request.meter.target, 'messages', result.events.length);
+    if (result.events.length === 0) meter.count(request.meter.target, 'emptyResponses');
+  }
+  return reply
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send(body);
+}

@@ -1,0 +1,15 @@
+/**
+ * Short polling: every request is answered at once with whatever is new —
+ * often nothing. Its cost is one full HTTP exchange per interval.
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseFeedQuery } from './feed-query.ts';
+import { sendPollAnswer } from './poll-answer.ts';
+import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
+
+export async function shortPollTransport(app: FastifyInstance, { feed, meter }: TransportContext): Promise<void> {
+  app.get('/api/feed/short-poll', { config: { meter: 'short-poll' } }, (request, reply) => {
+    const query = parseFeedQuery(request.query);
+    return sendPollAnswer(request, reply, meter, feed.epoch, feed.resume(query, MAX_EVENTS_PER_ANSWER));
+  });
+}

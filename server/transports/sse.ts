@@ -1,0 +1,107 @@
+/**
+ * Server-Sent Events: one long HTTP response, one chunk per event. The lab
+ * writes the response itself (after `reply.hijack()`) so it knows every byte:
+ * the head, each chunk's size line, the `id:`/`data:` fields and newlines.
+ */
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { ControlMessage } from '../../protocol/feed-event.ts';
+import type { StoredEvent } from '../feed/stored-event.ts';
+import { optionalString, parseFeedQuery } from './feed-query.ts';
+import type { TransportContext } from './transport-context.ts';
+
+const RESPONSE_HEAD = Buffer.from(
+  'HTTP/1.1 200 OK\r\n' +
+    'Content-Type: text/event-stream; charset=utf-8\r\n' +
+    'Cache-Control: no-store\r\n' +
+    'Connection: keep-alive\r\n' +
+    'X-Accel-Buffering: no\r\n' +
+    'Transfer-Encoding: chunked\r\n' +
+    '\r\n',
+);
+const LAST_CHUNK = Buffer.from('0\r\n\r\n');
+
+/** One HTTP/1.1 chunk: size in hex, CRLF, data, CRLF. */
+export function chunk(body: string | Buffer): Buffer {
+  const data = typeof body === 'string' ? Buffer.from(body) : body;
+  return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
+}
+
+/** The chunk for an event, built once per event and shared by every SSE client. */
+export function sseEventChunk(stored: StoredEvent): Buffer {
+  let encoded = stored.encoded.sse;
+  if (!encoded) {
+    encoded = chunk(Buffer.concat([Buffer.from(`id: ${stored.seq}\ndata: `), stored.json, Buffer.from('\n\n')]));
+    stored.encoded.sse = encoded;
+  }
+  return encoded;
+}
+
+function controlChunk(message: ControlMessage, retryMs?: number): Buffer {
+  const retry = retryMs === undefined ? '' : `retry: ${retryMs}\n`;
+  return chunk(`${retry}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`);
+}
+
+export async function sseTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
+  const { feed, meter, options, closers } = context;
+
+  app.get('/api/feed/sse', { config: { meter: 'sse' } }, (request, reply) => {
+    // Resume position, first match wins: the header a reconnecting EventSource sends, then the query forms.
+    const header = request.headers['last-event-id'];
+    const lastEventId = typeof header === 'string' && header !== '' ? header : undefined;
+    const query = parseFeedQuery(
+      request.query,
+      lastEventId ?? optionalString(request.query as Record<string, unknown>, 'lastEventId'),
+    );
+    const start = feed.resume(query, Number.MAX_SAFE_INTEGER);
+
+    reply.hijack();
+    const socket: Socket = request.raw.socket;
+    const requestMeter = request.meter;
+    if (requestMeter) requestMeter.selfMetered = true;
+    const send = (bytes: Buffer, payload: number, messages: number): void => {
+      socket.write(bytes);
+      lastWrite = Date.now();
+      if (!requestMeter) return;
+      requestMeter.tally.settleDown(requestMeter.target, payload);
+      if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
+    };
+    const sendEvent = (stored: StoredEvent): void => send(sseEventChunk(stored), stored.json.length, 1);
+    const sendReset = (): void =>
+      send(controlChunk({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }), 0, 0);
+
+    socket.setNoDelay(true);
+    socket.write(RESPONSE_HEAD);
+    if (requestMeter) meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
+    let lastWrite = Date.now();
+
+    socket.cork();
+    const position = start.reset ? start.next : (query.since ?? start.next);
+    send(controlChunk({ type: 'hello', epoch: feed.epoch, next: position }, options.sseRetryMs), 0, 0);
+    if (start.reset) {
+      send(controlChunk({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset }), 0, 0);
+    }
+    for (const stored of start.events) sendEvent(stored);
+    socket.uncork();
+
+    const unsubscribe = feed.subscribe(sendEvent);
+    const stopOnEpoch = feed.onEpoch(sendReset);
+    const heartbeat = setInterval(() => {
+      if (Date.now() - lastWrite >= options.sseHeartbeatMs) send(chunk(': hb\n\n'), 0, 0);
+    }, Math.max(50, options.sseHeartbeatMs / 3));
+    const end = (): void => {
+      // A graceful end: the last chunk, then FIN. The EventSource will reconnect to a restarted lab.
+      if (!socket.destroyed) {
+        send(LAST_CHUNK, 0, 0);
+        socket.end();
+      }
+    };
+    closers.add(end);
+    socket.once('close', () => {
+      unsubscribe();
+      stopOnEpoch();
+      clearInterval(heartbeat);
+      closers.delete(end);
+    });
+  });
+}

@@ -1,0 +1,15 @@
+/** What every transport plugin is given: the feed, the meter and the lab's options. */
+import type { Feed } from '../feed/feed.ts';
+import type { Meter } from '../meter/meter.ts';
+import type { LabOptions } from '../lab-options.ts';
+
+export interface TransportContext {
+  feed: Feed;
+  meter: Meter;
+  options: LabOptions;
+  /** Streams register here so a graceful shutdown can end them before the server closes. */
+  closers: Set<() => void>;
+}
+
+/** Most events one poll answer carries; the client asks again with the new `next` for more. */
+export const MAX_EVENTS_PER_ANSWER = 1000;

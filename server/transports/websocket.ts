@@ -1,0 +1,122 @@
+/**
+ * WebSocket: one upgrade, then one frame per event in each direction. The
+ * meter takes the socket's byte counters after every frame the lab sends or
+ * receives; what is not the event (or the client's message) is framing —
+ * frame headers, masks, pings, pongs, close frames, control messages.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { ControlMessage } from '../../protocol/feed-event.ts';
+import { isLabError, LabErrors } from '../errors.ts';
+import type { StoredEvent } from '../feed/stored-event.ts';
+import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
+import type { TransportContext } from './transport-context.ts';
+import { parseUpstream } from './upstream-message.ts';
+
+/** Close code when the lab shuts down (RFC 6455 "going away"). */
+export const CLOSE_GOING_AWAY = 1001;
+
+export async function websocketTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
+  const { feed, meter, options, closers } = context;
+  const queries = new WeakMap<FastifyRequest, FeedQuery>();
+
+  app.get(
+    '/api/feed/websocket',
+    {
+      websocket: true,
+      config: { meter: 'websocket' },
+      // A bad query is refused with a 400 before the upgrade, so no socket is opened for it.
+      preValidation: (request, _reply, done) => {
+        try {
+          queries.set(request, parseFeedQuery(request.query));
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+    },
+    (socket: WebSocket, request) => {
+      const query = queries.get(request) ?? { since: undefined, epoch: undefined, client: null };
+      const requestMeter = request.meter;
+      if (requestMeter) {
+        requestMeter.selfMetered = true;
+        // The 101 Switching Protocols answer ws just wrote.
+        meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
+      }
+      const settleDown = (payload: number, messages: number): void => {
+        if (!requestMeter) return;
+        requestMeter.tally.settleDown(requestMeter.target, payload);
+        if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
+      };
+      const sendControl = (message: ControlMessage): void => {
+        if (socket.readyState !== socket.OPEN) return;
+        socket.send(JSON.stringify(message));
+        settleDown(0, 0);
+      };
+      const sendEvent = (stored: StoredEvent): void => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (stored.binary) socket.send(stored.binary, { binary: true });
+        else socket.send(stored.json, { binary: false });
+        settleDown(stored.binary ? stored.binary.length : stored.json.length, 1);
+      };
+
+      // Attached before anything else: @fastify/websocket drops messages that arrive without a listener.
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        if (requestMeter) requestMeter.tally.settleUp(requestMeter.target, data.length);
+        if (isBinary) {
+          sendControl({ type: 'error', code: 'LAB_ERR_BAD_MESSAGE', message: 'send upstream messages as JSON text frames' });
+          return;
+        }
+        try {
+          const upstream = parseUpstream(parseJson(data.toString('utf8')), query.client);
+          feed.publish(upstream.body, upstream.origin);
+        } catch (error) {
+          if (!isLabError(error)) throw error;
+          sendControl({ type: 'error', code: error.code, message: error.message });
+        }
+      });
+      let alive = true;
+      socket.on('pong', () => {
+        alive = true;
+      });
+
+      const start = feed.resume(query, Number.MAX_SAFE_INTEGER);
+      const position = start.reset ? start.next : (query.since ?? start.next);
+      sendControl({ type: 'hello', epoch: feed.epoch, next: position });
+      if (start.reset) sendControl({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset });
+      for (const stored of start.events) sendEvent(stored);
+
+      const unsubscribe = feed.subscribe(sendEvent);
+      const stopOnEpoch = feed.onEpoch(() =>
+        sendControl({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }),
+      );
+      // A peer that misses a whole ping interval is gone (e.g. a laptop lid closed): free its socket.
+      const heartbeat = setInterval(() => {
+        if (!alive) return socket.terminate();
+        alive = false;
+        socket.ping();
+        settleDown(0, 0);
+      }, options.wsPingMs);
+      const goAway = (): void => socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
+      closers.add(goAway);
+      socket.on('close', () => {
+        unsubscribe();
+        stopOnEpoch();
+        clearInterval(heartbeat);
+        closers.delete(goAway);
+        if (requestMeter) {
+          requestMeter.tally.settleUp(requestMeter.target, 0);
+          requestMeter.tally.settleDown(requestMeter.target, 0);
+        }
+      });
+    },
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw LabErrors.BAD_JSON((error as Error).message);
+  }
+}
