@@ -4,6 +4,7 @@
  */
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { controlRoutes } from './api/control-routes.ts';
 import { infoRoutes } from './api/info-routes.ts';
 import { metricsRoutes } from './api/metrics-routes.ts';
 import { webRoutes } from './api/web-routes.ts';
@@ -13,6 +14,7 @@ import { Feed } from './feed/feed.ts';
 import { type LabOptions, labOptions } from './lab-options.ts';
 import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
+import { WireInspector } from './meter/wire-inspector.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
 import { TRANSPORTS } from './transports/transport-registry.ts';
@@ -34,14 +36,11 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     options.bufferSize,
   );
   const meter = new Meter();
-  const context: TransportContext = { feed, meter, options, closers: new Set() };
+  const context: TransportContext = { feed, meter, inspector: new WireInspector(), options, closers: new Set() };
 
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.maxMessageBytes,
-    // Fastify's JSON parser refuses __proto__ and constructor keys (secure-json-parse).
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     forceCloseConnections: true,
     clientErrorHandler: (error, socket) => {
       // Malformed HTTP never reaches a route: answer with the lab's error shape and close.
@@ -58,7 +57,16 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
 
   installRequestMetering(app, meter);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Plain JSON.parse: it keeps "__proto__" as an ordinary own key, which parseUpstream then refuses
+  // with its own code, the same way on HTTP and WebSocket.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    if (body === '') return done(LabErrors.BAD_JSON('the body is empty'), undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (error) {
+      done(LabErrors.BAD_JSON((error as Error).message), undefined);
+    }
+  });
   app.setErrorHandler((error, request, reply) => {
     const labError = toLabError(error as Error, options.maxMessageBytes);
     if (labError.statusCode >= 500) request.log.error(error);
@@ -76,6 +84,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(publishRoute, context);
   await app.register(metricsRoutes, context);
   await app.register(infoRoutes, context);
+  await app.register(controlRoutes, context);
   await app.register(webRoutes, context);
 
   app.addHook('onReady', async () => {

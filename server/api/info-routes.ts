@@ -20,26 +20,17 @@ export const API_INDEX = {
     'GET /api/clock': 'server time for clock-offset estimates',
     'GET /api/scenarios': 'the scenarios and what to notice in each',
     'GET /api/feed/status': 'the running scenario, rate and newest seq',
+    'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
+    'POST /api/feed/restart': 'a new epoch: every client sees a reset',
+    'GET /api/inspect?client=ID': "the last exchange's bytes per transport, annotated",
   },
   docs: 'README.md and docs/api.md in the repository',
 };
 
-export async function infoRoutes(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
+export async function infoRoutes(app: FastifyInstance, _context: TransportContext): Promise<void> {
   app.get('/api', () => API_INDEX);
   app.get('/api/clock', (_request, reply) =>
     reply.header('cache-control', 'no-store').send({ t: performance.timeOrigin + performance.now() }),
   );
   app.get('/api/scenarios', () => listScenarios());
-  app.get('/api/feed/status', () => {
-    const { scenario, seed, ratePerSecond, payloadBytes } = feed.currentSettings;
-    return {
-      epoch: feed.epoch,
-      seq: feed.newestSeq,
-      running: feed.running,
-      scenario: scenario.id,
-      seed,
-      ratePerSecond: ratePerSecond ?? scenario.ratePerSecond,
-      payloadBytes: payloadBytes ?? scenario.payload.bytes,
-    };
-  });
 }

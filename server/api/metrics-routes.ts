@@ -7,13 +7,19 @@ import type { FastifyInstance } from 'fastify';
 import { parseFeedQuery } from '../transports/feed-query.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
-export async function metricsRoutes(app: FastifyInstance, { feed, meter, options, closers }: TransportContext): Promise<void> {
+export async function metricsRoutes(app: FastifyInstance, context: TransportContext): Promise<void> {
+  const { feed, meter, inspector, options, closers } = context;
   const now = (): number => performance.timeOrigin + performance.now();
   const snapshot = (client: string | null) => meter.snapshot(feed.epoch, feed.newestSeq, now(), client ?? undefined);
 
   app.get('/api/metrics', (request, reply) => {
     const { client } = parseFeedQuery(request.query);
     return reply.header('cache-control', 'no-store').send(snapshot(client));
+  });
+
+  app.get('/api/inspect', (request, reply) => {
+    const { client } = parseFeedQuery(request.query);
+    return reply.header('cache-control', 'no-store').send({ transports: inspector.samples(client) });
   });
 
   app.get('/api/metrics/stream', (request, reply) => {

@@ -9,19 +9,20 @@ import { sendPollAnswer } from './poll-answer.ts';
 import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
 
 export async function longPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, options, closers } = context;
+  const { feed, options, closers } = context;
 
   app.get('/api/feed/long-poll', { config: { meter: 'long-poll' } }, (request, reply) => {
     const query = parseFeedQuery(request.query);
     const timeoutMs = parseIntParam(request.query, 'timeoutMs', 100, 60_000, options.longPollTimeoutMs);
     const first = feed.resume(query, MAX_EVENTS_PER_ANSWER);
-    if (first.events.length > 0 || first.reset) return sendPollAnswer(request, reply, meter, feed.epoch, first);
+    if (first.events.length > 0 || first.reset) return sendPollAnswer(request, reply, context, 'long-poll', feed.epoch, first);
 
     // Nothing yet: wait from the position the first look established ("now" when since was absent).
     const position = { since: first.next, epoch: feed.epoch };
     const answer = (): void => {
       cleanup();
-      if (!reply.raw.destroyed) sendPollAnswer(request, reply, meter, feed.epoch, feed.resume(position, MAX_EVENTS_PER_ANSWER));
+      if (reply.raw.destroyed) return;
+      sendPollAnswer(request, reply, context, 'long-poll', feed.epoch, feed.resume(position, MAX_EVENTS_PER_ANSWER));
     };
     const unsubscribe = feed.subscribe(answer);
     const stopOnEpoch = feed.onEpoch(answer);

@@ -5,16 +5,18 @@
  * the body is framing.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Meter } from '../meter/meter.ts';
+import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
+import type { TransportContext } from './transport-context.ts';
 import type { ResumeResult } from '../feed/feed.ts';
 
 const OPEN_EVENTS = Buffer.from('"events":[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
 
-export function pollAnswerBody(epoch: string, result: ResumeResult): { body: Buffer; payload: number } {
+export function pollAnswerBody(epoch: string, result: ResumeResult): { body: Buffer; payload: number; prefix: string } {
   const reset = result.reset ? `"reset":${JSON.stringify(result.reset)},` : '';
-  const parts: Buffer[] = [Buffer.from(`{"epoch":${JSON.stringify(epoch)},"next":${result.next},${reset}`), OPEN_EVENTS];
+  const head = `{"epoch":${JSON.stringify(epoch)},"next":${result.next},${reset}`;
+  const parts: Buffer[] = [Buffer.from(head), OPEN_EVENTS];
   let payload = 0;
   result.events.forEach((stored, i) => {
     if (i > 0) parts.push(COMMA);
@@ -22,22 +24,28 @@ export function pollAnswerBody(epoch: string, result: ResumeResult): { body: Buf
     payload += stored.json.length;
   });
   parts.push(CLOSE);
-  return { body: Buffer.concat(parts), payload };
+  return { body: Buffer.concat(parts), payload, prefix: `${head}"events":[` };
 }
 
 export function sendPollAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
-  meter: Meter,
+  { meter, inspector }: Pick<TransportContext, 'meter' | 'inspector'>,
+  transport: 'short-poll' | 'long-poll',
   epoch: string,
   result: ResumeResult,
 ): FastifyReply {
-  const { body, payload } = pollAnswerBody(epoch, result);
+  const { body, payload, prefix } = pollAnswerBody(epoch, result);
   if (request.meter) {
     request.meter.downPayload = payload;
     meter.count(request.meter.target, 'messages', result.events.length);
     if (result.events.length === 0) meter.count(request.meter.target, 'emptyResponses');
   }
+  reply.raw.once('finish', () => {
+    const head = (reply.raw as typeof reply.raw & { _header?: string | null })._header ?? '';
+    const exchange = inspector.exchange(transport, request.meter?.target.client ?? null, requestHeadText(request.raw), head, Date.now());
+    WireInspector.answered(exchange, prefix, result.events);
+  });
   return reply
     .header('cache-control', 'no-store')
     .type('application/json; charset=utf-8')

@@ -7,9 +7,10 @@ import { parseFeedQuery } from './feed-query.ts';
 import { sendPollAnswer } from './poll-answer.ts';
 import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
 
-export async function shortPollTransport(app: FastifyInstance, { feed, meter }: TransportContext): Promise<void> {
+export async function shortPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
+  const { feed } = context;
   app.get('/api/feed/short-poll', { config: { meter: 'short-poll' } }, (request, reply) => {
     const query = parseFeedQuery(request.query);
-    return sendPollAnswer(request, reply, meter, feed.epoch, feed.resume(query, MAX_EVENTS_PER_ANSWER));
+    return sendPollAnswer(request, reply, context, 'short-poll', feed.epoch, feed.resume(query, MAX_EVENTS_PER_ANSWER));
   });
 }

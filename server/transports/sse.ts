@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
+import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 
@@ -37,13 +38,19 @@ export function sseEventChunk(stored: StoredEvent): Buffer {
   return encoded;
 }
 
+/**
+ * A control message as a named event. hello and reset also carry `id:` so the
+ * EventSource knows its position from the start: a drop before the first event
+ * then still resumes losslessly.
+ */
 function controlChunk(message: ControlMessage, retryMs?: number): Buffer {
   const retry = retryMs === undefined ? '' : `retry: ${retryMs}\n`;
-  return chunk(`${retry}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`);
+  const id = message.type === 'error' ? '' : `id: ${message.next}\n`;
+  return chunk(`${retry}${id}event: ${message.type}\ndata: ${JSON.stringify(message)}\n\n`);
 }
 
 export async function sseTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, options, closers } = context;
+  const { feed, meter, inspector, options, closers } = context;
 
   app.get('/api/feed/sse', { config: { meter: 'sse' } }, (request, reply) => {
     // Resume position, first match wins: the header a reconnecting EventSource sends, then the query forms.
@@ -66,7 +73,11 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       requestMeter.tally.settleDown(requestMeter.target, payload);
       if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
     };
-    const sendEvent = (stored: StoredEvent): void => send(sseEventChunk(stored), stored.json.length, 1);
+    const exchange = inspector.exchange('sse', query.client, requestHeadText(request.raw), RESPONSE_HEAD.toString(), Date.now());
+    const sendEvent = (stored: StoredEvent): void => {
+      send(sseEventChunk(stored), stored.json.length, 1);
+      WireInspector.sent(exchange, stored, Date.now());
+    };
     const sendReset = (): void =>
       send(controlChunk({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }), 0, 0);
 

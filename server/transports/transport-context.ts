@@ -1,11 +1,13 @@
 /** What every transport plugin is given: the feed, the meter and the lab's options. */
 import type { Feed } from '../feed/feed.ts';
 import type { Meter } from '../meter/meter.ts';
+import type { WireInspector } from '../meter/wire-inspector.ts';
 import type { LabOptions } from '../lab-options.ts';
 
 export interface TransportContext {
   feed: Feed;
   meter: Meter;
+  inspector: WireInspector;
   options: LabOptions;
   /** Streams register here so a graceful shutdown can end them before the server closes. */
   closers: Set<() => void>;

@@ -4,21 +4,29 @@
  * receives; what is not the event (or the client's message) is framing —
  * frame headers, masks, pings, pongs, close frames, control messages.
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
+import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
 
 /** Close code when the lab shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
+const CLOSE_GRACE_MS = 500;
 
 export async function websocketTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, options, closers } = context;
+  const { feed, meter, inspector, options, closers } = context;
   const queries = new WeakMap<FastifyRequest, FeedQuery>();
+  // ws builds the 101 answer's lines and announces them here; keep them for the inspector.
+  const answerHeads = new WeakMap<IncomingMessage, string>();
+  app.websocketServer.on('headers', (lines: string[], raw: IncomingMessage) => {
+    answerHeads.set(raw, `${lines.join('\r\n')}\r\n\r\n`);
+  });
 
   app.get(
     '/api/feed/websocket',
@@ -53,8 +61,16 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         socket.send(JSON.stringify(message));
         settleDown(0, 0);
       };
+      const exchange = inspector.exchange(
+        'websocket',
+        query.client,
+        requestHeadText(request.raw),
+        answerHeads.get(request.raw) ?? '',
+        Date.now(),
+      );
       const sendEvent = (stored: StoredEvent): void => {
         if (socket.readyState !== socket.OPEN) return;
+        WireInspector.sent(exchange, stored, Date.now());
         if (stored.binary) socket.send(stored.binary, { binary: true });
         else socket.send(stored.json, { binary: false });
         settleDown(stored.binary ? stored.binary.length : stored.json.length, 1);
@@ -97,7 +113,11 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         socket.ping();
         settleDown(0, 0);
       }, options.wsPingMs);
-      const goAway = (): void => socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
+      const goAway = (): void => {
+        socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
+        // A peer that never answers the close frame must not hold the shutdown up.
+        setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+      };
       closers.add(goAway);
       socket.on('close', () => {
         unsubscribe();

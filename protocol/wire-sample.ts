@@ -1,0 +1,31 @@
+/**
+ * The wire inspector's view of one transport's last exchange, as the server
+ * saw it: `GET /api/inspect?client=ID` → `{"transports":{"<name>": WireSample | null}}`.
+ */
+import type { TransportName } from './feed-event.ts';
+
+/** A run of consecutive bytes on the wire and what it is for. */
+export interface WirePart {
+  kind: 'header' | 'framing' | 'payload';
+  /** Plain-words label, e.g. `chunk size line`, `frame header: FIN=1 opcode=1 (text) MASK=0 length=100`. */
+  label: string;
+  /** How many bytes this part is on the wire. */
+  bytes: number;
+  /** The bytes as text (UTF-8, possibly cut to a preview), when they are text. */
+  text?: string;
+  /** The bytes in hex, space-separated (frame headers). */
+  hex?: string;
+}
+
+export interface WireSample {
+  /** Server time of the exchange, epoch ms. */
+  at: number;
+  /** The request line and headers as received (for WebSocket: the upgrade request). */
+  requestHead: string;
+  /** The status line and headers as sent (for WebSocket: the 101 answer). */
+  responseHead: string;
+  /** One event as it travelled, split into annotated parts; null when none was sent yet. */
+  event: WirePart[] | null;
+}
+
+export type InspectResponse = { transports: Record<TransportName, WireSample | null> };

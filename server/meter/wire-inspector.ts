@@ -1,0 +1,166 @@
+/**
+ * The wire inspector: per transport (and per client id), the last exchange's
+ * heads and the last event sent. Sending only stores references; the
+ * annotated byte parts are built when someone asks (`GET /api/inspect`), so
+ * thousands of connections pay nothing for it.
+ */
+import type { IncomingMessage } from 'node:http';
+import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+import type { WirePart, WireSample } from '../../protocol/wire-sample.ts';
+import type { StoredEvent } from '../feed/stored-event.ts';
+
+interface Exchange {
+  at: number;
+  requestHead: string;
+  responseHead: string;
+  /** The last event sent, with what surrounded it in a poll answer. */
+  event: StoredEvent | null;
+  poll: { prefix: string; others: number; othersBytes: number } | null;
+}
+
+type Row = Partial<Record<TransportName, Exchange>>;
+
+const MAX_ROWS = 5_000;
+const PREVIEW_CHARS = 2_000;
+
+export class WireInspector {
+  private readonly latest: Row = {};
+  private readonly byClient = new Map<string, Row>();
+
+  /** Starts (or restarts) the record of an exchange: a new request and its answer's head. */
+  exchange(transport: TransportName, client: string | null, requestHead: string, responseHead: string, at: number): Exchange {
+    const previous = (client !== null ? this.byClient.get(client)?.[transport] : undefined) ?? this.latest[transport];
+    const exchange: Exchange = { at, requestHead, responseHead, event: previous?.event ?? null, poll: previous?.poll ?? null };
+    this.latest[transport] = exchange;
+    if (client !== null) this.row(client)[transport] = exchange;
+    return exchange;
+  }
+
+  /** Notes the event just sent on an open exchange (SSE, WebSocket). */
+  static sent(exchange: Exchange, event: StoredEvent, at: number): void {
+    exchange.event = event;
+    exchange.at = at;
+  }
+
+  /** Notes a poll answer: its envelope up to the first event, and how many events followed. */
+  static answered(exchange: Exchange, prefix: string, events: readonly StoredEvent[]): void {
+    const [first, ...rest] = events;
+    if (!first) return; // an empty answer keeps showing the last event seen
+    exchange.event = first;
+    exchange.poll = { prefix, others: rest.length, othersBytes: rest.reduce((sum, e) => sum + e.json.length, 0) };
+  }
+
+  samples(client: string | null): Record<TransportName, WireSample | null> {
+    const row = client === null ? this.latest : (this.byClient.get(client) ?? {});
+    return Object.fromEntries(
+      TRANSPORT_NAMES.map((transport) => {
+        const exchange = row[transport];
+        return [transport, exchange ? toSample(transport, exchange) : null];
+      }),
+    ) as Record<TransportName, WireSample | null>;
+  }
+
+  private row(client: string): Row {
+    let row = this.byClient.get(client);
+    if (!row) {
+      if (this.byClient.size >= MAX_ROWS) {
+        const oldest = this.byClient.keys().next().value;
+        if (oldest !== undefined) this.byClient.delete(oldest);
+      }
+      row = {};
+      this.byClient.set(client, row);
+    }
+    return row;
+  }
+}
+
+/**
+ * The request head as Node parsed it: request line and headers with their
+ * original case and order. Node keeps no copy of the raw bytes, so spacing
+ * around colons is shown normalised; the meter's byte counts come from the
+ * socket, not from this text.
+ */
+export function requestHeadText(raw: IncomingMessage): string {
+  const lines = [`${raw.method} ${raw.url} HTTP/${raw.httpVersion}`];
+  for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) lines.push(`${raw.rawHeaders[i]}: ${raw.rawHeaders[i + 1]}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+function toSample(transport: TransportName, exchange: Exchange): WireSample {
+  const { event } = exchange;
+  return {
+    at: exchange.at,
+    requestHead: exchange.requestHead,
+    responseHead: exchange.responseHead,
+    event: event ? eventParts(transport, exchange, event) : null,
+  };
+}
+
+function eventParts(transport: TransportName, exchange: Exchange, event: StoredEvent): WirePart[] {
+  const payload = payloadPart(event);
+  switch (transport) {
+    case 'short-poll':
+    case 'long-poll': {
+      const poll = exchange.poll ?? { prefix: '', others: 0, othersBytes: 0 };
+      const parts: WirePart[] = [textPart('framing', 'JSON envelope: epoch, next, start of the events array', poll.prefix), payload];
+      if (poll.others > 0) {
+        parts.push({ kind: 'payload', label: `${poll.others} more event(s)`, bytes: poll.othersBytes });
+        parts.push({ kind: 'framing', label: 'commas between the events', bytes: poll.others });
+      }
+      parts.push(textPart('framing', 'end of the events array and object', ']}'));
+      return parts;
+    }
+    case 'sse': {
+      const body = `id: ${event.seq}\ndata: ${event.json.toString()}\n\n`;
+      const sizeLine = `${Buffer.byteLength(body).toString(16)}\r\n`;
+      return [
+        textPart('framing', 'chunk size in hex + CRLF (chunked transfer encoding)', sizeLine),
+        textPart('framing', 'id field: lets the browser resume with Last-Event-ID', `id: ${event.seq}\n`),
+        textPart('framing', 'data field name', 'data: '),
+        payload,
+        textPart('framing', 'blank line: end of the event', '\n\n'),
+        textPart('framing', 'CRLF closing the chunk', '\r\n'),
+      ];
+    }
+    case 'websocket': {
+      const binary = event.binary !== null;
+      const length = binary ? (event.binary?.length ?? 0) : event.json.length;
+      const header = frameHeader(binary ? 0x2 : 0x1, length);
+      const lengthNote = length <= 125 ? 'in the 7-bit field' : length <= 0xffff ? '16-bit extended length' : '64-bit extended length';
+      return [
+        {
+          kind: 'framing',
+          label: `frame header: FIN=1 opcode=${binary ? '2 (binary)' : '1 (text)'} MASK=0 length=${length} (${lengthNote})`,
+          bytes: header.length,
+          hex: [...header].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+        },
+        binary ? { kind: 'payload', label: 'binary frame: length-prefixed metadata + raw bytes', bytes: length } : payload,
+      ];
+    }
+  }
+}
+
+/** RFC 6455 §5.2 server frame header (unmasked), as ws writes it. */
+export function frameHeader(opcode: number, length: number): Buffer {
+  if (length <= 125) return Buffer.from([0x80 | opcode, length]);
+  if (length <= 0xffff) return Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff]);
+  const header = Buffer.alloc(10);
+  header[0] = 0x80 | opcode;
+  header[1] = 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  return header;
+}
+
+function payloadPart(event: StoredEvent): WirePart {
+  const text = event.json.toString();
+  return {
+    kind: 'payload',
+    label: `the event (seq ${event.seq}), serialized once and sent as is`,
+    bytes: event.json.length,
+    text: text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text,
+  };
+}
+
+function textPart(kind: WirePart['kind'], label: string, text: string): WirePart {
+  return { kind, label, bytes: Buffer.byteLength(text), text };
+}

@@ -1,0 +1,68 @@
+/**
+ * A bare TCP client for tests that must see the exact bytes on the wire,
+ * with no HTTP or WebSocket library in between.
+ */
+import net from 'node:net';
+
+export interface RawSocket {
+  socket: net.Socket;
+  /** Everything received so far. */
+  received(): Buffer;
+  /** Resolves once the received bytes satisfy `test`, with those bytes. */
+  until(test: (bytes: Buffer) => boolean, timeoutMs?: number): Promise<Buffer>;
+  send(bytes: string | Buffer): void;
+  close(): void;
+}
+
+export async function rawConnect(port: number): Promise<RawSocket> {
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  let buffer = Buffer.alloc(0);
+  const waiters = new Set<() => void>();
+  socket.on('data', (data) => {
+    buffer = Buffer.concat([buffer, data]);
+    for (const wake of waiters) wake();
+  });
+  socket.on('error', () => {});
+  return {
+    socket,
+    received: () => buffer,
+    until: (test, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (test(buffer)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(buffer);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`raw socket: expected bytes did not arrive; got ${JSON.stringify(buffer.toString('latin1').slice(-300))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    send: (bytes) => socket.write(bytes),
+    close: () => socket.destroy(),
+  };
+}
+
+/** Index just past the blank line ending an HTTP head, or -1. */
+export function headEnd(bytes: Buffer): number {
+  const at = bytes.indexOf('\r\n\r\n');
+  return at < 0 ? -1 : at + 4;
+}
+
+/** A complete HTTP/1.1 response with Content-Length: its head and body lengths. */
+export function completeResponse(bytes: Buffer): { head: number; body: number } | null {
+  const end = headEnd(bytes);
+  if (end < 0) return null;
+  const match = /content-length: (\d+)/i.exec(bytes.subarray(0, end).toString('latin1'));
+  if (!match) return null;
+  const body = Number(match[1]);
+  return bytes.length >= end + body ? { head: end, body } : null;
+}
