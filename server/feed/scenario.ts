@@ -158,7 +158,7 @@ export function loadScenario(idOrPath: string, dir: string = SCENARIOS_DIR): Sce
   if (!known.includes(idOrPath)) {
     const list = known.length > 0 ? known.join(', ') : '(none)';
     throw LabErrors.SCENARIO(
-      `unknown scenario ${JSON.stringify(idOrPath)}: the known ids in ${displayPath(dir)} are ${list}`,
+      `unknown scenario ${JSON.stringify(idOrPath)}; the known ids are ${list} (the files in ${displayPath(dir)}/)`,
     );
   }
   return readScenarioFile(join(dir, `${idOrPath}.json`));
