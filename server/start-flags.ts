@@ -47,8 +47,9 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
   } catch (error) {
     throw LabErrors.BAD_FLAG((error as Error).message.split('\n')[0] ?? 'bad flags');
   }
-  const port = wholeNumber('--port', (values.port as string | undefined) ?? env.PORT ?? '3000', 0, 65_535);
-  const host = (values.host as string | undefined) ?? env.HOST ?? '127.0.0.1';
+  // An empty PORT/HOST (e.g. `PORT= npm start`) means unset, as shells and CI tools often leave them.
+  const port = wholeNumber('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535);
+  const host = (values.host as string | undefined) ?? (env.HOST || '127.0.0.1');
   if (host.trim() === '') throw LabErrors.BAD_FLAG('--host needs an address such as 127.0.0.1');
   const seedText = values.seed as string | undefined;
   const rateText = values.rate as string | undefined;

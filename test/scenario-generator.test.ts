@@ -170,11 +170,7 @@ describe('payload', () => {
       change: expect.any(Number),
     });
     expect(first('chat-room')).toMatchObject({ user: expect.any(String), text: expect.any(String) });
-    expect(first('multiplayer-game')).toMatchObject({
-      player: expect.any(String),
-      x: expect.any(Number),
-      vy: expect.any(Number),
-    });
+    expect(first('multiplayer-game')).toEqual({ p: expect.any(Number), x: expect.any(Number), y: expect.any(Number) });
     expect(first('rare-notifications')).toMatchObject({ title: expect.any(String), body: expect.any(String) });
     expect(first('large-snapshot').rows).toBeInstanceOf(Array);
   });

@@ -169,7 +169,8 @@ function gameState(topics: string[], bytes: number, random: SeededRandom): BodyM
       p.vy = -p.vy;
       p.y = clamp(p.y, 0, ARENA_SIZE);
     }
-    const data = { player: `p${playerIndex + 1}`, x: round1(p.x), y: round1(p.y), vx: round1(p.vx), vy: round1(p.vy) };
+    // Short keys, as real games use: at 30 updates a second every byte repeats 30 times.
+    const data = { p: playerIndex + 1, x: Math.round(p.x), y: Math.round(p.y) };
     const padded = padWithField(data, 'status', bytes, (n) => GAME_STATUS.take(random, n));
     return { topic: topics[index] as string, data: padded };
   };

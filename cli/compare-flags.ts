@@ -1,0 +1,102 @@
+/**
+ * `npm run compare` flags, checked once; a mistake is a LAB_ERR_BAD_FLAG (exit 2).
+ */
+import { parseArgs } from 'node:util';
+import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
+import { LabErrors } from '../server/errors.ts';
+import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
+
+export interface CompareFlags {
+  help: boolean;
+  scenario: string;
+  durationS: number;
+  json: boolean;
+  url: string | undefined;
+  seed: number | undefined;
+  intervalMs: number;
+  transports: TransportName[];
+}
+
+export const COMPARE_USAGE = `Usage: npm run compare -- [options]
+
+Runs one client per transport for a while and prints them side by side:
+latency, messages, gaps, requests, empty responses and bytes per message
+(header / framing / payload), the bytes taken from the lab's own meter.
+
+Options:
+  --scenario <id|path>   scenario to play (default ${DEFAULT_SCENARIO_ID}); with --url,
+                         the running lab's scenario is used
+  --duration <s>         how long to run, 1-3600 (default 10)
+  --interval <ms>        short-poll interval, 10-60000 (default 1000)
+  --transports <list>    comma-separated subset, or all (default all)
+  --url <lab url>        compare against a running lab instead of starting one
+  --seed <n>             generator seed for a reproducible run
+  --json                 print only JSON on stdout (progress goes to stderr)
+  -h, --help             show this help`;
+
+export function parseCompareFlags(argv: string[]): CompareFlags {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        scenario: { type: 'string' },
+        duration: { type: 'string' },
+        interval: { type: 'string' },
+        transports: { type: 'string' },
+        url: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw LabErrors.BAD_FLAG((error as Error).message.split('\n')[0] ?? 'bad flags');
+  }
+  return {
+    help: values.help === true,
+    scenario: (values.scenario as string | undefined) ?? DEFAULT_SCENARIO_ID,
+    durationS: whole('--duration', values.duration as string | undefined, 1, 3600, 10),
+    intervalMs: whole('--interval', values.interval as string | undefined, 10, 60_000, 1000),
+    transports: transportList(values.transports as string | undefined),
+    url: labUrl(values.url as string | undefined),
+    seed: values.seed === undefined ? undefined : whole('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
+    json: values.json === true,
+  };
+}
+
+function whole(flag: string, text: string | undefined, min: number, max: number, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw LabErrors.BAD_FLAG(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}
+
+function transportList(text: string | undefined): TransportName[] {
+  if (text === undefined || text === 'all') return [...TRANSPORT_NAMES];
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!isTransportName(name)) {
+      throw LabErrors.BAD_FLAG(`--transports: unknown transport ${JSON.stringify(name)}; use ${TRANSPORT_NAMES.join(', ')} or all`);
+    }
+  }
+  return [...new Set(names)] as TransportName[];
+}
+
+function labUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw LabErrors.BAD_FLAG(`--url must be a URL such as http://127.0.0.1:3000 (got ${JSON.stringify(text)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw LabErrors.BAD_FLAG(`--url must start with http:// or https:// (got ${JSON.stringify(text)})`);
+  }
+  return url.href.replace(/\/$/, '');
+}

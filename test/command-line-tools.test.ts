@@ -1,0 +1,97 @@
+/**
+ * The command lines a user types: `npm start` flags and `npm run compare`,
+ * run as real processes. Bad flags exit 2 with a coded message; a comparison
+ * prints only JSON on stdout with --json.
+ */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const TSX = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
+
+function run(script: string, args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [script, ...args], { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, PORT: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm start flags', () => {
+  it.each([
+    [['--port', 'abc'], /--port must be a whole number/],
+    [['--port', '70000'], /--port must be a whole number/],
+    [['--port'], /'--port <value>' argument missing/i],
+    [['--bogus'], /unknown option '--bogus'/i],
+    [['--scenario', 'no-such-scenario'], /no-such-scenario/],
+    [['--rate', 'fast'], /--rate must be a number/],
+  ])('%j exits 2 with a clear message', async (args, message) => {
+    const result = await run('server/main.ts', args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error LAB_ERR_(BAD_FLAG|SCENARIO): /);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('hint: ');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const result = await run('server/main.ts', ['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: npm start');
+  });
+});
+
+describe('npm run compare', () => {
+  it('--json prints one JSON document with every transport and the promised fields', async () => {
+    const result = await run('cli/compare.ts', ['--scenario', 'multiplayer-game', '--duration', '2', '--interval', '100', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      scenario: string;
+      durationS: number;
+      transports: Record<string, { latencyMs: Record<string, number>; messages: number; gaps: number; duplicates: number; requests: number; emptyResponses: number; bytesPerMessage: Record<string, number> }>;
+    };
+    expect(report.scenario).toBe('multiplayer-game');
+    expect(report.durationS).toBe(2);
+    expect(Object.keys(report.transports)).toEqual(['short-poll', 'long-poll', 'sse', 'websocket']);
+    for (const [name, t] of Object.entries(report.transports)) {
+      expect(Object.keys(t.latencyMs).sort(), name).toEqual(['max', 'p50', 'p95', 'p99']);
+      expect(t.messages, name).toBeGreaterThan(20);
+      expect(t.gaps, name).toBe(0);
+      expect(t.duplicates, name).toBe(0);
+      const { header, framing, payload, total } = t.bytesPerMessage;
+      expect(header + framing + payload, name).toBeCloseTo(total, 0);
+    }
+    // The streams pay their headers once; long polling pays them per answer.
+    expect(report.transports.sse?.requests).toBe(1);
+    expect(report.transports.websocket?.requests).toBe(1);
+    expect(report.transports['long-poll']?.bytesPerMessage.header).toBeGreaterThan(report.transports.websocket?.bytesPerMessage.header ?? 0);
+  });
+
+  it.each([
+    [['--duration', '0'], '--duration must be a whole number'],
+    [['--transports', 'pigeon'], 'unknown transport'],
+    [['--url', 'ftp://x'], '--url must start with http'],
+  ])('%j exits 2 with a clear message', async (args, message) => {
+    const result = await run('cli/compare.ts', args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('an unreachable --url exits 2 and says so', async () => {
+    const result = await run('cli/compare.ts', ['--url', 'http://127.0.0.1:9', '--duration', '1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot reach a lab at http://127.0.0.1:9');
+  });
+});
