@@ -77,8 +77,18 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     reply.code(404).send(errorBody(error));
   });
 
+  // Before the server stops accepting: stop the feed, end SSE streams and held polls,
+  // close WebSockets with 1001. Given to @fastify/websocket as its preClose, whose
+  // default would close sockets first, without a code.
+  const closeStreams = (done: () => void): void => {
+    feed.stop();
+    for (const close of [...context.closers]) close();
+    app.websocketServer.close();
+    done();
+  };
   await app.register(fastifyWebsocket, {
     options: { maxPayload: options.maxMessageBytes, perMessageDeflate: false },
+    preClose: closeStreams,
   });
   for (const transport of Object.values(TRANSPORTS)) await app.register(transport, context);
   await app.register(publishRoute, context);
@@ -89,11 +99,6 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
 
   app.addHook('onReady', async () => {
     if (options.autostart) feed.start();
-  });
-  // Before the server stops accepting: end streams and held polls, close WebSockets with 1001.
-  app.addHook('preClose', async () => {
-    feed.stop();
-    for (const close of [...context.closers]) close();
   });
   return app;
 }

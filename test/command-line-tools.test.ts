@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const TSX = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
 
@@ -53,6 +54,46 @@ describe('npm start flags', () => {
   });
 });
 
+describe('npm start runs and stops cleanly', () => {
+  it('serves the feed at the printed URL; Ctrl-C closes WebSockets with 1001, ends streams and exits 0', async () => {
+    const child = spawn(TSX, ['server/main.ts', '--port', '0'], { cwd: new URL('..', import.meta.url).pathname });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const match = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+          if (match?.[1]) resolve(match[1]);
+        });
+        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000);
+      });
+      const first = (await (await fetch(`${url}/api/feed/short-poll`)).json()) as { next: number };
+      expect(first.next).toBeGreaterThanOrEqual(0);
+
+      const socket = new WebSocket(`${url.replace('http', 'ws')}/api/feed/websocket`);
+      const closeCode = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => socket.once('open', resolve));
+      const sse = await fetch(`${url}/api/feed/sse`);
+      const sseEnded = sse.text().then(() => 'ended', () => 'ended');
+      const heldPoll = fetch(`${url}/api/feed/long-poll?since=${first.next + 1000}`).then((r) => r.status, () => 0);
+      const heldFresh = fetch(`${url}/api/feed/long-poll?since=0&timeoutMs=60000`).then((r) => r.status, () => 0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      const stoppedAt = Date.now();
+      child.kill('SIGINT');
+      expect(await closeCode).toBe(1001);
+      expect(await sseEnded).toBe('ended');
+      expect(await heldPoll).toBe(200);
+      expect(await heldFresh).toBe(200);
+      expect(await exited).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('npm run compare', () => {
   it('--json prints one JSON document with every transport and the promised fields', async () => {
     const result = await run('cli/compare.ts', ['--scenario', 'multiplayer-game', '--duration', '2', '--interval', '100', '--json']);
@@ -60,7 +101,7 @@ describe('npm run compare', () => {
     const report = JSON.parse(result.stdout) as {
       scenario: string;
       durationS: number;
-      transports: Record<string, { latencyMs: Record<string, number>; messages: number; gaps: number; duplicates: number; requests: number; emptyResponses: number; bytesPerMessage: Record<string, number> }>;
+      transports: Record<string, { latencyMs: Record<string, number>; messages: number; gaps: number; duplicates: number; requests: number; emptyResponses: number; bytesPerMessage: { header: number; framing: number; payload: number; total: number } }>;
     };
     expect(report.scenario).toBe('multiplayer-game');
     expect(report.durationS).toBe(2);
