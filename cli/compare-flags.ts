@@ -1,10 +1,10 @@
 /**
  * `npm run compare` flags, checked once; a mistake is a LAB_ERR_BAD_FLAG (exit 2).
  */
-import { parseArgs } from 'node:util';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
+import { parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
 
 export interface CompareFlags {
   help: boolean;
@@ -35,45 +35,26 @@ Options:
   -h, --help             show this help`;
 
 export function parseCompareFlags(argv: string[]): CompareFlags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        scenario: { type: 'string' },
-        duration: { type: 'string' },
-        interval: { type: 'string' },
-        transports: { type: 'string' },
-        url: { type: 'string' },
-        seed: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    throw LabErrors.BAD_FLAG((error as Error).message.split('\n')[0] ?? 'bad flags');
-  }
+  const values = parseFlags(argv, {
+    help: { type: 'boolean', short: 'h' },
+    scenario: { type: 'string' },
+    duration: { type: 'string' },
+    interval: { type: 'string' },
+    transports: { type: 'string' },
+    url: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+  });
   return {
     help: values.help === true,
     scenario: (values.scenario as string | undefined) ?? DEFAULT_SCENARIO_ID,
-    durationS: whole('--duration', values.duration as string | undefined, 1, 3600, 10),
-    intervalMs: whole('--interval', values.interval as string | undefined, 10, 60_000, 1000),
+    durationS: wholeNumberFlag('--duration', values.duration as string | undefined, 1, 3600, 10),
+    intervalMs: wholeNumberFlag('--interval', values.interval as string | undefined, 10, 60_000, 1000),
     transports: transportList(values.transports as string | undefined),
     url: labUrl(values.url as string | undefined),
-    seed: values.seed === undefined ? undefined : whole('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
+    seed: values.seed === undefined ? undefined : wholeNumberFlag('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
     json: values.json === true,
   };
-}
-
-function whole(flag: string, text: string | undefined, min: number, max: number, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) {
-    throw LabErrors.BAD_FLAG(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
-  }
-  return value;
 }
 
 function transportList(text: string | undefined): TransportName[] {

@@ -2,8 +2,8 @@
  * `npm start` flags: parsed and checked in one place, each mistake reported
  * with the flag's name, what was expected and exit code 2.
  */
-import { parseArgs } from 'node:util';
 import { LabErrors } from './errors.ts';
+import { decimalFlag, parseFlags, wholeNumberFlag } from './flag-values.ts';
 
 export interface StartFlags {
   help: boolean;
@@ -29,26 +29,16 @@ Options:
   -h, --help          show this help`;
 
 export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        scenario: { type: 'string' },
-        seed: { type: 'string' },
-        rate: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    throw LabErrors.BAD_FLAG((error as Error).message.split('\n')[0] ?? 'bad flags');
-  }
+  const values = parseFlags(argv, {
+    help: { type: 'boolean', short: 'h' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    scenario: { type: 'string' },
+    seed: { type: 'string' },
+    rate: { type: 'string' },
+  });
   // An empty PORT/HOST (e.g. `PORT= npm start`) means unset, as shells and CI tools often leave them.
-  const port = wholeNumber('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535);
+  const port = wholeNumberFlag('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535, 3000);
   const host = (values.host as string | undefined) ?? (env.HOST || '127.0.0.1');
   if (host.trim() === '') throw LabErrors.BAD_FLAG('--host needs an address such as 127.0.0.1');
   const seedText = values.seed as string | undefined;
@@ -58,23 +48,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     port,
     host,
     scenario: values.scenario as string | undefined,
-    seed: seedText === undefined ? undefined : wholeNumber('--seed', seedText, 0, 2 ** 32 - 1),
-    rate: rateText === undefined ? undefined : decimal('--rate', rateText, 0.001, 1000),
+    seed: seedText === undefined ? undefined : wholeNumberFlag('--seed', seedText, 0, 2 ** 32 - 1, 0),
+    rate: rateText === undefined ? undefined : decimalFlag('--rate', rateText, 0.001, 1000),
   };
-}
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) {
-    throw LabErrors.BAD_FLAG(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
-  }
-  return value;
-}
-
-function decimal(flag: string, text: string, min: number, max: number): number {
-  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) {
-    throw LabErrors.BAD_FLAG(`${flag} must be a number from ${min} to ${max} (got ${JSON.stringify(text)})`);
-  }
-  return value;
 }

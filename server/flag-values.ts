@@ -1,0 +1,36 @@
+/**
+ * Shared by every command line of the lab: parse flags strictly and check
+ * numbers, each mistake a LAB_ERR_BAD_FLAG naming the flag (exit code 2).
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { LabErrors } from './errors.ts';
+
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/** Only the named options, no positionals; node's own message when something is off. */
+export function parseFlags(argv: string[], options: NonNullable<ParseArgsConfig['options']>): FlagValues {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values as FlagValues;
+  } catch (error) {
+    throw LabErrors.BAD_FLAG((error as Error).message.split('\n')[0] ?? 'bad flags');
+  }
+}
+
+/** A whole number min…max in plain digits; `fallback` when the flag is absent. */
+export function wholeNumberFlag(flag: string, text: string | undefined, min: number, max: number, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw LabErrors.BAD_FLAG(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}
+
+/** A decimal number min…max such as 2.5. */
+export function decimalFlag(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw LabErrors.BAD_FLAG(`${flag} must be a number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}
