@@ -27,6 +27,11 @@ export interface LabOptions {
   wsPingMs: number;
   /** @default 65536 bytes, largest publish body and WebSocket message */
   maxMessageBytes: number;
+  /**
+   * @default 4 MiB. A stream whose unsent bytes pass this is a slow consumer: it
+   * is cut (WebSocket close 4008) so memory stays bounded; the client resumes by seq.
+   */
+  maxQueuedBytes: number;
   /** @default 250 ms between snapshots on the metrics stream */
   metricsIntervalMs: number;
   /** Folder of the built dashboard; the lab serves a small placeholder page when it is missing. */
@@ -48,6 +53,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     sseRetryMs: 2_000,
     wsPingMs: 25_000,
     maxMessageBytes: 64 * 1024,
+    maxQueuedBytes: 4 * 1024 * 1024,
     metricsIntervalMs: 250,
     webRoot: null,
     logger: false,
@@ -62,6 +68,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
   checkRange('sseRetryMs', options.sseRetryMs, 0, 600_000);
   checkRange('wsPingMs', options.wsPingMs, 100, 600_000);
   checkRange('maxMessageBytes', options.maxMessageBytes, 1024, 16 * 1024 * 1024);
+  checkRange('maxQueuedBytes', options.maxQueuedBytes, 16 * 1024, 1024 * 1024 * 1024);
   checkRange('metricsIntervalMs', options.metricsIntervalMs, 50, 60_000);
   return options;
 }

@@ -2,13 +2,11 @@
  * `npm start`: parse flags, build the lab, listen, print the URL, and stop
  * cleanly on Ctrl-C / SIGTERM.
  */
-import { fileURLToPath } from 'node:url';
+import { ensureDashboardBuilt, isStale } from '../web/build-dashboard.ts';
 import { buildApp } from './app.ts';
 import { HINTS, isLabError } from './errors.ts';
 import { loadScenario } from './feed/scenario.ts';
 import { parseStartFlags, START_USAGE } from './start-flags.ts';
-
-const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 async function main(): Promise<void> {
   const flags = parseStartFlags(process.argv.slice(2), process.env);
@@ -16,11 +14,12 @@ async function main(): Promise<void> {
     console.log(START_USAGE);
     return;
   }
+  const webRoot = await dashboard();
   const app = await buildApp({
     ...(flags.scenario !== undefined ? { scenario: loadScenario(flags.scenario) } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ratePerSecond: flags.rate,
-    webRoot: WEB_ROOT,
+    webRoot,
   });
   await app.listen({ port: flags.port, host: flags.host });
   const address = app.server.address();
@@ -45,6 +44,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The built dashboard, built first when missing or stale; without it the lab still serves the API. */
+async function dashboard(): Promise<string | null> {
+  if (isStale()) console.log('Building the dashboard (web/dist)…');
+  try {
+    return await ensureDashboardBuilt();
+  } catch (error) {
+    console.error(`The dashboard could not be built, serving the API only: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -66,7 +66,7 @@ describe('npm start runs and stops cleanly', () => {
           const match = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
           if (match?.[1]) resolve(match[1]);
         });
-        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15_000);
+        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
       });
       const first = (await (await fetch(`${url}/api/feed/short-poll`)).json()) as { next: number };
       expect(first.next).toBeGreaterThanOrEqual(0);

@@ -67,6 +67,7 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
     const requestMeter = request.meter;
     if (requestMeter) requestMeter.selfMetered = true;
     const send = (bytes: Buffer, payload: number, messages: number): void => {
+      if (socket.destroyed) return;
       socket.write(bytes);
       lastWrite = Date.now();
       if (!requestMeter) return;
@@ -77,6 +78,8 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
     const sendEvent = (stored: StoredEvent): void => {
       send(sseEventChunk(stored), stored.json.length, 1);
       WireInspector.sent(exchange, stored, Date.now());
+      // A client that does not read must not make the lab buffer without end: cut it, it resumes by Last-Event-ID.
+      if (socket.writableLength > options.maxQueuedBytes) socket.destroy();
     };
     const sendReset = (): void =>
       send(controlChunk({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }), 0, 0);

@@ -17,6 +17,8 @@ import { parseUpstream } from './upstream-message.ts';
 
 /** Close code when the lab shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
+/** Close code when a client reads too slowly and its queue passed `maxQueuedBytes`. */
+export const CLOSE_SLOW_CONSUMER = 4008;
 const CLOSE_GRACE_MS = 500;
 
 export async function websocketTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
@@ -74,6 +76,11 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         if (stored.binary) socket.send(stored.binary, { binary: true });
         else socket.send(stored.json, { binary: false });
         settleDown(stored.binary ? stored.binary.length : stored.json.length, 1);
+        // A client that does not read must not make the lab buffer without end: cut it, it resumes with since.
+        if (socket.bufferedAmount > options.maxQueuedBytes) {
+          socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+          setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+        }
       };
 
       // Attached before anything else: @fastify/websocket drops messages that arrive without a listener.

@@ -1,0 +1,88 @@
+/**
+ * A client that stops reading is cut once its unsent bytes pass the bound
+ * (WebSocket: close 4008), so the lab's memory stays bounded; everyone else
+ * keeps receiving every event.
+ */
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { rawConnect } from './support/raw-socket.ts';
+
+let lab: RunningLab;
+let watcher: WebSocket;
+const watched: number[] = [];
+
+beforeEach(async () => {
+  lab = await startLab({ maxQueuedBytes: 256 * 1024 });
+  watched.length = 0;
+  watcher = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket?client=watcher`);
+  watcher.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { seq?: number };
+    if (message.seq !== undefined) watched.push(message.seq);
+  });
+  await new Promise((resolve) => watcher.once('open', resolve));
+});
+afterEach(async () => {
+  watcher.close();
+  await lab.close();
+});
+
+/** Publishes ~100 KB events until `cut()` or 60 MB went out; returns how many were published. */
+async function floodUntil(cut: () => boolean): Promise<number> {
+  const big = 'x'.repeat(100_000);
+  for (let i = 0; i < 600; i++) {
+    lab.app.feed.publish({ topic: 'flood', data: big });
+    if (cut()) return i + 1;
+    if (i % 10 === 9) await sleep(5); // let sockets flush what they can, as a real feed would
+  }
+  return 600;
+}
+
+it('an SSE client that stops reading is cut; the others miss nothing', async () => {
+  const raw = await rawConnect(lab.port);
+  raw.send(`GET /api/feed/sse?client=frozen HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  await raw.until((b) => b.includes('event: hello'));
+  raw.socket.pause(); // a frozen laptop: nothing more is read
+  let connections = 0;
+  const refresh = setInterval(
+    () =>
+      lab.app.server.getConnections((_e, n) => {
+        connections = n;
+      }),
+    5,
+  );
+  await waitFor(() => connections > 0, 2000, 'a connection count');
+  const published = await floodUntil(() => connections < 2);
+  clearInterval(refresh);
+  expect(connections).toBe(1); // only the watcher is left
+  expect(published).toBeLessThan(600);
+  await waitFor(() => watched.length === lab.app.feed.newestSeq, 10_000, 'the watcher to receive everything');
+  expect(watched).toEqual(Array.from({ length: lab.app.feed.newestSeq }, (_, i) => i + 1));
+  raw.close();
+});
+
+it('a WebSocket client that stops reading is closed (4008, then cut); the others miss nothing', async () => {
+  const others = new Set(lab.app.websocketServer.clients);
+  const raw = await rawConnect(lab.port);
+  const key = Buffer.from('slow-consumer-ws').toString('base64');
+  raw.send(
+    `GET /api/feed/websocket?client=frozen HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await raw.until((b) => b.includes('"type":"hello"'));
+  raw.socket.pause();
+  // The close frame (4008) queues behind the backlog a frozen peer never reads, so the lab also cuts the socket.
+  let closed = false;
+  for (const client of lab.app.websocketServer.clients) {
+    if (!others.has(client))
+      client.on('close', () => {
+        closed = true;
+      });
+  }
+  const published = await floodUntil(() => closed);
+  await waitFor(() => closed, 3000, 'the frozen client to be closed');
+  expect(published).toBeLessThan(600);
+  await waitFor(() => watched.length === lab.app.feed.newestSeq, 10_000, 'the watcher to receive everything');
+  expect(watched).toEqual(Array.from({ length: lab.app.feed.newestSeq }, (_, i) => i + 1));
+  raw.close();
+});
