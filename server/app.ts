@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { controlRoutes } from './api/control-routes.ts';
 import { infoRoutes } from './api/info-routes.ts';
 import { metricsRoutes } from './api/metrics-routes.ts';
+import { processRoutes } from './api/process-routes.ts';
 import { webRoutes } from './api/web-routes.ts';
 import { toLabError } from './error-mapping.ts';
 import { errorBody, LabErrors } from './errors.ts';
@@ -95,6 +96,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(metricsRoutes, context);
   await app.register(infoRoutes, context);
   await app.register(controlRoutes, context);
+  await app.register(processRoutes, context);
   await app.register(webRoutes, context);
 
   app.addHook('onReady', async () => {

@@ -107,3 +107,19 @@ describe('feed controls', () => {
     expect(lab.app.feed.currentSettings).toBe(before);
   });
 });
+
+describe('the lab reports its own cost', () => {
+  it('GET /api/process answers CPU, memory, event loop and connections from inside the lab', async () => {
+    const { body } = await getJson<Record<string, unknown>>('/api/process?reset=true');
+    expect(body).toMatchObject({
+      cpuUserMs: expect.any(Number),
+      cpuSystemMs: expect.any(Number),
+      rssBytes: expect.any(Number),
+      heapUsedBytes: expect.any(Number),
+      eventLoopDelayP99Ms: expect.any(Number),
+      eventLoop: { idleMs: expect.any(Number), activeMs: expect.any(Number), utilization: expect.any(Number) },
+    });
+    expect(body.rssBytes as number).toBeGreaterThan(10 * 1024 * 1024);
+    expect(body.connections as number).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -23,6 +23,7 @@ export const API_INDEX = {
     'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
     'GET /api/inspect?client=ID': "the last exchange's bytes per transport, annotated",
+    'GET /api/process?reset=true': "the lab's own CPU, memory and event-loop figures",
   },
   docs: 'README.md and docs/api.md in the repository',
 };

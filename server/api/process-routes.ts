@@ -1,0 +1,50 @@
+/**
+ * The lab's own cost, read from inside the lab's process so a load generator's
+ * CPU never counts: `GET /api/process[?reset=true]`. CPU times and event-loop
+ * utilisation are cumulative (diff two reads); the event-loop delay histogram
+ * covers the time since the last `reset=true` (or since start).
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import type { TransportContext } from '../transports/transport-context.ts';
+
+export interface ProcessFigures {
+  /** Server time of the reading, epoch ms. */
+  t: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Cumulative event-loop time: idle and active ms, and active / (idle + active). */
+  eventLoop: { idleMs: number; activeMs: number; utilization: number };
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Open TCP connections of the lab's server. */
+  connections: number;
+}
+
+export async function processRoutes(app: FastifyInstance, _context: TransportContext): Promise<void> {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  app.addHook('onClose', async () => delay.disable());
+
+  app.get('/api/process', async (request, reply) => {
+    const connections = await new Promise<number>((resolve) => app.server.getConnections((_error, n) => resolve(n ?? 0)));
+    const cpu = process.cpuUsage();
+    const memory = process.memoryUsage();
+    const loop = performance.eventLoopUtilization();
+    const figures: ProcessFigures = {
+      t: performance.timeOrigin + performance.now(),
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      eventLoop: { idleMs: loop.idle, activeMs: loop.active, utilization: loop.utilization },
+      eventLoopDelayP99Ms: delay.count > 0 ? delay.percentile(99) / 1e6 : 0,
+      eventLoopDelayMaxMs: delay.count > 0 ? delay.max / 1e6 : 0,
+      connections,
+    };
+    if ((request.query as Record<string, unknown>).reset === 'true') delay.reset();
+    return reply.header('cache-control', 'no-store').send(figures);
+  });
+}
