@@ -1,6 +1,6 @@
 /**
  * Steering the feed: scenario, rate, payload size, pause/resume and a new
- * epoch. Lab traffic. (Classroom mode will put these behind a teacher token.)
+ * epoch. Lab traffic. Control actions: in LAN mode they need the teacher token.
  */
 import type { FastifyInstance } from 'fastify';
 import { LabErrors } from '../errors.ts';
@@ -27,7 +27,7 @@ export function feedStatus(feed: Feed) {
 export async function controlRoutes(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
   app.get('/api/feed/status', () => feedStatus(feed));
 
-  app.put('/api/feed/settings', (request) => {
+  app.put('/api/feed/settings', { config: { control: true } }, (request) => {
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw LabErrors.BAD_BODY('send a JSON object such as {"ratePerSecond":20}');
@@ -61,7 +61,7 @@ export async function controlRoutes(app: FastifyInstance, { feed }: TransportCon
     return feedStatus(feed);
   });
 
-  app.post('/api/feed/restart', () => {
+  app.post('/api/feed/restart', { config: { control: true } }, () => {
     feed.restart();
     return feedStatus(feed);
   });

@@ -6,9 +6,24 @@ import type { FastifyInstance } from 'fastify';
 import { LabErrors } from '../errors.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
+import { RateLimiter } from '../security/rate-limiter.ts';
 import { parseUpstream } from './upstream-message.ts';
 
+/** Senders remembered for rate limiting; the oldest are forgotten first. */
+const MAX_SENDERS = 10_000;
+
 export async function publishRoute(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (sender: string): RateLimiter => {
+    let limiter = limiters.get(sender);
+    if (!limiter) {
+      if (limiters.size >= MAX_SENDERS) limiters.delete(limiters.keys().next().value ?? '');
+      limiter = new RateLimiter();
+      limiters.set(sender, limiter);
+    }
+    return limiter;
+  };
+
   app.post(
     '/api/feed/publish',
     {
@@ -27,6 +42,8 @@ export async function publishRoute(app: FastifyInstance, { feed }: TransportCont
       if (transport !== undefined && transport !== 'short-poll' && transport !== 'long-poll' && transport !== 'sse') {
         throw LabErrors.BAD_QUERY('"transport" must be short-poll, long-poll or sse (WebSocket sends upstream on its socket)');
       }
+      const limiter = limiterFor(query.client ?? request.ip);
+      if (!limiter.take()) throw LabErrors.RATE_LIMITED(limiter.ratePerSecond);
       const upstream = parseUpstream(request.body, query.client);
       const stored = feed.publish(upstream.body, upstream.origin);
       return { epoch: feed.epoch, seq: stored.seq };

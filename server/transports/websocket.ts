@@ -11,12 +11,16 @@ import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
+import { RateLimiter } from '../security/rate-limiter.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
 
 /** Close code when the lab shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
+/** Close code for a sender that ignores the upstream rate limit (RFC 6455 policy violation). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+const MAX_REFUSED_IN_A_ROW = 20;
 /** Close code when a client reads too slowly and its queue passed `maxQueuedBytes`. */
 export const CLOSE_SLOW_CONSUMER = 4008;
 const CLOSE_GRACE_MS = 500;
@@ -83,9 +87,19 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         }
       };
 
+      const limiter = new RateLimiter();
+      let refusedInARow = 0;
       // Attached before anything else: @fastify/websocket drops messages that arrive without a listener.
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         if (requestMeter) requestMeter.tally.settleUp(requestMeter.target, data.length);
+        if (!limiter.take()) {
+          // An error reply first; a sender that keeps going after many is cut (1008 policy violation).
+          refusedInARow += 1;
+          if (refusedInARow >= MAX_REFUSED_IN_A_ROW) return socket.close(CLOSE_POLICY_VIOLATION, 'upstream rate limit');
+          const error = LabErrors.RATE_LIMITED(limiter.ratePerSecond);
+          return sendControl({ type: 'error', code: error.code, message: error.message });
+        }
+        refusedInARow = 0;
         if (isBinary) {
           sendControl({ type: 'error', code: 'LAB_ERR_BAD_MESSAGE', message: 'send upstream messages as JSON text frames' });
           return;
