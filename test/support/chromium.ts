@@ -45,7 +45,10 @@ export interface LaunchedBrowser {
 }
 
 /** A headless Chromium with a fresh user-data dir, removed again on close. */
-export async function launchChromium(executablePath: string, viewport = { width: 1440, height: 900 }): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  executablePath: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<LaunchedBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'transport-lab-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,

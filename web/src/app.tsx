@@ -1,0 +1,94 @@
+/**
+ * The page: header, controls, what to notice, the four columns, the
+ * comparison charts, the timeline, the inspector, upstream and explanations.
+ * The configuration lives here and mirrors itself into the URL.
+ */
+import { useEffect, useState } from 'react';
+import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
+import { ControlsPanel } from './components/controls-panel.tsx';
+import { CumulativeBytesChart } from './components/cumulative-bytes-chart.tsx';
+import { Definitions } from './components/definitions.tsx';
+import { HeaderBar } from './components/header-bar.tsx';
+import { LatencyChart } from './components/latency-chart.tsx';
+import { RequestRateChart } from './components/request-rate-chart.tsx';
+import { ScenarioNotice } from './components/scenario-notice.tsx';
+import { Timeline } from './components/timeline.tsx';
+import { TransportColumn } from './components/transport-column.tsx';
+import { UpstreamBox } from './components/upstream-box.tsx';
+import { WireExplainer } from './components/wire-explainer.tsx';
+import { WireInspector } from './components/wire-inspector.tsx';
+import { configToSearch, type LabConfig } from './lab-config.ts';
+import { useLab, useStore } from './lab-context.ts';
+import { TRANSPORTS } from './palette.ts';
+
+export function App({ initial }: { initial: LabConfig }) {
+  const store = useStore();
+  const [config, setConfig] = useState(initial);
+  const status = useLab((s) => s.status);
+
+  useEffect(() => {
+    const root = document.documentElement;
+    if (config.theme === 'auto') delete root.dataset.theme;
+    else root.dataset.theme = config.theme;
+    root.classList.toggle('presenter', config.presenter);
+  }, [config.theme, config.presenter]);
+
+  const enabledKey = TRANSPORTS.map((t) => (config.enabled[t] ? 1 : 0)).join('');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: enabledKey stands for config.enabled
+  useEffect(() => {
+    store.configure({ intervalMs: config.interval, timeoutMs: config.timeout, enabled: config.enabled });
+  }, [store, config.interval, config.timeout, enabledKey]);
+
+  // The feed's settings are the server's: follow them, whoever changed them.
+  useEffect(() => {
+    if (!status) return;
+    setConfig((c) =>
+      c.scenario === status.scenario && c.rate === status.ratePerSecond && c.payload === status.payloadBytes
+        ? c
+        : { ...c, scenario: status.scenario, rate: status.ratePerSecond, payload: status.payloadBytes },
+    );
+  }, [status]);
+
+  useEffect(() => {
+    const search = configToSearch(config);
+    if (search !== window.location.search)
+      window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+  }, [config]);
+
+  return (
+    <div className="page">
+      <HeaderBar config={config} setConfig={setConfig} />
+      <main>
+        <ControlsPanel config={config} setConfig={setConfig} />
+        <ScenarioNotice />
+        <section className="columns" aria-label="The four transports, live">
+          {TRANSPORTS.map((t) => (
+            <TransportColumn
+              key={t}
+              transport={t}
+              presenter={config.presenter}
+              onToggle={(on) => setConfig((c) => ({ ...c, enabled: { ...c.enabled, [t]: on } }))}
+            />
+          ))}
+        </section>
+        <section className="charts" aria-label="Comparison charts">
+          <LatencyChart
+            presenter={config.presenter}
+            log={config.log}
+            onLogChange={(log) => setConfig((c) => ({ ...c, log }))}
+          />
+          <BytesPerMessageChart presenter={config.presenter} />
+          <RequestRateChart presenter={config.presenter} />
+          <CumulativeBytesChart presenter={config.presenter} />
+        </section>
+        <Timeline presenter={config.presenter} />
+        <section className="pair">
+          <WireInspector />
+          <UpstreamBox />
+        </section>
+        <WireExplainer />
+        <Definitions />
+      </main>
+    </div>
+  );
+}

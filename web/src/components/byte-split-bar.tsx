@@ -1,0 +1,42 @@
+/**
+ * Bytes per delivered event as one stacked bar: headers, framing, the event
+ * itself. All four columns share one scale, so the bars compare at a glance.
+ */
+import * as fmt from '../format.ts';
+import { BYTE_KINDS, BYTE_LOOK, type ByteKind } from '../palette.ts';
+
+interface Props {
+  perMessage: Record<ByteKind, number> | null;
+  /** The largest bytes-per-message of all columns: the full width. */
+  scaleMax: number;
+}
+
+export function ByteSplitBar({ perMessage, scaleMax }: Props) {
+  if (!perMessage) return <div className="byte-bar byte-bar-empty">no events yet</div>;
+  const total = perMessage.header + perMessage.framing + perMessage.payload;
+  return (
+    <div className="byte-split">
+      <div className="byte-bar" role="img" aria-label={`${Math.round(total)} bytes per event`}>
+        {BYTE_KINDS.map((kind) => {
+          const share = scaleMax > 0 ? (perMessage[kind] / scaleMax) * 100 : 0;
+          return (
+            <span
+              key={kind}
+              className={`byte-seg byte-${kind}`}
+              style={{ width: `${share}%`, background: BYTE_LOOK[kind].colour }}
+              title={`${BYTE_LOOK[kind].label}: ${fmt.ms(perMessage[kind])} B per event`}
+            />
+          );
+        })}
+      </div>
+      <ul className="byte-legend">
+        {BYTE_KINDS.map((kind) => (
+          <li key={kind}>
+            <span className="swatch" style={{ background: BYTE_LOOK[kind].colour }} />
+            {BYTE_LOOK[kind].label} <strong>{Math.round(perMessage[kind])} B</strong>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

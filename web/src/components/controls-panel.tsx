@@ -1,0 +1,125 @@
+/**
+ * The controls: the feed's settings (the server's, for everyone watching),
+ * this page's client settings, and pause / restart / reset.
+ */
+import type { Dispatch, SetStateAction } from 'react';
+import { type LabConfig, LIMITS } from '../lab-config.ts';
+import { useLab, useStore } from '../lab-context.ts';
+import { NumberField } from './number-field.tsx';
+
+interface Props {
+  config: LabConfig;
+  setConfig: Dispatch<SetStateAction<LabConfig>>;
+}
+
+export function ControlsPanel({ config, setConfig }: Props) {
+  const store = useStore();
+  const status = useLab((s) => s.status);
+  const scenarios = useLab((s) => s.scenarios);
+  const controlError = useLab((s) => s.controlError);
+  const running = status?.running ?? true;
+
+  return (
+    <section className="controls" aria-label="Controls">
+      <fieldset>
+        <legend>The feed (for everyone on this lab)</legend>
+        <label className="scenario-field">
+          <span className="field-label">Scenario</span>
+          <select
+            data-control="scenario"
+            value={status?.scenario ?? ''}
+            onChange={(e) => void store.applyFeedSettings({ scenario: e.target.value })}
+          >
+            {status && !scenarios.some((s) => s.id === status.scenario) && (
+              <option value={status.scenario}>{status.scenario}</option>
+            )}
+            {scenarios.map((s) => (
+              <option key={s.id} value={s.id} title={s.summary}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <NumberField
+          name="rate"
+          label="Event rate"
+          unit="events/s"
+          value={status?.ratePerSecond ?? null}
+          min={LIMITS.rate.min}
+          max={LIMITS.rate.max}
+          step={1}
+          onCommit={(ratePerSecond) => void store.applyFeedSettings({ ratePerSecond })}
+        />
+        <NumberField
+          name="payload"
+          label="Data size"
+          unit="bytes"
+          value={status?.payloadBytes ?? null}
+          min={LIMITS.payload.min}
+          max={LIMITS.payload.max}
+          step={10}
+          onCommit={(payloadBytes) => void store.applyFeedSettings({ payloadBytes })}
+        />
+        <div className="buttons">
+          <button
+            type="button"
+            data-control="pause"
+            onClick={() => void store.applyFeedSettings({ running: !running })}
+          >
+            {running ? 'Pause feed' : 'Resume feed'}
+          </button>
+          <button
+            type="button"
+            data-control="restart"
+            title="Start a new epoch: every client sees a reset and counts a gap"
+            onClick={() => void store.restartFeed()}
+          >
+            Restart feed
+          </button>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>This page's clients</legend>
+        <NumberField
+          name="interval"
+          label="Short-poll interval"
+          unit="ms"
+          value={config.interval}
+          min={LIMITS.interval.min}
+          max={LIMITS.interval.max}
+          step={100}
+          onCommit={(interval) => setConfig((c) => ({ ...c, interval }))}
+        />
+        <NumberField
+          name="timeout"
+          label="Long-poll timeout"
+          unit="ms"
+          value={config.timeout}
+          min={LIMITS.timeout.min}
+          max={LIMITS.timeout.max}
+          step={1000}
+          onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
+        />
+        <div className="buttons">
+          <button
+            type="button"
+            data-control="reset"
+            title="Forget this page's numbers and start counting again with a new client id"
+            onClick={() => store.resetNumbers()}
+          >
+            Reset numbers
+          </button>
+        </div>
+      </fieldset>
+      {controlError && (
+        <div className="control-error" role="alert">
+          <strong>{controlError.message}</strong>
+          {controlError.hint && <span> — {controlError.hint}</span>}
+          <button type="button" onClick={() => store.dismissControlError()} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+/** Total bytes each transport has moved for this page, both directions, over the last minute. */
+import { useDeferredValue } from 'react';
+import * as fmt from '../format.ts';
+import { useLab } from '../lab-context.ts';
+import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { ChartCard } from './chart-card.tsx';
+import { TimeLineChart } from './time-line-chart.tsx';
+import { useEnabledTransports } from './use-enabled-transports.ts';
+
+export function CumulativeBytesChart({ presenter }: { presenter: boolean }) {
+  // Deferred: React redraws the chart in an interruptible background render, not inside the store's update.
+  const rows = useDeferredValue(useLab((s) => s.charts.cumulativeBytes));
+  const transports = useEnabledTransports();
+  return (
+    <ChartCard
+      order={3}
+      id="cumulative-bytes"
+      title="Bytes so far"
+      hint="Everything on the wire since this page started counting: headers, framing and events, both directions."
+      legend={TRANSPORTS.map((t) => ({
+        label: TRANSPORT_LOOK[t].label,
+        colour: TRANSPORT_LOOK[t].colour,
+        dash: TRANSPORT_LOOK[t].dash,
+      }))}
+    >
+      <TimeLineChart rows={rows} transports={transports} presenter={presenter} formatY={fmt.bytes} />
+    </ChartCard>
+  );
+}

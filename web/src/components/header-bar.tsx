@@ -1,0 +1,97 @@
+/** Title, what the feed is doing right now, and the page's view options and downloads. */
+import type { Dispatch, SetStateAction } from 'react';
+import { downloadCsv, downloadJson } from '../export.ts';
+import * as fmt from '../format.ts';
+import type { LabConfig, Theme } from '../lab-config.ts';
+import { useLab, useStore } from '../lab-context.ts';
+
+interface Props {
+  config: LabConfig;
+  setConfig: Dispatch<SetStateAction<LabConfig>>;
+}
+
+export function HeaderBar({ config, setConfig }: Props) {
+  const store = useStore();
+  const status = useLab((s) => s.status);
+  const scenario = useLab((s) => s.scenario);
+  const rttMs = useLab((s) => s.rttMs);
+  const clock = useLab((s) => s.clock);
+  const clientId = useLab((s) => s.clientId);
+  const meterLive = useLab((s) => s.meterLive);
+
+  return (
+    <header className="top-bar">
+      <h1>Transport Lab</h1>
+      <p className="tagline">
+        The same live events reach this page four ways at once. Every difference below comes from the transport alone.
+      </p>
+      <p className="feed-line" data-feed="status">
+        {status ? (
+          <>
+            <strong>{scenario?.title ?? status.scenario}</strong>
+            <span>{fmt.rate(status.ratePerSecond)} events/s</span>
+            <span>{fmt.count(status.payloadBytes)} B of data each</span>
+            <span>
+              newest seq <span data-feed="seq">{status.seq}</span>
+            </span>
+            <span className={status.running ? 'pill pill-open' : 'pill pill-paused'}>
+              {status.running ? 'publishing' : 'paused'}
+            </span>
+          </>
+        ) : (
+          <span>connecting to the lab…</span>
+        )}
+      </p>
+      <p
+        className="measure-line"
+        title="Round trip to the lab, the clock offset's error bound and this page's client id"
+      >
+        <span title="Median time of recent short-poll requests, from fetch() to the whole answer, as this page sees it">
+          round trip {rttMs === null ? '–' : `${fmt.ms(rttMs)} ms`}
+        </span>
+        <span>
+          {clock && clock.errorMs === 0 && clock.offsetMs === 0
+            ? 'same machine: one clock'
+            : `clock ±${clock ? fmt.ms(clock.errorMs) : '–'} ms`}
+        </span>
+        <span>
+          page id <code>{clientId}</code>
+        </span>
+        {!meterLive && <span className="pill pill-paused">meter offline</span>}
+      </p>
+      <div className="view-options">
+        <label>
+          Theme{' '}
+          <select value={config.theme} onChange={(e) => setConfig((c) => ({ ...c, theme: e.target.value as Theme }))}>
+            <option value="auto">system</option>
+            <option value="light">light</option>
+            <option value="dark">dark</option>
+          </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={config.presenter}
+            data-control="presenter"
+            onChange={(e) => setConfig((c) => ({ ...c, presenter: e.target.checked }))}
+          />{' '}
+          Presenter mode
+        </label>
+        <button
+          type="button"
+          onClick={() => downloadJson(store.getSnapshot())}
+          title="Download the current numbers as JSON"
+        >
+          JSON
+        </button>
+        <button
+          type="button"
+          onClick={() => downloadCsv(store.getSnapshot())}
+          title="Download the current numbers as CSV"
+        >
+          CSV
+        </button>
+      </div>
+    </header>
+  );
+}

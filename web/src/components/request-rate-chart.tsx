@@ -1,0 +1,29 @@
+/** HTTP requests per second per transport: where the polling transports spend their requests. */
+import { useDeferredValue } from 'react';
+import * as fmt from '../format.ts';
+import { useLab } from '../lab-context.ts';
+import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { ChartCard } from './chart-card.tsx';
+import { TimeLineChart } from './time-line-chart.tsx';
+import { useEnabledTransports } from './use-enabled-transports.ts';
+
+export function RequestRateChart({ presenter }: { presenter: boolean }) {
+  // Deferred: React redraws the chart in an interruptible background render, not inside the store's update.
+  const rows = useDeferredValue(useLab((s) => s.charts.requestRate));
+  const transports = useEnabledTransports();
+  return (
+    <ChartCard
+      order={2}
+      id="requests"
+      title="HTTP requests per second"
+      hint="5-second average. SSE and WebSocket make one request per connection, then none."
+      legend={TRANSPORTS.map((t) => ({
+        label: TRANSPORT_LOOK[t].label,
+        colour: TRANSPORT_LOOK[t].colour,
+        dash: TRANSPORT_LOOK[t].dash,
+      }))}
+    >
+      <TimeLineChart rows={rows} transports={transports} presenter={presenter} formatY={fmt.rate} />
+    </ChartCard>
+  );
+}

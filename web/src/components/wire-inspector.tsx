@@ -1,0 +1,181 @@
+/**
+ * The real bytes of each transport's last exchange as the server saw them
+ * (`GET /api/inspect`): request head, response head, and one event cut into
+ * its parts, coloured by kind with their byte counts.
+ */
+import { useState } from 'react';
+import type { TransportName } from '../../../protocol/feed-event.ts';
+import type { WirePart, WireSample } from '../../../protocol/wire-sample.ts';
+import { decodeFrameHeader } from '../frame-header.ts';
+import { useLab } from '../lab-context.ts';
+import { BYTE_LOOK, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+
+const encoder = new TextEncoder();
+
+export function WireInspector() {
+  const inspect = useLab((s) => s.inspect);
+  const [chosen, setChosen] = useState<TransportName>('websocket');
+  const sample = inspect.data?.transports[chosen] ?? null;
+
+  return (
+    <section className="inspector panel" aria-label="Wire inspector">
+      <h2>Wire inspector</h2>
+      <p className="muted">The bytes of this page's last exchange, exactly as the lab saw them on the socket.</p>
+      <div className="tabs" role="tablist">
+        {TRANSPORTS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={t === chosen}
+            data-inspect-tab={t}
+            className={t === chosen ? 'tab tab-active' : 'tab'}
+            style={{ borderColor: TRANSPORT_LOOK[t].colour }}
+            onClick={() => setChosen(t)}
+          >
+            {TRANSPORT_LOOK[t].short}
+          </button>
+        ))}
+      </div>
+      {inspect.supported === false && <p className="muted">This lab does not offer GET /api/inspect yet.</p>}
+      {inspect.error && <p className="column-error">{inspect.error}</p>}
+      {inspect.supported && !sample && <p className="muted">No exchange on this transport yet.</p>}
+      {sample && <SampleView transport={chosen} sample={sample} />}
+    </section>
+  );
+}
+
+function SampleView({ transport, sample }: { transport: TransportName; sample: WireSample }) {
+  return (
+    <div className="sample" data-inspect-transport={transport}>
+      <Head
+        title={transport === 'websocket' ? 'Upgrade request' : 'Request head'}
+        text={sample.requestHead}
+        direction="browser → lab"
+      />
+      <Head
+        title={transport === 'websocket' ? '101 answer' : 'Response head'}
+        text={sample.responseHead}
+        direction="lab → browser"
+      />
+      <h3>One event on the wire</h3>
+      {sample.event ? (
+        <EventParts transport={transport} parts={sample.event} />
+      ) : (
+        <p className="muted">No event sent yet.</p>
+      )}
+      <p className="muted">{headerCostNote(transport, sample)}</p>
+    </div>
+  );
+}
+
+function Head({ title, text, direction }: { title: string; text: string; direction: string }) {
+  return (
+    <details className="head" open>
+      <summary>
+        <span className="byte-chip byte-header" style={{ background: BYTE_LOOK.header.colour }} /> {title}{' '}
+        <span className="muted">
+          ({direction}, {encoder.encode(text).length} B of headers)
+        </span>
+      </summary>
+      <pre>
+        <Visible text={text} />
+      </pre>
+    </details>
+  );
+}
+
+function EventParts({ transport, parts }: { transport: TransportName; parts: WirePart[] }) {
+  const total = parts.reduce((sum, p) => sum + p.bytes, 0);
+  let frameHeaderMarked = false;
+  return (
+    <div>
+      <div className="part-strip" role="img" aria-label={`${total} bytes`}>
+        {parts.map((part, i) => (
+          <span
+            // biome-ignore lint/suspicious/noArrayIndexKey: parts have no identity beyond their position
+            key={i}
+            className={`part-seg byte-${part.kind}`}
+            style={{ flexGrow: Math.max(1, part.bytes), background: BYTE_LOOK[part.kind].colour }}
+            title={`${part.label}: ${part.bytes} B`}
+          />
+        ))}
+      </div>
+      <ol className="parts">
+        {parts.map((part, i) => {
+          const isFrameHeader = transport === 'websocket' && !frameHeaderMarked && part.hex !== undefined;
+          if (isFrameHeader) frameHeaderMarked = true;
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: parts have no identity beyond their position
+            <li key={i} className={`part part-${part.kind}`}>
+              <span className="part-kind" style={{ background: BYTE_LOOK[part.kind].colour }}>
+                {part.kind}
+              </span>
+              <span className="part-bytes">{part.bytes} B</span>
+              <span className="part-label">{part.label}</span>
+              {part.hex !== undefined && (
+                <code className="hex" {...(isFrameHeader ? { 'data-inspect': 'frame-header' } : {})}>
+                  {part.hex}
+                </code>
+              )}
+              {part.text !== undefined && (
+                <code className="part-text">
+                  <Visible text={part.text} />
+                </code>
+              )}
+              {isFrameHeader && part.hex !== undefined && <FrameBits hex={part.hex} />}
+            </li>
+          );
+        })}
+      </ol>
+      <p className="muted">
+        {total} B on the wire for this event;{' '}
+        {parts.filter((p) => p.kind === 'payload').reduce((s, p) => s + p.bytes, 0)} B of them are the event itself.
+      </p>
+    </div>
+  );
+}
+
+/** Where the headers' cost falls: once per connection, or again on every answer. */
+function headerCostNote(transport: TransportName, sample: WireSample): string {
+  const headers = encoder.encode(sample.requestHead).length + encoder.encode(sample.responseHead).length;
+  if (transport === 'sse' || transport === 'websocket') {
+    return `The ${headers} B of headers were paid once, when the connection opened; each further event costs only its own bytes and framing.`;
+  }
+  return `Every answer pays its headers again: ${headers} B of request and response headers, shared by the events of that one answer.`;
+}
+
+/** FIN, opcode, MASK and length decoded here from the hex, independently of the server's label. */
+function FrameBits({ hex }: { hex: string }) {
+  const header = decodeFrameHeader(hex);
+  if (!header) return null;
+  return (
+    <span className="frame-bits">
+      FIN={header.fin ? 1 : 0} · opcode={header.opcode} ({header.opcodeName}) · MASK={header.masked ? 1 : 0} · length=
+      {header.payloadLength}
+      {header.lengthField >= 126
+        ? ` (7-bit field ${header.lengthField}: length in the next ${header.lengthField === 126 ? 2 : 8} bytes)`
+        : ''}
+    </span>
+  );
+}
+
+/** Shows each CR and LF as a dimmed \r or \n (a line still breaks after \n), so every byte can be counted. */
+function Visible({ text }: { text: string }) {
+  const pieces = text.split(/(\r|\n)/);
+  return (
+    <>
+      {pieces.map((piece, i) =>
+        piece === '\r' || piece === '\n' ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: pieces of a fixed text
+          <span key={i} className="eol">
+            {piece === '\r' ? '\\r' : '\\n'}
+            {piece === '\n' ? '\n' : ''}
+          </span>
+        ) : (
+          piece
+        ),
+      )}
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+/** A link reproduces a setup: the configuration survives the query string, and junk in it falls back to defaults. */
+import { describe, expect, it } from 'vitest';
+import { configToSearch, DEFAULT_CONFIG, type LabConfig, parseConfig } from './lab-config.ts';
+
+describe('the configuration in the URL', () => {
+  it('round-trips every setting', () => {
+    const config: LabConfig = {
+      scenario: 'chat-room',
+      rate: 2.5,
+      payload: 300,
+      interval: 250,
+      timeout: 5000,
+      enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false },
+      theme: 'dark',
+      presenter: true,
+      log: true,
+    };
+    const search = configToSearch(config);
+    expect(search).toBe(
+      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&theme=dark&presenter=1&log=1',
+    );
+    expect(parseConfig(search)).toEqual(config);
+  });
+
+  it('leaves defaults out, so a plain link stays plain', () => {
+    expect(configToSearch(DEFAULT_CONFIG)).toBe('');
+    expect(parseConfig('')).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('ignores values it cannot use', () => {
+    const config = parseConfig(
+      '?scenario=../etc&rate=-1&payload=abc&interval=9999999&timeout=5&off=carrier-pigeon&theme=pink',
+    );
+    expect(config).toEqual(DEFAULT_CONFIG);
+  });
+});
