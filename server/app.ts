@@ -9,6 +9,10 @@ import { infoRoutes } from './api/info-routes.ts';
 import { metricsRoutes } from './api/metrics-routes.ts';
 import { processRoutes } from './api/process-routes.ts';
 import { webRoutes } from './api/web-routes.ts';
+import { Conditioner } from './conditioner/conditioner.ts';
+import { installLabOriginCors } from './conditioner/cors-for-lab-origins.ts';
+import { networkRoutes } from './conditioner/network-routes.ts';
+import { applyNetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { toLabError } from './error-mapping.ts';
 import { errorBody, LabErrors } from './errors.ts';
 import { Feed } from './feed/feed.ts';
@@ -16,6 +20,8 @@ import { type LabOptions, labOptions } from './lab-options.ts';
 import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
 import { WireInspector } from './meter/wire-inspector.ts';
+import { labOriginPredicate } from './security/lab-origins.ts';
+import { installRequestGuards } from './security/request-guards.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
 import { TRANSPORTS } from './transports/transport-registry.ts';
@@ -25,6 +31,8 @@ declare module 'fastify' {
     feed: Feed;
     meter: Meter;
     labOptions: LabOptions;
+    /** The network conditioner; `port` is null unless `conditionerPort` was set and the lab listens. */
+    conditioner: Conditioner;
   }
 }
 
@@ -55,8 +63,21 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('feed', feed);
   app.decorate('meter', meter);
   app.decorate('labOptions', options);
+  const conditioner = new Conditioner(
+    applyNetworkRequest(profileSettings('none'), options.network),
+    options.conditionerPort,
+  );
+  app.decorate('conditioner', conditioner);
 
   installRequestMetering(app, meter);
+  const isLabOrigin = labOriginPredicate(app, { labPort: () => listeningPort(app), conditionerPort: () => conditioner.port });
+  installRequestGuards(app, {
+    lan: options.lan,
+    teacherToken: options.teacherToken,
+    isLabOrigin,
+    maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+  });
+  installLabOriginCors(app, isLabOrigin);
   app.removeAllContentTypeParsers();
   // Plain JSON.parse: it keeps "__proto__" as an ordinary own key, which parseUpstream then refuses
   // with its own code, the same way on HTTP and WebSocket.
@@ -98,10 +119,28 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(controlRoutes, context);
   await app.register(processRoutes, context);
   await app.register(webRoutes, context);
+  await app.register(networkRoutes, { conditioner });
 
   app.addHook('onReady', async () => {
     if (options.autostart) feed.start();
   });
+  // The conditioner needs the lab's bound address. Fastify only logs an onListen error:
+  // `await app.conditioner.ready()` reports it (and resolves with the conditioner's port).
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    if (options.conditionerPort === null || !address || typeof address === 'string') return;
+    const wildcard = address.address === '0.0.0.0' || address.address === '::';
+    await conditioner.start({
+      host: address.address,
+      targetHost: wildcard ? (address.address === '::' ? '::1' : '127.0.0.1') : address.address,
+      targetPort: address.port,
+    });
+  });
+  app.addHook('onClose', () => conditioner.stop());
   return app;
 }
 
+function listeningPort(app: FastifyInstance): number | null {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : null;
+}

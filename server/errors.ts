@@ -64,6 +64,8 @@ export const LabErrors = {
   ),
   SCENARIO: createError<'LAB_ERR_SCENARIO', 400, [string]>('LAB_ERR_SCENARIO', '%s', 400),
   BAD_FLAG: createError<'LAB_ERR_BAD_FLAG', 400, [string]>('LAB_ERR_BAD_FLAG', '%s', 400),
+  BAD_NETWORK: createError<'LAB_ERR_BAD_NETWORK', 400, [string]>('LAB_ERR_BAD_NETWORK', '%s', 400),
+  BAD_FAULT: createError<'LAB_ERR_BAD_FAULT', 400, [string]>('LAB_ERR_BAD_FAULT', '%s', 400),
   INTERNAL: createError<'LAB_ERR_INTERNAL', 500, []>('LAB_ERR_INTERNAL', 'the lab hit an unexpected error', 500),
 } as const;
 
@@ -90,6 +92,10 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_RATE_LIMITED: 'send fewer upstream messages; the limit protects everyone else\'s feed',
   LAB_ERR_SCENARIO: 'compare with the files in scenarios/ and the schema in the README',
   LAB_ERR_BAD_FLAG: 'run with --help to see every flag',
+  LAB_ERR_BAD_NETWORK:
+    'send {"profile":"fast-4g"} (none, lan, fast-4g, slow-4g, 3g, satellite) or {"profile":"custom","rttMs":200,"jitterMs":0,"downKbps":0,"upKbps":0}; 0 kbps means unlimited',
+  LAB_ERR_BAD_FAULT:
+    'send {"action":"drop-all"}, {"action":"stall","seconds":5}, {"action":"chaos","everySeconds":2} or {"action":"calm"}',
   LAB_ERR_INTERNAL: 'this is a bug in the lab; the server log has the details',
 };
 

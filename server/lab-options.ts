@@ -1,6 +1,7 @@
 /**
  * The lab's options: one defaults object, merged once, validated once.
  */
+import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { LabErrors } from './errors.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
 
@@ -38,6 +39,19 @@ export interface LabOptions {
   webRoot: string | null;
   /** Fastify's logger (off by default: the lab prints its own start line). */
   logger: boolean;
+  /**
+   * Port of the network conditioner, a shaping TCP proxy in front of the lab, started when the lab listens.
+   * @default null (no conditioner); 0 = any free port
+   */
+  conditionerPort: number | null;
+  /** LAN mode: control actions need `teacherToken`, and one address may hold only so many connections. */
+  lan: boolean;
+  /** Required (as `Authorization: Bearer`) on control actions when not null. @default null */
+  teacherToken: string | null;
+  /** @default 64 connections per remote address in LAN mode (loopback exempt) */
+  maxConnectionsPerAddress: number;
+  /** The conditioner's initial network: a profile name or a custom setting (see `PUT /api/network`). @default 'none' */
+  network: NetworkRequest;
 }
 
 export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
@@ -57,6 +71,11 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     metricsIntervalMs: 250,
     webRoot: null,
     logger: false,
+    conditionerPort: null,
+    lan: false,
+    teacherToken: null,
+    maxConnectionsPerAddress: 64,
+    network: 'none',
     ...withoutUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
@@ -70,12 +89,19 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
   checkRange('maxMessageBytes', options.maxMessageBytes, 1024, 16 * 1024 * 1024);
   checkRange('maxQueuedBytes', options.maxQueuedBytes, 16 * 1024, 1024 * 1024 * 1024);
   checkRange('metricsIntervalMs', options.metricsIntervalMs, 50, 60_000);
+  checkRange('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1, 100_000, true);
+  if (options.lan && options.teacherToken === null) {
+    throw LabErrors.BAD_FLAG('LAN mode needs a teacher token: anyone on the network could steer the lab otherwise');
+  }
+  if (options.conditionerPort !== null) checkRange('conditionerPort', options.conditionerPort, 0, 65_535, true);
+  applyNetworkRequest(profileSettings('none'), options.network); // throws LAB_ERR_BAD_NETWORK naming the field
   return options;
 }
 
-function checkRange(name: string, value: number, min: number, max: number): void {
-  if (!(typeof value === 'number' && value >= min && value <= max)) {
-    throw LabErrors.BAD_FLAG(`option "${name}" must be a number from ${min} to ${max} (got ${String(value)})`);
+function checkRange(name: string, value: number, min: number, max: number, whole = false): void {
+  if (!(typeof value === 'number' && value >= min && value <= max && (!whole || Number.isInteger(value)))) {
+    const kind = whole ? 'a whole number' : 'a number';
+    throw LabErrors.BAD_FLAG(`option "${name}" must be ${kind} from ${min} to ${max} (got ${String(value)})`);
   }
 }
 

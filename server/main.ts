@@ -4,6 +4,8 @@
  */
 import { ensureDashboardBuilt, isStale } from '../web/build-dashboard.ts';
 import { buildApp } from './app.ts';
+import { lanBanner } from './lan-addresses.ts';
+import { createTeacherToken } from './security/teacher-token.ts';
 import { HINTS, isLabError } from './errors.ts';
 import { loadScenario } from './feed/scenario.ts';
 import { parseStartFlags, START_USAGE } from './start-flags.ts';
@@ -15,19 +17,36 @@ async function main(): Promise<void> {
     return;
   }
   const webRoot = await dashboard();
+  // LAN mode: anyone on the network can reach the lab, so steering it takes a secret the teacher holds.
+  const teacherToken = flags.lan ? createTeacherToken() : null;
   const app = await buildApp({
     ...(flags.scenario !== undefined ? { scenario: loadScenario(flags.scenario) } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ratePerSecond: flags.rate,
     webRoot,
+    lan: flags.lan,
+    teacherToken,
+    conditionerPort: flags.conditionerPort,
+    ...(flags.network !== undefined ? { network: flags.network } : {}),
   });
   await app.listen({ port: flags.port, host: flags.host });
+  const conditionerPort = await app.conditioner.ready().catch(async (error: unknown) => {
+    await app.close();
+    throw Object.assign(error as Error, { conditioner: true });
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : flags.port;
-  const shownHost = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+  // Bound to every interface (LAN mode): this machine's own browser still uses loopback.
+  const wildcard = flags.host === '0.0.0.0' || flags.host === '::';
+  const shownHost = wildcard ? '127.0.0.1' : flags.host.includes(':') ? `[${flags.host}]` : flags.host;
   const { scenario, seed } = app.feed.currentSettings;
   console.log(`Transport Lab is running at http://${shownHost}:${port}/`);
+  if (conditionerPort !== null) {
+    const { profile } = app.conditioner.settings;
+    console.log(`  network conditioner at http://${shownHost}:${conditionerPort}/ (profile ${profile})`);
+  }
   console.log(`  scenario ${scenario.id} (seed ${seed}); Ctrl-C stops it`);
+  if (teacherToken !== null) console.log(`\n${lanBanner(port, teacherToken)}`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -63,7 +82,8 @@ main().catch((error: unknown) => {
     process.exit(2);
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || (error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
-    console.error(`error LAB_ERR_LISTEN: ${(error as Error).message}\nhint: choose another --port or --host`);
+    const flag = (error as { conditioner?: boolean }).conditioner ? '--conditioner-port (or off)' : '--port or --host';
+    console.error(`error LAB_ERR_LISTEN: ${(error as Error).message}\nhint: choose another ${flag}`);
     process.exit(2);
   }
   console.error(error);

@@ -2,16 +2,27 @@
  * `npm start` flags: parsed and checked in one place, each mistake reported
  * with the flag's name, what was expected and exit code 2.
  */
+import {
+  isNetworkProfileName,
+  NETWORK_PROFILE_NAMES,
+  type NetworkProfileName,
+} from './conditioner/network-profiles.ts';
 import { LabErrors } from './errors.ts';
 import { decimalFlag, parseFlags, wholeNumberFlag } from './flag-values.ts';
 
 export interface StartFlags {
   help: boolean;
+  /** Classroom mode: bind every interface, print LAN URLs and a teacher token that control actions need. */
+  lan: boolean;
   port: number;
   host: string;
   scenario: string | undefined;
   seed: number | undefined;
   rate: number | undefined;
+  /** Port of the network conditioner; null = none (`--conditioner-port off`). */
+  conditionerPort: number | null;
+  /** The conditioner's initial profile (`--network`). */
+  network: NetworkProfileName | undefined;
 }
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -21,34 +32,57 @@ Server-Sent Events and WebSocket, with a dashboard at the printed URL.
 
 Options:
   --port <n>          port to listen on (default 3000, or $PORT)
-  --host <address>    address to bind (default 127.0.0.1, or $HOST)
+  --host <address>    address to bind (default 127.0.0.1, or $HOST; 0.0.0.0 with --lan)
+  --lan               classroom mode: students join over the LAN (URLs and a QR
+                      code are printed); steering the lab needs the teacher's token
   --scenario <id|path> scenario id from scenarios/ or a path to a scenario file
                       (default stock-ticker)
   --seed <n>          generator seed: the same seed replays the same events
   --rate <events/s>   override the scenario's event rate
+  --conditioner-port <n|off>
+                      port of the network conditioner, a shaping proxy in front
+                      of the lab (default: the lab's port + 1, i.e. 3001; 0 when
+                      --port is 0; off = none)
+  --network <profile> the conditioner's starting profile: none, lan, fast-4g,
+                      slow-4g, 3g, satellite (default none)
   -h, --help          show this help`;
 
 export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
   const values = parseFlags(argv, {
     help: { type: 'boolean', short: 'h' },
+    lan: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
     scenario: { type: 'string' },
     seed: { type: 'string' },
     rate: { type: 'string' },
+    'conditioner-port': { type: 'string' },
+    network: { type: 'string' },
   });
   // An empty PORT/HOST (e.g. `PORT= npm start`) means unset, as shells and CI tools often leave them.
   const port = wholeNumberFlag('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535, 3000);
-  const host = (values.host as string | undefined) ?? (env.HOST || '127.0.0.1');
+  const lan = values.lan === true;
+  const host = (values.host as string | undefined) ?? (env.HOST || (lan ? '0.0.0.0' : '127.0.0.1'));
   if (host.trim() === '') throw LabErrors.BAD_FLAG('--host needs an address such as 127.0.0.1');
   const seedText = values.seed as string | undefined;
   const rateText = values.rate as string | undefined;
+  const conditionerText = values['conditioner-port'] as string | undefined;
+  // Next to the lab's port by default, so one port number is all a user needs to remember.
+  const conditionerDefault = port === 0 || port === 65_535 ? 0 : port + 1;
+  const network = values.network as string | undefined;
+  if (network !== undefined && !isNetworkProfileName(network)) {
+    throw LabErrors.BAD_FLAG(`--network must be one of ${NETWORK_PROFILE_NAMES.join(', ')} (got ${JSON.stringify(network)})`);
+  }
   return {
     help: values.help === true,
+    lan,
     port,
     host,
     scenario: values.scenario as string | undefined,
     seed: seedText === undefined ? undefined : wholeNumberFlag('--seed', seedText, 0, 2 ** 32 - 1, 0),
     rate: rateText === undefined ? undefined : decimalFlag('--rate', rateText, 0.001, 1000),
+    conditionerPort:
+      conditionerText === 'off' ? null : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
+    network,
   };
 }

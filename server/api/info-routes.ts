@@ -24,6 +24,11 @@ export const API_INDEX = {
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
     'GET /api/inspect?client=ID': "the last exchange's bytes per transport, annotated",
     'GET /api/process?reset=true': "the lab's own CPU, memory and event-loop figures",
+    'GET /api/network': 'the network conditioner: port, profile, rttMs, jitterMs, downKbps, upKbps',
+    'PUT /api/network': '{"profile":"fast-4g"} or {"profile":"custom","rttMs",…} shape the conditioner',
+    'POST /api/network/faults': '{"action":"drop-all"|"stall"|"chaos"|"calm"}',
+    'GET /api/network/profiles': 'the profiles and what to notice in each',
+    'GET /api/network/connections': "the conditioner's open and recent connections with their bytes",
   },
   docs: 'README.md and docs/api.md in the repository',
 };

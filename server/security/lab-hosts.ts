@@ -1,8 +1,6 @@
 /**
  * Which names the lab answers to. A browser tricked by DNS rebinding sends a
- * foreign name in `Host` (evil.example → 127.0.0.1), so only these pass; and
- * only pages from these names, on the lab's own ports, may use the feed from a
- * browser (`Origin`).
+ * foreign name in `Host` (evil.example → 127.0.0.1), so only these pass.
  */
 import { hostname, networkInterfaces } from 'node:os';
 
@@ -26,17 +24,4 @@ export function hostnameOfHostHeader(value: string): string | null {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/.exec(value);
   if (!match) return null;
   return (match[1] ?? match[2] ?? '').toLowerCase();
-}
-
-/** `{hostname, port}` of an Origin header, or null when it is not an http(s) origin. */
-export function parseOrigin(value: string): { hostname: string; port: number } | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value) return null;
-  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-  return { hostname: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port };
 }

@@ -8,17 +8,17 @@
  * - in LAN mode, one address may hold at most `maxConnectionsPerAddress`
  *   connections (loopback, where the load generator runs, is exempt).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorBody, LabErrors } from '../errors.ts';
-import { hostnameOfHostHeader, labHostnames, parseOrigin } from './lab-hosts.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody, type LabErrorLike, LabErrors } from '../errors.ts';
+import { hostnameOfHostHeader, labHostnames } from './lab-hosts.ts';
 import { tokenMatches } from './teacher-token.ts';
 
 export interface GuardOptions {
   lan: boolean;
   /** Required on control actions when not null. */
   teacherToken: string | null;
-  /** The ports the lab's pages are served from (the lab's, the conditioner's), known once listening. */
-  labPorts: () => number[];
+  /** Whether an exact Origin value is one of the lab's own pages (`labOriginPredicate`, shared with CORS). */
+  isLabOrigin: (origin: string) => boolean;
   /** @default 64 connections per remote address in LAN mode */
   maxConnectionsPerAddress: number;
 }
@@ -30,8 +30,6 @@ declare module 'fastify' {
   }
 }
 
-/** `npm run dev` serves the page from Vite's port and proxies the API to the lab. */
-const DEV_SERVER_PORT = 5173;
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export function installRequestGuards(app: FastifyInstance, options: GuardOptions): void {
@@ -42,20 +40,20 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     if (host !== undefined) {
       const name = hostnameOfHostHeader(host);
       if (name === null || !hostnames.has(name)) {
-        reply.code(421).send(errorBody(LabErrors.BAD_HOST(host.slice(0, 100))));
+        refuse(request, reply, LabErrors.BAD_HOST(host.slice(0, 100)));
         return;
       }
     }
     if (isFeedRoute(request)) {
       const origin = request.headers.origin;
-      if (origin !== undefined && !isLabOrigin(origin, hostnames, options.labPorts())) {
-        reply.code(403).send(errorBody(LabErrors.FOREIGN_ORIGIN(origin.slice(0, 100))));
+      if (origin !== undefined && !options.isLabOrigin(origin)) {
+        refuse(request, reply, LabErrors.FOREIGN_ORIGIN(origin.slice(0, 100)));
         return;
       }
     }
     if (request.routeOptions.config?.control && options.teacherToken !== null) {
       if (!tokenMatches(options.teacherToken, request.headers.authorization)) {
-        reply.code(401).send(errorBody(LabErrors.UNAUTHORIZED()));
+        refuse(request, reply, LabErrors.UNAUTHORIZED());
         return;
       }
     }
@@ -65,14 +63,18 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
   if (options.lan) limitConnectionsPerAddress(app, options.maxConnectionsPerAddress);
 }
 
+/**
+ * Answers with the coded error. A refused WebSocket upgrade's socket belongs to
+ * nobody once answered (the http server let go of it, ws never took it), so it is closed here.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, error: LabErrorLike): void {
+  if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.destroy());
+  reply.code(error.statusCode).send(errorBody(error));
+}
+
 function isFeedRoute(request: FastifyRequest): boolean {
   const meter = request.routeOptions.config?.meter;
   return meter !== undefined && meter !== 'lab';
-}
-
-function isLabOrigin(origin: string, hostnames: Set<string>, ports: number[]): boolean {
-  const parsed = parseOrigin(origin);
-  return parsed !== null && hostnames.has(parsed.hostname) && (ports.includes(parsed.port) || parsed.port === DEV_SERVER_PORT);
 }
 
 /** A classroom laptop opens a dozen connections at most; thousands from one address is a tool, not a student. */

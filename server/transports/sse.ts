@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
+import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
@@ -61,6 +62,9 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       lastEventId ?? optionalString(request.query as Record<string, unknown>, 'lastEventId'),
     );
     const start = feed.resume(query, Number.MAX_SAFE_INTEGER);
+    // The head is written by hand, so the CORS lines a hook put on the reply must be copied into it.
+    const cors = corsHeadLines(reply);
+    const head = cors ? Buffer.concat([RESPONSE_HEAD.subarray(0, -2), Buffer.from(`${cors}\r\n`)]) : RESPONSE_HEAD;
 
     reply.hijack();
     const socket: Socket = request.raw.socket;
@@ -74,7 +78,7 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       requestMeter.tally.settleDown(requestMeter.target, payload);
       if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
     };
-    const exchange = inspector.exchange('sse', query.client, requestHeadText(request.raw), RESPONSE_HEAD.toString(), Date.now());
+    const exchange = inspector.exchange('sse', query.client, requestHeadText(request.raw), head.toString(), Date.now());
     const sendEvent = (stored: StoredEvent): void => {
       send(sseEventChunk(stored), stored.json.length, 1);
       WireInspector.sent(exchange, stored, Date.now());
@@ -85,7 +89,7 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       send(controlChunk({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }), 0, 0);
 
     socket.setNoDelay(true);
-    socket.write(RESPONSE_HEAD);
+    socket.write(head);
     if (requestMeter) meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
     let lastWrite = Date.now();
 

@@ -1,0 +1,173 @@
+/**
+ * What keeps a classroom lab safe: foreign pages cannot use the feed, foreign
+ * host names are refused (DNS rebinding), control needs the teacher token in
+ * LAN mode, and upstream floods are limited — with coded errors, and no crash
+ * on malformed headers.
+ */
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import { type RunningLab, startLab } from './support/lab-server.ts';
+
+const TOKEN = 'teacher-secret-token';
+let lab: RunningLab;
+
+beforeAll(async () => {
+  lab = await startLab({ lan: true, teacherToken: TOKEN });
+});
+afterAll(async () => {
+  await lab.close();
+});
+
+/** A raw request, so any Host/Origin can be sent (fetch would refuse or rewrite them). */
+function request(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: lab.port, method, path, headers }, (res) => {
+      if (res.headers['content-type']?.startsWith('text/event-stream')) {
+        // An SSE answer never ends: its status is all we need.
+        req.destroy();
+        return resolve({ status: res.statusCode ?? 0, body: '' });
+      }
+      let text = '';
+      res.on('data', (d) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function upgradeStatus(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket`, { headers });
+    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.on('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.on('error', () => {});
+  });
+}
+
+const feedPaths = ['/api/feed/short-poll', '/api/feed/long-poll?timeoutMs=100', '/api/feed/sse'];
+
+describe('Origin', () => {
+  it.each(feedPaths)('%s: a foreign Origin gets 403 LAB_ERR_FOREIGN_ORIGIN before any data', async (path) => {
+    const answer = await request('GET', path, { origin: 'http://evil.example' });
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).code).toBe('LAB_ERR_FOREIGN_ORIGIN');
+  });
+
+  it('websocket: a foreign Origin is refused with 403 before the upgrade', async () => {
+    expect(await upgradeStatus({ origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus({ origin: 'null' })).toBe(403);
+  });
+
+  it('publish: a foreign Origin is refused and nothing is published', async () => {
+    const before = lab.app.feed.newestSeq;
+    const answer = await request('POST', '/api/feed/publish', { origin: 'http://evil.example', 'content-type': 'application/json' }, '{"data":1}');
+    expect(answer.status).toBe(403);
+    expect(lab.app.feed.newestSeq).toBe(before);
+  });
+
+  it("the lab's own page and tools without Origin are served", async () => {
+    expect((await request('GET', '/api/feed/short-poll', { origin: lab.url })).status).toBe(200);
+    expect((await request('GET', '/api/feed/short-poll', { origin: `http://localhost:${lab.port}` })).status).toBe(200);
+    expect((await request('GET', '/api/feed/short-poll', {})).status).toBe(200);
+    expect(await upgradeStatus({ origin: lab.url })).toBe(101);
+    expect(await upgradeStatus({})).toBe(101);
+  });
+
+  it('another port on the same host is another origin, and refused', async () => {
+    expect((await request('GET', '/api/feed/short-poll', { origin: 'http://127.0.0.1:9' })).status).toBe(403);
+  });
+});
+
+describe('Host', () => {
+  it.each(['evil.example', 'evil.example:80', 'localhost.evil.example'])('Host: %s gets 421 LAB_ERR_BAD_HOST', async (host) => {
+    const answer = await request('GET', '/api/feed/short-poll', { host });
+    expect(answer.status).toBe(421);
+    expect(JSON.parse(answer.body).code).toBe('LAB_ERR_BAD_HOST');
+  });
+
+  it.each(['[[[', 'a b', 'x:99999999', ':', '\u00e9vil'])('a malformed Host %j is refused, and the lab keeps serving', async (host) => {
+    const answer = await request('GET', '/api/feed/short-poll', { host: encodeURI(host) }).catch(() => ({ status: 400, body: '' }));
+    expect([400, 421]).toContain(answer.status);
+    expect((await request('GET', '/api/feed/short-poll', {})).status).toBe(200);
+  });
+
+  it.each(['localhost', '127.0.0.1:3000', '[::1]'])('Host: %s is served', async (host) => {
+    expect((await request('GET', '/api/feed/short-poll', { host })).status).toBe(200);
+  });
+});
+
+describe('teacher token (LAN mode)', () => {
+  const settings = (headers: Record<string, string>) =>
+    request('PUT', '/api/feed/settings', { 'content-type': 'application/json', ...headers }, '{"ratePerSecond":321}');
+
+  it.each([
+    ['no token', {}],
+    ['a wrong token', { authorization: 'Bearer not-the-token' }],
+    ['the token without Bearer', { authorization: TOKEN }],
+    ['an empty Bearer', { authorization: 'Bearer ' }],
+  ])('%s → 401 and no state change', async (_name, headers) => {
+    const answer = await settings(headers as Record<string, string>);
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).code).toBe('LAB_ERR_UNAUTHORIZED');
+    expect(lab.app.feed.currentSettings.ratePerSecond).not.toBe(321);
+    expect((await request('POST', '/api/feed/restart', headers as Record<string, string>)).status).toBe(401);
+  });
+
+  it('the right token steers the feed', async () => {
+    const answer = await settings({ authorization: `Bearer ${TOKEN}` });
+    expect(answer.status).toBe(200);
+    expect(lab.app.feed.currentSettings.ratePerSecond).toBe(321);
+  });
+
+  it('watching needs no token', async () => {
+    expect((await request('GET', '/api/metrics', {})).status).toBe(200);
+    expect((await request('GET', '/api/feed/status', {})).status).toBe(200);
+  });
+});
+
+describe('upstream rate limit', () => {
+  it('HTTP publish: past the burst, 429 LAB_ERR_RATE_LIMITED', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const answer = await request('POST', '/api/feed/publish?client=flooder', { 'content-type': 'application/json' }, `{"data":${i}}`);
+      statuses.push(answer.status);
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(40);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
+  it('WebSocket: error replies past the burst, then close 1008 when it goes on', async () => {
+    const socket = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket?client=wsflooder`);
+    const codes: string[] = [];
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type?: string; code?: string };
+      if (message.type === 'error' && message.code) codes.push(message.code);
+    });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.once('open', resolve));
+    for (let i = 0; i < 100; i++) socket.send(JSON.stringify({ data: i }));
+    expect(await closed).toBe(1008);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(new Set(codes)).toEqual(new Set(['LAB_ERR_RATE_LIMITED']));
+  });
+});
+
+it('every transport still serves a well-behaved client after all of the above', async () => {
+  for (const transport of TRANSPORT_NAMES.filter((t) => t !== 'websocket')) {
+    const path = transport === 'long-poll' ? '/api/feed/long-poll?timeoutMs=100' : `/api/feed/${transport}`;
+    expect((await request('GET', path, { origin: lab.url })).status, transport).toBe(200);
+  }
+});
