@@ -76,6 +76,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     teacherToken: options.teacherToken,
     isLabOrigin,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+    ...(options.connectionCapExempt ? { capExempt: options.connectionCapExempt } : {}),
   });
   installLabOriginCors(app, isLabOrigin);
   app.removeAllContentTypeParsers();

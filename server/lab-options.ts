@@ -50,6 +50,8 @@ export interface LabOptions {
   teacherToken: string | null;
   /** @default 64 connections per remote address in LAN mode (loopback exempt) */
   maxConnectionsPerAddress: number;
+  /** Addresses exempt from that cap. @default loopback (tests use it to exercise the cap over loopback) */
+  connectionCapExempt: ((address: string) => boolean) | undefined;
   /** The conditioner's initial network: a profile name or a custom setting (see `PUT /api/network`). @default 'none' */
   network: NetworkRequest;
 }
@@ -75,6 +77,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     lan: false,
     teacherToken: null,
     maxConnectionsPerAddress: 64,
+    connectionCapExempt: undefined,
     network: 'none',
     ...withoutUndefined(overrides),
   };

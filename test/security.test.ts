@@ -171,3 +171,36 @@ it('every transport still serves a well-behaved client after all of the above', 
     expect((await request('GET', path, { origin: lab.url })).status, transport).toBe(200);
   }
 });
+
+describe('limits', () => {
+  it('a WebSocket message over 64 KiB closes the connection with 1009', async () => {
+    const socket = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket?client=big`);
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ data: 'x'.repeat(70_000) }));
+    expect(await closed).toBe(1009);
+  });
+
+  it('LAN mode: one address may hold at most maxConnectionsPerAddress connections', async () => {
+    // Loopback is exempt in real use (the load generator runs there); this lab exempts nobody so the cap shows.
+    const capped = await startLab({ lan: true, teacherToken: TOKEN, maxConnectionsPerAddress: 3, connectionCapExempt: () => false });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          new Promise<string>((resolve) => {
+            const req = http.get({ host: '127.0.0.1', port: capped.port, path: '/api/feed/long-poll?timeoutMs=1500', agent: false }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(`answered ${res.statusCode}`));
+            });
+            req.on('error', () => resolve('refused'));
+          }),
+        ),
+      );
+      expect(results.filter((r) => r === 'answered 200')).toHaveLength(3);
+      expect(results.filter((r) => r === 'refused')).toHaveLength(2);
+    } finally {
+      await capped.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface GuardOptions {
   isLabOrigin: (origin: string) => boolean;
   /** @default 64 connections per remote address in LAN mode */
   maxConnectionsPerAddress: number;
+  /** Addresses the cap does not apply to. @default loopback, where the load generator runs */
+  capExempt?: (address: string) => boolean;
 }
 
 declare module 'fastify' {
@@ -31,6 +33,7 @@ declare module 'fastify' {
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+const isLoopback = (address: string): boolean => LOOPBACK.test(address);
 
 export function installRequestGuards(app: FastifyInstance, options: GuardOptions): void {
   const hostnames = labHostnames(options.lan);
@@ -60,7 +63,7 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     done();
   });
 
-  if (options.lan) limitConnectionsPerAddress(app, options.maxConnectionsPerAddress);
+  if (options.lan) limitConnectionsPerAddress(app, options.maxConnectionsPerAddress, options.capExempt ?? isLoopback);
 }
 
 /**
@@ -78,11 +81,11 @@ function isFeedRoute(request: FastifyRequest): boolean {
 }
 
 /** A classroom laptop opens a dozen connections at most; thousands from one address is a tool, not a student. */
-function limitConnectionsPerAddress(app: FastifyInstance, max: number): void {
+function limitConnectionsPerAddress(app: FastifyInstance, max: number, exempt: (address: string) => boolean): void {
   const open = new Map<string, number>();
   app.server.on('connection', (socket) => {
     const address = socket.remoteAddress ?? '';
-    if (LOOPBACK.test(address)) return;
+    if (exempt(address)) return;
     const count = (open.get(address) ?? 0) + 1;
     if (count > max) {
       socket.destroy();
