@@ -5,20 +5,15 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { type FeedWatcher, watchFeed } from './support/feed-watcher.ts';
 import { type RunningLab, startLab, waitFor } from './support/lab-server.ts';
 
 let lab: RunningLab;
-let watcher: WebSocket;
-const watched: number[] = [];
+let watcher: FeedWatcher;
 
 beforeAll(async () => {
   lab = await startLab();
-  watcher = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket?client=watcher`);
-  watcher.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { seq?: number };
-    if (message.seq !== undefined) watched.push(message.seq);
-  });
-  await new Promise((resolve) => watcher.once('open', resolve));
+  watcher = await watchFeed(lab.url, 'watcher');
 });
 afterAll(async () => {
   watcher.close();
@@ -101,7 +96,11 @@ describe('publish bodies', () => {
 
   it('a wrong content type → 415', async () => {
     await expectError(await publish('{"data":1}', 'text/plain'), 415, 'LAB_ERR_UNSUPPORTED_MEDIA_TYPE');
-    await expectError(await publish('data=1', 'application/x-www-form-urlencoded'), 415, 'LAB_ERR_UNSUPPORTED_MEDIA_TYPE');
+    await expectError(
+      await publish('data=1', 'application/x-www-form-urlencoded'),
+      415,
+      'LAB_ERR_UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('an oversized body → 413', async () => {
@@ -109,7 +108,11 @@ describe('publish bodies', () => {
   });
 
   it('a bad transport name → 400', async () => {
-    await expectError(await publish('{"data":1}', 'application/json', '?transport=websocket'), 400, 'LAB_ERR_BAD_QUERY');
+    await expectError(
+      await publish('{"data":1}', 'application/json', '?transport=websocket'),
+      400,
+      'LAB_ERR_BAD_QUERY',
+    );
   });
 });
 
@@ -157,7 +160,7 @@ describe('nothing is lost for anyone else', () => {
   it('the watching client received every event published during the bad-input storm, in order', async () => {
     lab.app.feed.publish({ topic: 'test', data: 'last' });
     const newest = lab.app.feed.newestSeq;
-    await waitFor(() => watched.at(-1) === newest, 3000, 'the watcher to catch up');
-    expect(watched).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+    await waitFor(() => watcher.seqs.at(-1) === newest, 3000, 'the watcher to catch up');
+    expect(watcher.seqs).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
   });
 });

@@ -3,33 +3,9 @@
  * run as real processes. Bad flags exit 2 with a coded message; a comparison
  * prints only JSON on stdout with --json.
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-
-const TSX = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
-
-function run(script: string, args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, PORT: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runScript, startLabProcess } from './support/script-process.ts';
 
 describe('npm start flags', () => {
   it.each([
@@ -40,7 +16,7 @@ describe('npm start flags', () => {
     [['--scenario', 'no-such-scenario'], /no-such-scenario/],
     [['--rate', 'fast'], /--rate must be a number/],
   ])('%j exits 2 with a clear message', async (args, message) => {
-    const result = await run('server/main.ts', args);
+    const result = await runScript('server/main.ts', args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error LAB_ERR_(BAD_FLAG|SCENARIO): /);
     expect(result.stderr).toMatch(message);
@@ -48,7 +24,7 @@ describe('npm start flags', () => {
   });
 
   it('--help prints the usage and exits 0', async () => {
-    const result = await run('server/main.ts', ['--help']);
+    const result = await runScript('server/main.ts', ['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: npm start');
   });
@@ -56,18 +32,8 @@ describe('npm start flags', () => {
 
 describe('npm start runs and stops cleanly', () => {
   it('serves the feed at the printed URL; Ctrl-C closes WebSockets with 1001, ends streams and exits 0', async () => {
-    const child = spawn(TSX, ['server/main.ts', '--port', '0'], { cwd: new URL('..', import.meta.url).pathname });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, url, exited } = await startLabProcess(['--port', '0']);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const match = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-          if (match?.[1]) resolve(match[1]);
-        });
-        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-      });
       const first = (await (await fetch(`${url}/api/feed/short-poll`)).json()) as { next: number };
       expect(first.next).toBeGreaterThanOrEqual(0);
 
@@ -75,9 +41,18 @@ describe('npm start runs and stops cleanly', () => {
       const closeCode = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
       await new Promise((resolve) => socket.once('open', resolve));
       const sse = await fetch(`${url}/api/feed/sse`);
-      const sseEnded = sse.text().then(() => 'ended', () => 'ended');
-      const heldPoll = fetch(`${url}/api/feed/long-poll?since=${first.next + 1000}`).then((r) => r.status, () => 0);
-      const heldFresh = fetch(`${url}/api/feed/long-poll?since=0&timeoutMs=60000`).then((r) => r.status, () => 0);
+      const sseEnded = sse.text().then(
+        () => 'ended',
+        () => 'ended',
+      );
+      const heldPoll = fetch(`${url}/api/feed/long-poll?since=${first.next + 1000}`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      const heldFresh = fetch(`${url}/api/feed/long-poll?since=0&timeoutMs=60000`).then(
+        (r) => r.status,
+        () => 0,
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
 
       const stoppedAt = Date.now();
@@ -96,12 +71,31 @@ describe('npm start runs and stops cleanly', () => {
 
 describe('npm run compare', () => {
   it('--json prints one JSON document with every transport and the promised fields', async () => {
-    const result = await run('cli/compare.ts', ['--scenario', 'multiplayer-game', '--duration', '2', '--interval', '100', '--json']);
+    const result = await runScript('cli/compare.ts', [
+      '--scenario',
+      'multiplayer-game',
+      '--duration',
+      '2',
+      '--interval',
+      '100',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as {
       scenario: string;
       durationS: number;
-      transports: Record<string, { latencyMs: Record<string, number>; messages: number; gaps: number; duplicates: number; requests: number; emptyResponses: number; bytesPerMessage: { header: number; framing: number; payload: number; total: number } }>;
+      transports: Record<
+        string,
+        {
+          latencyMs: Record<string, number>;
+          messages: number;
+          gaps: number;
+          duplicates: number;
+          requests: number;
+          emptyResponses: number;
+          bytesPerMessage: { header: number; framing: number; payload: number; total: number };
+        }
+      >;
     };
     expect(report.scenario).toBe('multiplayer-game');
     expect(report.durationS).toBe(2);
@@ -117,7 +111,9 @@ describe('npm run compare', () => {
     // The streams pay their headers once; long polling pays them per answer.
     expect(report.transports.sse?.requests).toBe(1);
     expect(report.transports.websocket?.requests).toBe(1);
-    expect(report.transports['long-poll']?.bytesPerMessage.header).toBeGreaterThan(report.transports.websocket?.bytesPerMessage.header ?? 0);
+    expect(report.transports['long-poll']?.bytesPerMessage.header).toBeGreaterThan(
+      report.transports.websocket?.bytesPerMessage.header ?? 0,
+    );
   });
 
   it.each([
@@ -125,13 +121,13 @@ describe('npm run compare', () => {
     [['--transports', 'pigeon'], 'unknown transport'],
     [['--url', 'ftp://x'], '--url must start with http'],
   ])('%j exits 2 with a clear message', async (args, message) => {
-    const result = await run('cli/compare.ts', args);
+    const result = await runScript('cli/compare.ts', args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
   });
 
   it('an unreachable --url exits 2 and says so', async () => {
-    const result = await run('cli/compare.ts', ['--url', 'http://127.0.0.1:9', '--duration', '1']);
+    const result = await runScript('cli/compare.ts', ['--url', 'http://127.0.0.1:9', '--duration', '1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot reach a lab at http://127.0.0.1:9');
   });

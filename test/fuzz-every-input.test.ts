@@ -11,23 +11,18 @@ import WebSocket from 'ws';
 import { isLabError } from '../server/errors.ts';
 import { parseScenario } from '../server/feed/scenario.ts';
 import { parseStartFlags } from '../server/start-flags.ts';
+import { type FeedWatcher, watchFeed } from './support/feed-watcher.ts';
 import { type RunningLab, startLab, waitFor } from './support/lab-server.ts';
 
 let lab: RunningLab;
-let watcher: WebSocket;
-const watched: number[] = [];
+let watcher: FeedWatcher;
 let agent: http.Agent;
 
 beforeAll(async () => {
   // The feed runs all along (100 events/s), so the watcher checks that fuzzing never disturbs it.
   lab = await startLab({ autostart: true, ratePerSecond: 100 });
   agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  watcher = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket?client=fuzz-watcher&since=0`);
-  watcher.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { seq?: number };
-    if (message.seq !== undefined) watched.push(message.seq);
-  });
-  await new Promise((resolve) => watcher.once('open', resolve));
+  watcher = await watchFeed(lab.url, 'fuzz-watcher', 0);
 });
 afterAll(async () => {
   watcher.close();
@@ -69,14 +64,35 @@ function expectSane(answer: Answer): void {
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('', '-1', '0', '1.5', '1e3', '0x10', '9007199254740993', 'NaN', '%00', '../', '__proto__', '[]', '{}'),
+  fc.constantFrom(
+    '',
+    '-1',
+    '0',
+    '1.5',
+    '1e3',
+    '0x10',
+    '9007199254740993',
+    'NaN',
+    '%00',
+    '../',
+    '__proto__',
+    '[]',
+    '{}',
+  ),
   fc.nat().map(String),
 );
 const queryKey = fc.constantFrom('since', 'epoch', 'client', 'timeoutMs', 'lastEventId', 'transport', 'x', '__proto__');
 const query = fc
   .array(fc.tuple(queryKey, text), { maxLength: 4 })
   .map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
-const path = fc.constantFrom('/api/feed/short-poll', '/api/feed/long-poll', '/api/feed/sse', '/api/feed/nowhere', '/api/metrics', '/api/inspect');
+const path = fc.constantFrom(
+  '/api/feed/short-poll',
+  '/api/feed/long-poll',
+  '/api/feed/sse',
+  '/api/feed/nowhere',
+  '/api/metrics',
+  '/api/inspect',
+);
 
 describe('HTTP surfaces', () => {
   it('query strings on every endpoint', async () => {
@@ -108,10 +124,18 @@ describe('HTTP surfaces', () => {
     const body = fc.oneof(
       fc.json(),
       fc.string({ maxLength: 200 }),
-      fc.record({ data: fc.jsonValue(), id: fc.option(text), topic: fc.option(text), client: fc.option(text) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({ data: fc.jsonValue(), id: fc.option(text), topic: fc.option(text), client: fc.option(text) })
+        .map((v) => JSON.stringify(v)),
       fc.constantFrom('{"data":{"__proto__":{"x":1}}}', '{"data":1,"constructor":{}}', '{"data":[{"prototype":1}]}'),
     );
-    const type = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', '', 'application/x-www-form-urlencoded');
+    const type = fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      '',
+      'application/x-www-form-urlencoded',
+    );
     let sender = 0;
     await fc.assert(
       fc.asyncProperty(body, type, async (b, t) => {
@@ -133,10 +157,10 @@ describe('WebSocket messages', () => {
       if (!isBinary) replies.push(JSON.parse(String(data)));
     });
     await new Promise((resolve) => socket.once('open', resolve));
-    const samples = fc.sample(
-      fc.oneof(fc.string({ maxLength: 100 }), fc.json(), fc.uint8Array({ maxLength: 50 })),
-      { numRuns: 30, seed: 7 },
-    );
+    const samples = fc.sample(fc.oneof(fc.string({ maxLength: 100 }), fc.json(), fc.uint8Array({ maxLength: 50 })), {
+      numRuns: 30,
+      seed: 7,
+    });
     for (const sample of samples) socket.send(sample, { binary: sample instanceof Uint8Array });
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const reply of replies.filter((r) => r.type === 'error')) expect(reply.code).toMatch(/^LAB_ERR_[A-Z_]+$/);
@@ -156,7 +180,11 @@ describe('files and flags', () => {
         ratePerSecond: fc.oneof(fc.double(), fc.integer(), text),
         pattern: fc.constantFrom('steady', 'poisson', 'bursty', 'weird'),
         burstSize: fc.integer(),
-        payload: fc.record({ kind: fc.constantFrom('ticker', 'chat', 'sensor', 'x'), bytes: fc.integer(), binary: fc.boolean() }),
+        payload: fc.record({
+          kind: fc.constantFrom('ticker', 'chat', 'sensor', 'x'),
+          bytes: fc.integer(),
+          binary: fc.boolean(),
+        }),
         topics: fc.array(text),
         upstreamPerSecond: fc.double(),
       },
@@ -175,7 +203,10 @@ describe('files and flags', () => {
   });
 
   it('npm start flags: accepted, or refused with LAB_ERR_BAD_FLAG', () => {
-    const arg = fc.oneof(fc.constantFrom('--port', '--host', '--scenario', '--seed', '--rate', '--help', '-h', '--', '-x'), text);
+    const arg = fc.oneof(
+      fc.constantFrom('--port', '--host', '--scenario', '--seed', '--rate', '--help', '-h', '--', '-x'),
+      text,
+    );
     fc.assert(
       fc.property(fc.array(arg, { maxLength: 6 }), (argv) => {
         try {
@@ -193,6 +224,6 @@ it('the watching client received every event published during the fuzzing, with 
   lab.app.feed.stop();
   const newest = lab.app.feed.newestSeq;
   expect(newest).toBeGreaterThan(100);
-  await waitFor(() => watched.at(-1) === newest, 5000, 'the watcher to catch up');
-  expect(watched).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+  await waitFor(() => watcher.seqs.at(-1) === newest, 5000, 'the watcher to catch up');
+  expect(watcher.seqs).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
 });

@@ -3,30 +3,17 @@
  * transports, SIGTERM closes every WebSocket with 1001, ends every SSE stream,
  * answers every held long poll, and the process exits in under 2 s.
  */
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startLabProcess } from './support/script-process.ts';
 
-const TSX = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
 const PER_TRANSPORT = 250;
 
 it('SIGTERM with 1,000 clients: WebSockets see 1001, streams end, polls are answered, exit < 2 s', async () => {
-  const child = spawn(TSX, ['server/main.ts', '--port', '0', '--conditioner-port', 'off'], {
-    cwd: new URL('..', import.meta.url).pathname,
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { child, url, exited } = await startLabProcess(['--port', '0', '--conditioner-port', 'off']);
   const agent = new http.Agent({ keepAlive: true, maxSockets: PER_TRANSPORT });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const match = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-        if (match?.[1]) resolve(match[1]);
-      });
-      setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-    });
     const { next } = (await (await fetch(`${url}/api/feed/short-poll`)).json()) as { next: number };
     const port = Number(new URL(url).port);
 
@@ -38,7 +25,9 @@ it('SIGTERM with 1,000 clients: WebSockets see 1001, streams end, polls are answ
       return { code, open };
     });
     const streams = Array.from({ length: PER_TRANSPORT }, () => held(port, '/api/feed/sse', false));
-    const polls = Array.from({ length: PER_TRANSPORT }, () => held(port, `/api/feed/long-poll?since=${next + 100_000}`, false));
+    const polls = Array.from({ length: PER_TRANSPORT }, () =>
+      held(port, `/api/feed/long-poll?since=${next + 100_000}`, false),
+    );
     // Short-poll clients hold idle keep-alive connections between their polls.
     await Promise.all(
       Array.from({ length: PER_TRANSPORT }, () => held(port, '/api/feed/short-poll', true, agent).ended),
