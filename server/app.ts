@@ -4,6 +4,7 @@
  */
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { classRoutes } from './api/class-routes.ts';
 import { controlRoutes } from './api/control-routes.ts';
 import { infoRoutes } from './api/info-routes.ts';
 import { metricsRoutes } from './api/metrics-routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(processRoutes, context);
   await app.register(webRoutes, context);
   await app.register(networkRoutes, { conditioner });
+  await app.register(classRoutes, context);
 
   app.addHook('onReady', async () => {
     if (options.autostart) feed.start();

@@ -29,7 +29,8 @@ async function main(): Promise<void> {
     conditionerPort: flags.conditionerPort,
     ...(flags.network !== undefined ? { network: flags.network } : {}),
   });
-  await app.listen({ port: flags.port, host: flags.host });
+  // A deep accept queue: thousands of clients connecting at once (a load run, a class) must not be dropped.
+  await app.listen({ port: flags.port, host: flags.host, backlog: 4096 });
   const conditionerPort = await app.conditioner.ready().catch(async (error: unknown) => {
     await app.close();
     throw Object.assign(error as Error, { conditioner: true });

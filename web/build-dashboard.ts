@@ -19,6 +19,8 @@ const SOURCES = [
   join(WEB_DIR, 'vite.config.ts'),
   join(REPO_DIR, 'clients'),
   join(REPO_DIR, 'protocol'),
+  // Bundled into the page as text (`?raw`).
+  join(REPO_DIR, 'docs', 'connection-limit.md'),
 ];
 
 let building: Promise<string> | null = null;

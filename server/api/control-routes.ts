@@ -3,6 +3,7 @@
  * epoch. Lab traffic. Control actions: in LAN mode they need the teacher token.
  */
 import type { FastifyInstance } from 'fastify';
+import type { FeedStatus } from '../../protocol/lab-status.ts';
 import { LabErrors } from '../errors.ts';
 import type { Feed } from '../feed/feed.ts';
 import { loadScenario } from '../feed/scenario.ts';
@@ -11,7 +12,7 @@ import type { TransportContext } from '../transports/transport-context.ts';
 const SETTINGS_KEYS = new Set(['scenario', 'ratePerSecond', 'payloadBytes', 'running']);
 const SCENARIO_ID = /^[a-z0-9]+(?:-[a-z0-9]+){0,10}$/;
 
-export function feedStatus(feed: Feed) {
+export function feedStatus(feed: Feed): FeedStatus {
   const { scenario, seed, ratePerSecond, payloadBytes } = feed.currentSettings;
   return {
     epoch: feed.epoch,

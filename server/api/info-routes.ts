@@ -24,6 +24,8 @@ export const API_INDEX = {
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
     'GET /api/inspect?client=ID': "the last exchange's bytes per transport, annotated",
     'GET /api/process?reset=true': "the lab's own CPU, memory and event-loop figures",
+    'POST /api/class/report': "a page's own figures, for the teacher's class view",
+    'GET /api/class': 'how many browsers, and the class-wide spread per transport',
     'GET /api/network': 'the network conditioner: port, profile, rttMs, jitterMs, downKbps, upKbps',
     'PUT /api/network': '{"profile":"fast-4g"} or {"profile":"custom","rttMs",…} shape the conditioner',
     'POST /api/network/faults': '{"action":"drop-all"|"stall"|"chaos"|"calm"}',

@@ -23,7 +23,8 @@ const PLACEHOLDER = `<!doctype html>
 export async function webRoutes(app: FastifyInstance, { options }: TransportContext): Promise<void> {
   if (options.webRoot && existsSync(options.webRoot)) {
     // The build writes .br and .gz beside each asset: a classroom network carries ~200 KB, not ~700 KB.
-    await app.register(fastifyStatic, { root: options.webRoot, wildcard: false, preCompressed: true });
+    // Files are looked up per request (wildcard), so a rebuild's new asset names are served at once.
+    await app.register(fastifyStatic, { root: options.webRoot, wildcard: true, preCompressed: true });
     return;
   }
   app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(PLACEHOLDER));

@@ -34,6 +34,8 @@ declare module 'fastify' {
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 const isLoopback = (address: string): boolean => LOOPBACK.test(address);
+/** All of 127.0.0.0/8 is this machine (the load generator may spread over it). */
+const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 export function installRequestGuards(app: FastifyInstance, options: GuardOptions): void {
   const hostnames = labHostnames(options.lan);
@@ -42,7 +44,7 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     const host = request.headers.host;
     if (host !== undefined) {
       const name = hostnameOfHostHeader(host);
-      if (name === null || !hostnames.has(name)) {
+      if (name === null || !(hostnames.has(name) || LOOPBACK_V4.test(name))) {
         refuse(request, reply, LabErrors.BAD_HOST(host.slice(0, 100)));
         return;
       }

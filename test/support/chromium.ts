@@ -3,9 +3,7 @@
  * playwright-core (which downloads nothing). `npx playwright install` cannot
  * download here; Debian's package can: `apt-get install chromium`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 const CANDIDATES = [
@@ -40,28 +38,29 @@ export function findChromium(): string | null {
 }
 
 export interface LaunchedBrowser {
+  /** The first browser context (a fresh profile). */
   context: BrowserContext;
+  /** Another context in the same browser: its own cookies, storage and connection pool, like a second person. */
+  newContext(): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh user-data dir, removed again on close. */
+/**
+ * A headless Chromium; Playwright gives it a fresh, temporary user-data dir
+ * and removes it on close. Every context gets the same viewport and accepts downloads.
+ */
 export async function launchChromium(
   executablePath: string,
   viewport = { width: 1440, height: 900 },
 ): Promise<LaunchedBrowser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'transport-lab-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport,
-    acceptDownloads: true,
-  });
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const newContext = (): Promise<BrowserContext> => browser.newContext({ viewport, acceptDownloads: true });
+  const context = await newContext();
   return {
     context,
+    newContext,
     async close() {
-      await context.close().catch(() => {});
-      rmSync(userDataDir, { recursive: true, force: true });
+      await browser.close().catch(() => {});
     },
   };
 }

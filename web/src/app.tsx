@@ -1,15 +1,19 @@
 /**
- * The page: header, controls, what to notice, the four columns, the
- * comparison charts, the timeline, the inspector, upstream and explanations.
+ * The page: header, controls, the network, what to notice, the four columns,
+ * the class (teacher only), the comparison charts, the timeline, the
+ * connection limit, the inspector, upstream and explanations.
  * The configuration lives here and mirrors itself into the URL.
  */
 import { useEffect, useState } from 'react';
 import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
+import { ClassPanel } from './components/class-panel.tsx';
+import { ConnectionLimitPanel } from './components/connection-limit-panel.tsx';
 import { ControlsPanel } from './components/controls-panel.tsx';
 import { CumulativeBytesChart } from './components/cumulative-bytes-chart.tsx';
 import { Definitions } from './components/definitions.tsx';
 import { HeaderBar } from './components/header-bar.tsx';
 import { LatencyChart } from './components/latency-chart.tsx';
+import { NetworkPanel } from './components/network-panel.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
 import { Timeline } from './components/timeline.tsx';
@@ -60,6 +64,7 @@ export function App({ initial }: { initial: LabConfig }) {
       <HeaderBar config={config} setConfig={setConfig} />
       <main>
         <ControlsPanel config={config} setConfig={setConfig} />
+        <NetworkPanel />
         <ScenarioNotice />
         <section className="columns" aria-label="The four transports, live">
           {TRANSPORTS.map((t) => (
@@ -71,6 +76,7 @@ export function App({ initial }: { initial: LabConfig }) {
             />
           ))}
         </section>
+        <ClassPanel presenter={config.presenter} />
         <section className="charts" aria-label="Comparison charts">
           <LatencyChart
             presenter={config.presenter}
@@ -82,6 +88,7 @@ export function App({ initial }: { initial: LabConfig }) {
           <CumulativeBytesChart presenter={config.presenter} />
         </section>
         <Timeline presenter={config.presenter} />
+        <ConnectionLimitPanel />
         <section className="pair">
           <WireInspector />
           <UpstreamBox />

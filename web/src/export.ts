@@ -7,6 +7,7 @@
 import { TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
 import { byteTotal } from '../../protocol/metrics.ts';
 import type { LabSnapshot } from './lab-store.ts';
+import { describeConditions } from './network-caption.ts';
 import { predictionsFor } from './predictions.ts';
 
 /** The numbers a download carries: one object per transport, flat enough for a spreadsheet. */
@@ -22,6 +23,13 @@ export function currentNumbers(snapshot: LabSnapshot) {
     exportedAt: new Date().toISOString(),
     clientId: snapshot.clientId,
     feed: snapshot.status,
+    // Numbers mean little without the network they were measured on.
+    network: {
+      conditions: describeConditions(snapshot.network, snapshot.route.via),
+      route: snapshot.route.via,
+      addedRttMs: snapshot.route.via === 'conditioner' ? (snapshot.network?.rttMs ?? 0) : 0,
+      baseRttMs: snapshot.baseRttMs,
+    },
     rttMs: snapshot.rttMs,
     clockOffsetMs: snapshot.clock?.offsetMs ?? null,
     clockErrorMs: snapshot.clock?.errorMs ?? null,
@@ -84,7 +92,11 @@ export function downloadJson(snapshot: LabSnapshot): void {
 export function toCsv(snapshot: LabSnapshot): string {
   const numbers = currentNumbers(snapshot);
   const rows = numbers.transports.map(({ theory, ...rest }) => {
-    const row: Record<string, unknown> = { scenario: numbers.feed?.scenario ?? '', ...rest };
+    const row: Record<string, unknown> = {
+      scenario: numbers.feed?.scenario ?? '',
+      network: numbers.network.conditions,
+      ...rest,
+    };
     for (const p of theory) {
       row[`theory ${p.what} (${p.unit})`] = p.theory;
       row[`measured ${p.what} (${p.unit})`] = p.measured;

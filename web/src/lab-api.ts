@@ -2,6 +2,7 @@
  * The lab's control and information endpoints, as the page calls them
  * (see docs/api.md). Errors carry the server's `code` and `hint`.
  */
+import type { TransportName } from '../../protocol/feed-event.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
 
 /** A scenario as `GET /api/scenarios` lists it. */
@@ -34,6 +35,62 @@ export interface FeedSettings {
   ratePerSecond?: number;
   payloadBytes?: number;
   running?: boolean;
+}
+
+/** What the conditioner adds on top of the machine's own network (see docs/api.md, "Network conditioner"). */
+export interface LinkShape {
+  /** Added round trip, ms. */
+  rttMs: number;
+  /** Up to this much extra delay per chunk, ms. */
+  jitterMs: number;
+  /** kbit/s, 0 = unlimited. */
+  downKbps: number;
+  upKbps: number;
+}
+
+/** `GET /api/network`, also the answer of `PUT /api/network` and `POST /api/network/faults`. */
+export interface NetworkState extends LinkShape {
+  /** The conditioner's port; null when no conditioner runs. */
+  port: number | null;
+  profile: string;
+  faults: { stallRemainingMs: number; chaosEverySeconds: number | null; cutConnections: number };
+  openConnections: number;
+}
+
+/** One of `GET /api/network/profiles`. */
+export interface NetworkProfileInfo extends LinkShape {
+  id: string;
+  title: string;
+  notice: string;
+}
+
+/** `PUT /api/network`: a named profile, or custom values (omitted ones keep theirs). */
+export type NetworkRequest = { profile: string } | ({ profile: 'custom' } & Partial<LinkShape>);
+
+export type FaultRequest =
+  | { action: 'drop-all' }
+  | { action: 'stall'; seconds: number }
+  | { action: 'chaos'; everySeconds: number }
+  | { action: 'calm' };
+
+/** One page's figures for the class view (`POST /api/class/report`). */
+export interface ClassReport {
+  page: string;
+  transports: Partial<Record<TransportName, { p50: number; p95: number; p99: number; messages: number; gaps: number }>>;
+}
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** `GET /api/class`: how the class's figures spread, per transport. */
+export interface ClassView {
+  browsers: number;
+  transports: Partial<
+    Record<TransportName, { browsers: number; p50: Spread; p95?: Spread; p99: Spread; messages: Spread; gaps: Spread }>
+  >;
 }
 
 export class LabApiError extends Error {
@@ -75,10 +132,41 @@ export class LabApi {
     return this.call('GET', `/api/inspect?client=${encodeURIComponent(clientId)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  network(): Promise<NetworkState> {
+    return this.call('GET', '/api/network');
+  }
+
+  networkProfiles(): Promise<NetworkProfileInfo[]> {
+    return this.call('GET', '/api/network/profiles');
+  }
+
+  setNetwork(request: NetworkRequest): Promise<NetworkState> {
+    return this.call('PUT', '/api/network', request);
+  }
+
+  fault(request: FaultRequest): Promise<NetworkState> {
+    return this.call('POST', '/api/network/faults', request);
+  }
+
+  /** Not a control action: every page reports, so the teacher's token stays out of it. */
+  reportToClass(report: ClassReport): Promise<void> {
+    return this.call('POST', '/api/class/report', report, false);
+  }
+
+  classView(): Promise<ClassView> {
+    return this.call('GET', '/api/class');
+  }
+
+  /** This page holds a teacher token: it is the teacher's page. */
+  get hasToken(): boolean {
+    return this.token !== null;
+  }
+
+  /** @param control a control action: sends the teacher token (every non-GET call unless told otherwise) */
+  private async call<T>(method: string, path: string, body?: unknown, control = method !== 'GET'): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && this.token) headers.authorization = `Bearer ${this.token}`;
+    if (control && this.token) headers.authorization = `Bearer ${this.token}`;
     const response = await fetch(new URL(path.replace(/^\//, ''), this.baseUrl), {
       method,
       cache: 'no-store',

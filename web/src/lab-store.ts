@@ -4,6 +4,10 @@
  * immutable snapshot at most four times a second. Events arrive up to
  * thousands of times a second; they only update plain counters and rings
  * here, never React state, so rendering cost does not grow with the rate.
+ *
+ * The clients go through the network conditioner when the lab runs one (see
+ * client-route.ts); the meter, inspector, controls, network panel and class
+ * view stay on the page's own origin.
  */
 import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
@@ -18,8 +22,28 @@ import {
   type TransportMetrics,
 } from '../../protocol/metrics.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
-import { type FeedSettings, type FeedStatus, LabApi, LabApiError, type ScenarioInfo } from './lab-api.ts';
+import { watchRoundTrips } from './base-rtt.ts';
+import { classReportFor } from './class-report.ts';
+import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
+import { type LimitDemoResult, runConnectionLimitDemo } from './connection-limit-demo.ts';
+import { type ControlError, plainControlError } from './control-error.ts';
+import {
+  type ClassView,
+  type FaultRequest,
+  type FeedSettings,
+  type FeedStatus,
+  LabApi,
+  LabApiError,
+  type NetworkProfileInfo,
+  type NetworkRequest,
+  type NetworkState,
+  type ScenarioInfo,
+} from './lab-api.ts';
+import { shapeChanged, theoryRttMs } from './network-caption.ts';
 import { TRANSPORTS } from './palette.ts';
+import { ResumeTimer } from './resume-timer.ts';
+
+export type { ControlError } from './control-error.ts';
 
 /** How often React may see a new snapshot (ms): the budget says at most ~4 redraws a second. */
 const TICK_MS = 250;
@@ -34,6 +58,8 @@ const RATE_WINDOW_MS = 5_000;
 /** Most recent latencies kept per transport for the percentiles (covers 60 s at 100 events/s). */
 const LATENCY_KEEP = 6000;
 const STATUS_POLL_MS = 2000;
+/** Recent lab API timings kept for the base round trip (its median). */
+const BASE_RTT_KEEP = 9;
 const INSPECT_POLL_MS = 2000;
 const INSPECT_RETRY_MS = 10_000;
 
@@ -64,6 +90,10 @@ export interface TransportView extends Counts {
   requestRate: number;
   /** Round-trip times of this page's upstream messages on this transport (ms), newest last. */
   roundTrips: number[];
+  /** The last outage: from `reconnecting` to `open` again (ms); null before the first one ended. */
+  lastResumeMs: number | null;
+  /** How long the client has been reconnecting (ms); null while it is not. */
+  reconnectingMs: number | null;
 }
 
 /** One row of a time chart: `x` is seconds relative to now (−60 … 0). */
@@ -131,17 +161,35 @@ export interface InspectView {
   error: string | null;
 }
 
-export interface ControlError {
-  message: string;
-  hint?: string;
+/** The six-connections demo, as the page shows it. */
+export interface LimitDemoView {
+  running: boolean;
+  progress: string | null;
+  result: LimitDemoResult | null;
+  error: string | null;
 }
 
 export interface LabSnapshot {
   now: number;
   clientId: string;
   clock: ClockOffset | null;
-  /** Round trip to the lab (ms): median of recent short-poll requests, else the clock probe's. */
+  /** The round trip theory uses (ms): the conditioner's added round trip + the base round trip. */
   rttMs: number | null;
+  /** Round trip to the lab on the page's own origin, unshaped (ms): median of recent lab API calls. */
+  baseRttMs: number | null;
+  /** Round trip as the clients see it (ms): median of recent short-poll requests. */
+  measuredRttMs: number | null;
+  /** Which way the clients reach the lab. */
+  route: ClientRoute;
+  /** The conditioner's settings and faults; null before the first answer (or without a conditioner API). */
+  network: NetworkState | null;
+  networkProfiles: NetworkProfileInfo[];
+  networkError: ControlError | null;
+  /** This page holds a teacher token: it shows the class view. */
+  teacher: boolean;
+  /** The class-wide spread (teacher's page only); null until read. */
+  classView: ClassView | null;
+  limitDemo: LimitDemoView;
   status: FeedStatus | null;
   scenarios: ScenarioInfo[];
   scenario: ScenarioInfo | null;
@@ -230,6 +278,7 @@ class TransportRecord {
   shortPollDurations: number[] = [];
   roundTrips: number[] = [];
   meter: TransportMetrics = emptyTransportMetrics();
+  resume = new ResumeTimer();
 }
 
 interface MeterSample {
@@ -242,6 +291,8 @@ export class LabStore {
   private readonly api: LabApi;
   private readonly env = browserEnv();
   private clientId = newClientId();
+  /** This page's id in the class view: one per page load, unlike the client id, which "Reset numbers" renews. */
+  private readonly pageId = newClientId('page');
   private clock: ClockOffset | null = null;
   private settings: ClientSettings;
   private records = makeRecords();
@@ -254,6 +305,21 @@ export class LabStore {
   private inspect: InspectView = { supported: null, data: null, error: null };
   private upstream: UpstreamView | null = null;
   private readonly recentRoundTrips = new Map<string, number>();
+  private route: ClientRoute;
+  private network: NetworkState | null = null;
+  private networkProfiles: NetworkProfileInfo[] = [];
+  private networkError: ControlError | null = null;
+  private baseRtts: number[] = [];
+  private classView: ClassView | null = null;
+  /** False once the lab answered 404: a lab without the class view. */
+  private classSupported = true;
+  private limitDemo: LimitDemoView = { running: false, progress: null, result: null, error: null };
+  /** Counts demo runs, so a lab API call that overlapped one is not taken as a round trip. */
+  private demoRuns = 0;
+  /** Stops the Resource Timing watch; null when the browser has none (wall-clock times are used then). */
+  private stopRoundTripWatch: (() => void) | null = null;
+  /** A round of pollLab() is under way. */
+  private polling = false;
 
   private snapshot: LabSnapshot;
   private charts: ChartData = emptyCharts();
@@ -273,6 +339,7 @@ export class LabStore {
     token: string | null = null,
   ) {
     this.api = new LabApi(baseUrl, token);
+    this.route = { via: 'direct', baseUrl, conditionerPort: null, note: null };
     this.settings = { ...settings, enabled: { ...settings.enabled } };
     this.snapshot = this.buildSnapshot(this.now());
   }
@@ -295,25 +362,36 @@ export class LabStore {
   // ── Life cycle ───────────────────────────────────────────────────────────
 
   /**
-   * Estimates the clock offset, applies feed settings from the URL (if any),
-   * then starts the clients, the meter stream and the status and inspect polls.
+   * Picks the clients' route (through the conditioner when one runs),
+   * estimates the clock offset, applies feed settings from the URL (if any),
+   * then starts the clients, the meter stream, the status, network, class and
+   * inspect polls.
    */
   async start(feedSettings: FeedSettings | null): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
+    this.stopRoundTripWatch = watchRoundTrips('/api/feed/status', (ms) => this.addBaseRtt(ms));
     void this.api.scenarios().then(
       (list) => {
         this.scenarios = list;
       },
       (error: unknown) => this.noteControlError(error),
     );
-    if (isLoopback(new URL(this.baseUrl).hostname)) {
+    void this.api.networkProfiles().then(
+      (list) => {
+        this.networkProfiles = list;
+      },
+      () => {}, // a lab without a conditioner API: the panel says so
+    );
+    this.route = await this.pickRoute();
+    if (!this.started) return; // stopped while starting
+    if (isLoopback(new URL(this.route.baseUrl).hostname)) {
       // Same machine, same clock: an estimate could only add its own error (DESIGN: "same machine: offset 0").
       this.clock = { offsetMs: 0, errorMs: 0 };
     } else {
       try {
-        this.clock = await estimateClockOffset(this.baseUrl, this.env, 8);
+        this.clock = await estimateClockOffset(this.route.baseUrl, this.env, 8);
       } catch {
         this.clock = null; // unreachable lab: offset 0, and the clients will report their errors
       }
@@ -324,7 +402,7 @@ export class LabStore {
     this.clientsRunning = true;
     this.startClients();
     this.openMeter();
-    this.timers.push(setInterval(() => void this.refreshStatus(), STATUS_POLL_MS));
+    this.timers.push(setInterval(() => void this.pollLab(), STATUS_POLL_MS));
     this.scheduleInspect(0);
   }
 
@@ -334,6 +412,8 @@ export class LabStore {
     if (this.inspectTimer) clearTimeout(this.inspectTimer);
     for (const record of Object.values(this.records)) record.client?.stop();
     this.meterSource?.close();
+    this.stopRoundTripWatch?.();
+    this.stopRoundTripWatch = null;
     this.started = false;
     this.clientsRunning = false;
   }
@@ -428,6 +508,59 @@ export class LabStore {
     this.tick(true);
   }
 
+  /** `PUT /api/network`: a profile or custom values, for everyone going through the conditioner. */
+  async changeNetwork(request: NetworkRequest): Promise<void> {
+    try {
+      this.setNetwork(await this.api.setNetwork(request));
+      this.networkError = null;
+    } catch (error) {
+      this.networkError = plainControlError(error, this.api.hasToken);
+    }
+    this.tick(true);
+  }
+
+  /** `POST /api/network/faults`: drop all, stall, chaos or calm. */
+  async networkFault(request: FaultRequest): Promise<void> {
+    try {
+      this.setNetwork(await this.api.fault(request));
+      this.networkError = null;
+    } catch (error) {
+      this.networkError = plainControlError(error, this.api.hasToken);
+    }
+    this.tick(true);
+  }
+
+  dismissNetworkError(): void {
+    this.networkError = null;
+    this.tick(true);
+  }
+
+  /** Opens extra SSE connections to the page's own origin and times a request that has to wait for one. */
+  async runLimitDemo(): Promise<void> {
+    if (this.limitDemo.running) return;
+    this.demoRuns++;
+    this.limitDemo = { running: true, progress: 'starting…', result: null, error: null };
+    this.tick(true);
+    try {
+      const result = await runConnectionLimitDemo({
+        baseUrl: this.baseUrl,
+        clientId: `${this.pageId}-limit-demo`,
+        EventSource: globalThis.EventSource,
+        fetch: this.env.fetch,
+        now: () => this.now(),
+        onProgress: (progress) => {
+          this.limitDemo = { ...this.limitDemo, progress };
+          this.tick(true);
+        },
+      });
+      this.limitDemo = { running: false, progress: null, result, error: null };
+    } catch (error) {
+      this.limitDemo = { running: false, progress: null, result: null, error: describe(error) };
+    }
+    this.demoRuns++;
+    this.tick(true);
+  }
+
   // ── Clients ──────────────────────────────────────────────────────────────
 
   private startClients(): void {
@@ -437,7 +570,7 @@ export class LabStore {
   private startClient(transport: TransportName): void {
     const record = this.records[transport];
     const client = createFeedClient(transport, {
-      baseUrl: this.baseUrl,
+      baseUrl: this.route.baseUrl,
       clientId: this.clientId,
       env: this.env,
       clockOffsetMs: this.clock?.offsetMs ?? 0,
@@ -447,6 +580,7 @@ export class LabStore {
       onEvent: (event, latencyMs) => this.onEvent(transport, record, event, latencyMs),
       onRoundTrip: (id, ms) => this.onRoundTrip(record, id, ms),
       onWire: (activity) => this.onWire(record, activity),
+      onStateChange: (state) => record.resume.onState(state, this.now()),
     });
     record.client = client;
     client.start();
@@ -563,10 +697,91 @@ export class LabStore {
   }
 
   private async refreshStatus(): Promise<void> {
+    const demoRuns = this.demoRuns;
+    const sentAt = this.now();
     try {
       this.setStatus(await this.api.status());
+      // Without Resource Timing, the call's wall-clock time, unless the demo held it in the browser's queue.
+      if (!this.stopRoundTripWatch && demoRuns === this.demoRuns && !this.limitDemo.running) {
+        this.addBaseRtt(this.now() - sentAt);
+      }
     } catch {
       // Keep the last status: a lab that is down shows as "meter offline" in the header.
+    }
+  }
+
+  /**
+   * Every 2 s: the feed's status, the network, and the class view (each page
+   * reports, the teacher's page reads). One after another, so the page's own
+   * calls hold at most one of the six connections its origin allows (see
+   * docs/connection-limit.md); a round still waiting (the demo) skips the next.
+   */
+  private async pollLab(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.refreshStatus();
+      await this.refreshNetwork();
+      await this.classRound();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** The status call is small and unshaped: its time on the wire is the base round trip to the lab. */
+  private addBaseRtt(ms: number): void {
+    this.baseRtts.push(ms);
+    if (this.baseRtts.length > BASE_RTT_KEEP) this.baseRtts.shift();
+  }
+
+  /** The conditioner's port decides the route; a lab without a conditioner API is reached directly. */
+  private async pickRoute(): Promise<ClientRoute> {
+    let port: number | null = null;
+    try {
+      const state = await this.api.network();
+      this.setNetwork(state);
+      port = state.port;
+    } catch {
+      // No /api/network: an older lab, or one behind a proxy that does not pass it.
+    }
+    return chooseClientRoute(this.baseUrl, port, (base) => probeWithFetch(base, this.env.fetch));
+  }
+
+  private async refreshNetwork(): Promise<void> {
+    try {
+      this.setNetwork(await this.api.network());
+    } catch {
+      // Keep the last state, as for the status.
+    }
+  }
+
+  /** New network settings; when they shape traffic differently, latencies and round trips start afresh. */
+  private setNetwork(state: NetworkState): void {
+    const before = this.network;
+    // The same answer keeps the same object, so the network panel does not redraw every 2 s for nothing.
+    if (before && JSON.stringify(before) === JSON.stringify(state)) return;
+    this.network = state;
+    if (before && shapeChanged(before, state)) {
+      for (const record of Object.values(this.records)) {
+        record.latencies = new LatencyWindow();
+        record.shortPollDurations = [];
+      }
+    }
+  }
+
+  /** Every page reports its figures; the teacher's page also reads the class's. */
+  private async classRound(): Promise<void> {
+    if (!this.clientsRunning || !this.classSupported) return;
+    const views = TRANSPORTS.map((t) => this.snapshot.transports[t]);
+    const unsupported = (error: unknown): void => {
+      if (error instanceof LabApiError && error.status === 404) this.classSupported = false;
+    };
+    await this.api.reportToClass(classReportFor(this.pageId, views)).catch(unsupported);
+    if (this.api.hasToken && this.classSupported) {
+      this.classView = await this.api.classView().catch((error: unknown) => {
+        unsupported(error);
+        return this.classView;
+      });
     }
   }
 
@@ -608,10 +823,7 @@ export class LabStore {
   }
 
   private noteControlError(error: unknown): void {
-    this.controlError =
-      error instanceof LabApiError
-        ? { message: `${error.code}: ${error.message}`, ...(error.hint ? { hint: error.hint } : {}) }
-        : { message: describe(error) };
+    this.controlError = plainControlError(error, this.api.hasToken);
   }
 
   // ── Snapshots ────────────────────────────────────────────────────────────
@@ -638,7 +850,16 @@ export class LabStore {
       now,
       clientId: this.clientId,
       clock: this.clock,
-      rttMs: this.rtt(),
+      rttMs: theoryRttMs(this.baseRtt(), this.network, this.route.via),
+      baseRttMs: this.baseRtt(),
+      measuredRttMs: this.rtt(),
+      route: this.route,
+      network: this.network,
+      networkProfiles: this.networkProfiles,
+      networkError: this.networkError,
+      teacher: this.api.hasToken,
+      classView: this.classView,
+      limitDemo: this.limitDemo,
       status: this.status,
       scenarios: this.scenarios,
       scenario,
@@ -670,6 +891,8 @@ export class LabStore {
       meter: record.meter,
       requestRate: this.requestRate(transport),
       roundTrips: [...record.roundTrips],
+      lastResumeMs: record.resume.lastMs,
+      reconnectingMs: record.resume.pendingMs(now),
     };
   }
 
@@ -799,13 +1022,14 @@ export class LabStore {
     }
   }
 
+  /** Median of recent short-poll request times: the round trip as the clients see it, shaping included. */
   private rtt(): number | null {
-    const durations = this.records['short-poll'].shortPollDurations;
-    if (durations.length > 0) {
-      const sorted = [...durations].sort((a, b) => a - b);
-      return sorted[Math.floor(sorted.length / 2)] ?? null;
-    }
-    return this.clock ? this.clock.errorMs * 2 : null;
+    return median(this.records['short-poll'].shortPollDurations);
+  }
+
+  /** Median of recent lab API calls on the page's origin; the clock probe's round trip before the first. */
+  private baseRtt(): number | null {
+    return median(this.baseRtts) ?? (this.clock && this.clock.errorMs > 0 ? this.clock.errorMs * 2 : null);
   }
 
   private now(): number {
@@ -853,12 +1077,18 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** `web-` and 8 random characters: one id for all of this page's clients. */
-function newClientId(): string {
+/** `web-` (or another prefix) and 8 random characters: one id for all of this page's clients. */
+function newClientId(prefix = 'web'): string {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return `web-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
+  return `${prefix}-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
     .join('')
     .slice(0, 8)}`;
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
 }
 
 function describe(error: unknown): string {

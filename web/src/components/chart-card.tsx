@@ -1,9 +1,13 @@
 /**
- * A chart's frame: title, one line on how to read it, a legend that names
- * every series (with its dash pattern, not colour alone), and a PNG download.
+ * A chart's frame: title, the network it was measured on, one line on how to
+ * read it, a legend that names every series (with its dash pattern, not
+ * colour alone), and a PNG download (whose title names the network too).
  */
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { downloadChartPng, type LegendItem } from '../export.ts';
+import { useLab } from '../lab-context.ts';
+import { describeConditions } from '../network-caption.ts';
+import { ConditionsBadge } from './conditions-badge.tsx';
 
 interface Props {
   /** Mount order: charts mount one per task after the first paint, so the page's first render stays short. */
@@ -20,13 +24,14 @@ export function ChartCard({ order, id, title, hint, legend, tools, children }: P
   const body = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [mounted, setMounted] = useState(false);
+  const conditions = useLab((s) => describeConditions(s.network, s.route.via));
   useEffect(() => {
     const timer = setTimeout(() => setMounted(true), 150 * (order + 1));
     return () => clearTimeout(timer);
   }, [order]);
   const exportPng = (): void => {
     if (!body.current) return;
-    downloadChartPng(body.current, title, legend, `transport-lab-${id}.png`).then(
+    downloadChartPng(body.current, `${title} — ${conditions}`, legend, `transport-lab-${id}.png`).then(
       () => setError(null),
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
@@ -40,6 +45,9 @@ export function ChartCard({ order, id, title, hint, legend, tools, children }: P
           <button type="button" onClick={exportPng} title="Download this chart as a PNG image">
             PNG
           </button>
+        </div>
+        <div className="chart-conditions">
+          <ConditionsBadge />
         </div>
         <p className="muted">{hint}</p>
         <ul className="chart-legend">

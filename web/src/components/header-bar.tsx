@@ -4,6 +4,7 @@ import { downloadCsv, downloadJson } from '../export.ts';
 import * as fmt from '../format.ts';
 import type { LabConfig, Theme } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
+import { ClientRouteBadge } from './client-route-badge.tsx';
 
 interface Props {
   config: LabConfig;
@@ -15,6 +16,9 @@ export function HeaderBar({ config, setConfig }: Props) {
   const status = useLab((s) => s.status);
   const scenario = useLab((s) => s.scenario);
   const rttMs = useLab((s) => s.rttMs);
+  const baseRttMs = useLab((s) => s.baseRttMs);
+  const measuredRttMs = useLab((s) => s.measuredRttMs);
+  const addedRttMs = useLab((s) => (s.route.via === 'conditioner' ? (s.network?.rttMs ?? 0) : 0));
   const clock = useLab((s) => s.clock);
   const clientId = useLab((s) => s.clientId);
   const meterLive = useLab((s) => s.meterLive);
@@ -44,18 +48,28 @@ export function HeaderBar({ config, setConfig }: Props) {
       </p>
       <p
         className="measure-line"
-        title="Round trip to the lab, the clock offset's error bound and this page's client id"
+        title="Which way the clients go, the round trip, the clock offset's error bound and this page's client id"
       >
-        <span title="Median time of recent short-poll requests, from fetch() to the whole answer, as this page sees it">
+        <ClientRouteBadge />
+        <span
+          data-rtt="theory"
+          title={`The round trip the theory uses: the base round trip to the lab (recent control requests, unshaped) plus what the network conditioner adds.${measuredRttMs === null ? '' : ` Short polls measure ${fmt.ms(measuredRttMs)} ms.`}`}
+        >
           round trip {rttMs === null ? '–' : `${fmt.ms(rttMs)} ms`}
+          {addedRttMs > 0 && baseRttMs !== null && (
+            <span className="rtt-split">
+              {' '}
+              = {fmt.ms(baseRttMs)} ms to the lab + {fmt.ms(addedRttMs)} ms added
+            </span>
+          )}
         </span>
         <span>
           {clock && clock.errorMs === 0 && clock.offsetMs === 0
             ? 'same machine: one clock'
             : `clock ±${clock ? fmt.ms(clock.errorMs) : '–'} ms`}
         </span>
-        <span>
-          page id <code>{clientId}</code>
+        <span title="Sent as ?client= on every request of this page's clients, so the meter can count them alone">
+          client id <code>{clientId}</code>
         </span>
         {!meterLive && <span className="pill pill-paused">meter offline</span>}
       </p>

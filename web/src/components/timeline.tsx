@@ -10,6 +10,7 @@ import type { TransportName } from '../../../protocol/feed-event.ts';
 import { useLab } from '../lab-context.ts';
 import { TIMELINE_WINDOW_MS, type TimelineLane } from '../lab-store.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { ConditionsBadge } from './conditions-badge.tsx';
 import { useWidth } from './use-width.ts';
 
 const LANE_HEIGHT = 54;
@@ -28,7 +29,10 @@ export function Timeline({ presenter }: { presenter: boolean }) {
 
   return (
     <section className="timeline panel" aria-label="Timeline of the last ten seconds">
-      <h2>On the wire, last 10 seconds</h2>
+      <div className="panel-head">
+        <h2>On the wire, last 10 seconds</h2>
+        <ConditionsBadge />
+      </div>
       <p className="muted">
         Solid bars: an HTTP request from sent to answered (a held long poll is a long bar; the SSE response and the
         WebSocket stay open). Ticks: events arriving. Outlined bars and triangles below: upstream messages this page

@@ -151,6 +151,12 @@ export function TransportColumn({ transport, onToggle }: Props) {
         <Count label="empty answers" metric="empty-responses" value={meter.emptyResponses} />
         <Count label="TCP connections" metric="connections" value={meter.connections} />
         <Count label="reconnects" metric="reconnects" value={view.reconnects} warn={view.reconnects > 0} />
+        <Count
+          label="resumed in, ms"
+          metric="resume-ms"
+          value={view.lastResumeMs === null ? '–' : fmt.ms(view.lastResumeMs)}
+          title="The last outage: from the moment the client saw its connection break until it was open again"
+        />
       </dl>
 
       <div className="bytes">
@@ -184,14 +190,16 @@ function Count({
   metric,
   value,
   warn = false,
+  title,
 }: {
   label: string;
   metric: string;
-  value: number;
+  value: number | string;
   warn?: boolean;
+  title?: string;
 }) {
   return (
-    <div className={warn ? 'count warn' : 'count'}>
+    <div className={warn ? 'count warn' : 'count'} title={title}>
       <dt>{label}</dt>
       <dd data-metric={metric}>{value}</dd>
     </div>

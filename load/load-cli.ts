@@ -1,0 +1,111 @@
+/**
+ * `npm run load`: thousands of virtual clients against a lab, then a table of
+ * what each transport delivered, what it cost on the wire, and what it cost
+ * the lab. Without --url the lab is a child process of its own
+ * (`server/main.ts --port 0`), killed at the end.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { LabErrors } from '../server/errors.ts';
+import { loadScenario, type Scenario } from '../server/feed/scenario.ts';
+import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
+import { readStatus } from './lab-api.ts';
+import { LOAD_USAGE, type LoadFlags, parseLoadFlags } from './load-flags.ts';
+import { buildLoadReport } from './load-report.ts';
+import { runLoad } from './load-run.ts';
+import { lineEveryS, ProgressDisplay } from './progress-display.ts';
+import { formatLoadCsv } from './result-csv.ts';
+import { formatLoadMarkdown } from './result-markdown.ts';
+import { formatLoadTable } from './result-table.ts';
+import { prebuildDashboard, type ServerProcess, startServerProcess } from './server-process.ts';
+
+async function main(): Promise<void> {
+  const flags = parseLoadFlags(process.argv.slice(2));
+  if (flags.help) {
+    process.stdout.write(`${LOAD_USAGE}\n`);
+    return;
+  }
+  // Checked here, before anything starts, so a typo is a clear error and not a lab that failed to start.
+  const scenarioArg = scenarioArgument(flags.scenario);
+  const scenario = loadScenario(scenarioArg);
+  warnIfTooFewFiles(flags.clients * flags.transports.length);
+
+  const lab = flags.url === undefined ? await startLab(flags, scenarioArg) : null;
+  try {
+    const baseUrl = lab?.url ?? flags.url ?? '';
+    const status = await readStatus(baseUrl);
+    if (lab === null) checkRunningLab(flags, status, scenario);
+    const upstream = flags.upstream ?? upstreamOf(status.scenario, scenario);
+    const display = new ProgressDisplay(process.stderr, '', lineEveryS(flags.durationS));
+    const run = await runLoad({
+      baseUrl,
+      target: lab ? 'own-lab' : 'lab',
+      serverPid: lab?.pid ?? null,
+      transports: flags.transports,
+      clientsPerTransport: flags.clients,
+      durationS: flags.durationS,
+      rampS: flags.rampS,
+      shortPollIntervalMs: flags.intervalMs,
+      upstreamPerSecond: upstream,
+      headers: flags.headers,
+      workers: flags.workers,
+      runId: newRunId(),
+      onProgress: (progress) => display.update(progress),
+    });
+    display.finish();
+    const report = buildLoadReport(run, { scenario: status.scenario, ratePerSecond: status.ratePerSecond });
+    const markdown = formatLoadMarkdown(report);
+    process.stdout.write(formatLoadTable(report));
+    if (flags.md === undefined) process.stdout.write(`\n${markdown}`);
+    const written: string[] = [];
+    if (flags.json !== undefined) written.push(await writeOutput(flags.json, `${JSON.stringify(report, null, 2)}\n`));
+    if (flags.csv !== undefined) written.push(await writeOutput(flags.csv, formatLoadCsv(report)));
+    if (flags.md !== undefined) written.push(await writeOutput(flags.md, markdown));
+    for (const path of written) process.stderr.write(`wrote ${path}\n`);
+  } finally {
+    await lab?.stop();
+  }
+}
+
+/** A scenario path is relative to where the command was typed; the lab child runs in the repository. */
+function scenarioArgument(text: string): string {
+  const isPath = text.includes('/') || text.endsWith('.json');
+  return isPath && !isAbsolute(text) ? resolve(process.env.INIT_CWD ?? process.cwd(), text) : text;
+}
+
+function startLab(flags: LoadFlags, scenario: string): Promise<ServerProcess> {
+  const args = ['--port', '0', '--host', '127.0.0.1', '--scenario', scenario];
+  if (flags.rate !== undefined) args.push('--rate', String(flags.rate));
+  if (flags.seed !== undefined) args.push('--seed', String(flags.seed));
+  process.stderr.write('Starting a lab of its own (server/main.ts)…\n');
+  return prebuildDashboard().then(() => startServerProcess('server/main.ts', args));
+}
+
+/** With --url, --scenario and --rate may only confirm what the running lab plays: this tool never steers someone's lab. */
+function checkRunningLab(
+  flags: LoadFlags,
+  status: { scenario: string; ratePerSecond: number },
+  scenario: Scenario,
+): void {
+  if (flags.scenarioGiven && status.scenario !== scenario.id) {
+    throw LabErrors.BAD_FLAG(
+      `--scenario ${scenario.id} differs from the scenario the lab at ${flags.url} plays (${status.scenario}); leave --scenario out or change the lab's`,
+    );
+  }
+  if (flags.rate !== undefined && Math.abs(status.ratePerSecond - flags.rate) > 1e-9) {
+    throw LabErrors.BAD_FLAG(
+      `--rate ${flags.rate} differs from the rate of the lab at ${flags.url} (${status.ratePerSecond} events/s); leave --rate out or change the lab's`,
+    );
+  }
+}
+
+/** The scenario's upstream messages per second per client; 0 when the running lab plays a scenario we cannot read. */
+function upstreamOf(runningId: string, given: Scenario): number {
+  if (runningId === given.id) return given.upstreamPerSecond ?? 0;
+  try {
+    return loadScenario(runningId).upstreamPerSecond ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+runCli(main);

@@ -1,0 +1,102 @@
+/**
+ * The ClientEnv virtual clients run on: a lean fetch over undici (see
+ * lean-fetch.ts for why not WHATWG fetch), the `eventsource` package and `ws`
+ * — the libraries of `clients/node-env.ts` — wrapped so that every request
+ * carries the chosen header set (see browser-headers.ts) and every socket is
+ * counted on the client side (see wire-counter.ts).
+ *
+ * One LoadEnv per transport and worker: each has its own connection pool, so
+ * a transport's connections and bytes stay its own, as on the lab's meter.
+ */
+import net from 'node:net';
+import { EventSource, type FetchLike } from 'eventsource';
+import { Agent, buildConnector } from 'undici';
+import WebSocket from 'ws';
+import type { ClientEnv } from '../clients/client-env.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
+import { type HeaderSetName, type RequestKind, requestHeaders } from './browser-headers.ts';
+import { leanFetch } from './lean-fetch.ts';
+import { WireCounter } from './wire-counter.ts';
+
+export interface LoadEnv {
+  env: ClientEnv;
+  /** Client-side byte counts of this transport's sockets. */
+  wire: WireCounter;
+  /** Closes the connection pool: idle keep-alive sockets end, so the lab settles their bytes. */
+  close(): Promise<void>;
+}
+
+/**
+ * @param labUrl the lab's base URL; its origin plays the page the browser would be on (Origin, Referer)
+ */
+export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName, labUrl: string): LoadEnv {
+  const origin = new URL(labUrl).origin;
+  const wire = new WireCounter();
+  const now = (): number => performance.timeOrigin + performance.now();
+
+  if (transport === 'websocket') {
+    const extra = requestHeaders(headerSet, 'websocket', origin);
+    const browserLike = headerSet !== 'node';
+    // ws opens its socket through http.request's createConnection: ours counts it.
+    const countedConnect = ((options: net.NetConnectOpts) => {
+      const socket = net.connect(options);
+      wire.track(socket);
+      return socket;
+    }) as typeof net.createConnection;
+    // A class, because the FeedClient calls `new env.WebSocket(url)` and reads OPEN etc. from instances.
+    class CountedWebSocket extends WebSocket {
+      constructor(url: string) {
+        super(url, {
+          headers: extra,
+          ...(browserLike ? { origin } : {}),
+          createConnection: countedConnect,
+        });
+      }
+    }
+    return {
+      env: { fetch: unusedFetch, WebSocket: CountedWebSocket as unknown as NonNullable<ClientEnv['WebSocket']>, now },
+      wire,
+      close: async () => {},
+    };
+  }
+
+  const connector = buildConnector({});
+  const agent = new Agent({
+    // Long polls and SSE streams each hold a connection for minutes: no idle cut while they wait.
+    keepAliveTimeout: 30_000,
+    bodyTimeout: 0,
+    headersTimeout: 0,
+    connect: (options, callback) => {
+      connector(options, (error, socket) => {
+        if (socket) wire.track(socket as net.Socket);
+        if (error) callback(error, null);
+        else callback(null, socket as net.Socket);
+      });
+    },
+  });
+  const kindOf = (init: RequestInit | undefined): RequestKind =>
+    (init?.method ?? 'GET').toUpperCase() === 'GET' ? 'fetch-get' : 'fetch-post';
+  const pollFetch = leanFetch(agent, (init) => requestHeaders(headerSet, kindOf(init), origin));
+  const env: ClientEnv = { fetch: pollFetch as unknown as typeof fetch, now };
+  if (transport === 'sse') {
+    const streamFetch = leanFetch(agent, () => requestHeaders(headerSet, 'event-source', origin));
+    class CountedEventSource extends EventSource {
+      constructor(url: string) {
+        super(url, { fetch: streamFetch as unknown as FetchLike });
+      }
+    }
+    env.EventSource = CountedEventSource as unknown as NonNullable<ClientEnv['EventSource']>;
+  }
+  return {
+    env,
+    wire,
+    close: async () => {
+      // The clients are stopped, so nothing is in flight: what is left are idle keep-alive sockets
+      // and the empty ones undici opens after an abort. destroy(), unlike close(), ends those at once.
+      await agent.destroy().catch(() => {});
+    },
+  };
+}
+
+/** The websocket transport makes no HTTP request of its own (upstream goes on the socket). */
+const unusedFetch = (() => Promise.reject(new Error('the websocket load env has no fetch'))) as unknown as typeof fetch;

@@ -1,0 +1,319 @@
+/**
+ * The results of a load run as one plain object: what `--json` writes and
+ * what the table, CSV and Markdown are printed from. Units are in the names
+ * (Ms, S, MB, KB, Pct, PerSecond); bytes are plain bytes.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import type { TransportName } from '../protocol/feed-event.ts';
+import { type ByteSplit, byteTotal, type TransportMetrics } from '../protocol/metrics.ts';
+import type { LatencyHistogram } from './latency-histogram.ts';
+import type { Reading, RunRecord, TransportRun } from './load-run.ts';
+import { cpuPercent } from './proc-sampler.ts';
+
+export interface LatencyReport {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  /** How many latencies the percentiles are made of. */
+  samples: number;
+}
+
+export interface TransportReport {
+  clients: number;
+  /** Delivery latency in the steady window, ms. */
+  latencyMs: LatencyReport;
+  /** Events the clients received, whole run. */
+  messages: number;
+  /** Events the clients received per second in the steady window. */
+  messagesPerSecond: number;
+  gaps: number;
+  duplicates: number;
+  /**
+   * Events lost: seq jumps the clients saw plus, when the lab was ours and paused at
+   * the end, the events between each client's last seq and the final one.
+   */
+  lost: number;
+  /** Whether `lost` covers the end of the run too (the feed was paused and drained). */
+  lostCheckedToEnd: boolean;
+  /** Clients that never learned a position in the feed (never connected). */
+  unpositioned: number;
+  errors: number;
+  reconnects: number;
+  /** Upstream messages sent by the clients. */
+  published: number;
+  /** Round trips of upstream messages in the steady window, ms; null without upstream. */
+  roundTripMs: LatencyReport | null;
+  /** HTTP requests on the transport's endpoints (meter), whole run; null without a lab meter. */
+  requests: number | null;
+  requestsPerSecond: number | null;
+  /** Bytes per direction, split header / framing / payload (meter), whole run. */
+  bytes: { up: ByteSplit; down: ByteSplit } | null;
+  /** The same in the steady window, per second, with totals. */
+  bytesPerSecond: { up: ByteSplit & { total: number }; down: ByteSplit & { total: number } } | null;
+  /** The lab meter's own counts for the transport, whole run. */
+  meter: { messages: number; requests: number; connections: number; emptyResponses: number } | null;
+  /** Bytes on the clients' sockets, counted on the client side: must equal the meter's totals. */
+  clientWire: { up: number; down: number; connections: number };
+  errorSamples: string[];
+}
+
+export interface ServerReport {
+  /** Where the figures come from: the lab's `/api/process`, Linux /proc from outside, or nowhere. */
+  source: 'api/process' | 'proc' | null;
+  /** CPU in the steady window, % of one core. */
+  cpuPct: number | null;
+  /** The part of cpuPct spent in the kernel (socket writes and the loopback TCP stack): per-send syscalls show here. */
+  cpuSystemPct: number | null;
+  /** Resident memory at the end of the steady window (every client connected), MB. */
+  rssMB: number | null;
+  rssBeforeMB: number | null;
+  heapMB: number | null;
+  /** (RSS at steady end − RSS before the run) / open connections, KB; null under 500 connections (noise). A sweep's slope is the better measure. */
+  memoryPerConnectionKB: number | null;
+  connections: number | null;
+  /** Active / (active + idle) in the steady window, 0–1. */
+  eventLoopUtilization: number | null;
+  eventLoopDelayP99Ms: number | null;
+  eventLoopDelayMaxMs: number | null;
+}
+
+export interface LoadReport {
+  tool: 'load';
+  runId: string;
+  startedAt: string;
+  scenario: string;
+  /** Events per second the feed was set to. */
+  ratePerSecond: number | null;
+  /** Virtual clients per transport. */
+  clients: number;
+  durationS: number;
+  rampS: number;
+  /** The window rates and percentiles describe, s. */
+  steadyS: number;
+  headers: string;
+  shortPollIntervalMs: number;
+  upstreamPerSecond: number;
+  workers: number;
+  url: string;
+  /** True when this tool started the lab (no other traffic; feed paused and drained at the end). */
+  ownLab: boolean;
+  /** How bytes and requests were read from the lab's meter. */
+  meterSource: string;
+  machine: MachineInfo;
+  transports: Partial<Record<TransportName, TransportReport>>;
+  server: ServerReport;
+  /** The load generator's own CPU (all its threads) in the steady window: near workers × 100 %, the generator is the limit. */
+  generator: { cpuPct: number; workers: number };
+}
+
+export interface MachineInfo {
+  cores: number;
+  cpuModel: string;
+  node: string;
+}
+
+export function machineInfo(): MachineInfo {
+  return { cores: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
+}
+
+export interface ReportContext {
+  scenario: string;
+  ratePerSecond: number | null;
+}
+
+export function buildLoadReport(run: RunRecord, context: ReportContext): LoadReport {
+  const { plan } = run;
+  const steadyS = (run.steadyEnd.at - run.steadyStart.at) / 1000;
+  const transports: Partial<Record<TransportName, TransportReport>> = {};
+  for (const transport of plan.transports) {
+    const result = run.transports[transport];
+    if (result) transports[transport] = transportReport(transport, result, run, steadyS);
+  }
+  return {
+    tool: 'load',
+    runId: plan.runId,
+    startedAt: new Date(run.startedAt).toISOString(),
+    scenario: context.scenario,
+    ratePerSecond: context.ratePerSecond,
+    clients: plan.clientsPerTransport,
+    durationS: plan.durationS,
+    rampS: plan.rampS,
+    steadyS: round(steadyS, 2),
+    headers: plan.headers,
+    shortPollIntervalMs: plan.shortPollIntervalMs,
+    upstreamPerSecond: plan.upstreamPerSecond,
+    workers: plan.workers,
+    url: plan.baseUrl,
+    ownLab: plan.target === 'own-lab',
+    meterSource:
+      plan.target === 'own-lab'
+        ? 'GET /api/metrics totals before and after the run (a lab of its own: no other traffic)'
+        : plan.target === 'lab'
+          ? 'GET /api/metrics totals before and after the run (includes any other traffic on that lab)'
+          : 'none (baseline server)',
+    machine: machineInfo(),
+    transports,
+    server: serverReport(run),
+    generator: { cpuPct: generatorCpuPct(run), workers: plan.workers },
+  };
+}
+
+/** The generator's CPU in the steady window, % of one core. */
+export function generatorCpuPct(run: Pick<RunRecord, 'steadyStart' | 'steadyEnd'>): number {
+  const wallMs = run.steadyEnd.at - run.steadyStart.at;
+  return wallMs > 0 ? round(((run.steadyEnd.generatorCpuMs - run.steadyStart.generatorCpuMs) / wallMs) * 100, 1) : 0;
+}
+
+function transportReport(
+  transport: TransportName,
+  result: TransportRun,
+  run: RunRecord,
+  steadyS: number,
+): TransportReport {
+  const whole = meterDiff(run.before, run.after, transport);
+  const steady = meterDiff(run.steadyStart, run.steadyEnd, transport);
+  const perSecond = (n: number): number => (steadyS > 0 ? round(n / steadyS, 1) : 0);
+  // The meter's own clock spans its window: a busy lab answers a read late, and the window with it.
+  const meterS =
+    run.steadyStart.meter && run.steadyEnd.meter ? (run.steadyEnd.meter.t - run.steadyStart.meter.t) / 1000 : steadyS;
+  const perMeterSecond = (n: number): number => (meterS > 0 ? round(n / meterS, 1) : 0);
+  const withTotal = (split: ByteSplit): ByteSplit & { total: number } => ({
+    header: perMeterSecond(split.header),
+    framing: perMeterSecond(split.framing),
+    payload: perMeterSecond(split.payload),
+    total: perMeterSecond(byteTotal(split)),
+  });
+  return {
+    clients: result.clients,
+    latencyMs: latencyReport(result.latency),
+    messages: result.messages,
+    messagesPerSecond: perSecond(result.steadyMessages),
+    gaps: result.gaps,
+    duplicates: result.duplicates,
+    lost: result.missed + (result.behind ?? 0),
+    lostCheckedToEnd: result.behind !== null,
+    unpositioned: result.unpositioned,
+    errors: result.errors,
+    reconnects: result.reconnects,
+    published: result.published,
+    roundTripMs: result.roundTrip.count > 0 ? latencyReport(result.roundTrip) : null,
+    requests: whole ? whole.requests : null,
+    requestsPerSecond: steady ? perMeterSecond(steady.requests) : null,
+    bytes: whole ? whole.bytes : null,
+    bytesPerSecond: steady ? { up: withTotal(steady.bytes.up), down: withTotal(steady.bytes.down) } : null,
+    meter: whole
+      ? {
+          messages: whole.messages,
+          requests: whole.requests,
+          connections: whole.connections,
+          emptyResponses: whole.emptyResponses,
+        }
+      : null,
+    clientWire: { up: result.wire.up, down: result.wire.down, connections: result.connections },
+    errorSamples: result.errorSamples,
+  };
+}
+
+/** µs histogram → ms figures, rounded to µs. */
+export function latencyReport(histogram: LatencyHistogram): LatencyReport {
+  const ms = (us: number): number => round(us / 1000, 3);
+  return {
+    p50: ms(histogram.percentile(50)),
+    p90: ms(histogram.percentile(90)),
+    p99: ms(histogram.percentile(99)),
+    p999: ms(histogram.percentile(99.9)),
+    max: ms(histogram.max),
+    mean: ms(histogram.mean),
+    samples: histogram.count,
+  };
+}
+
+/** One transport's meter counters between two readings; null without a meter. */
+function meterDiff(from: Reading, to: Reading, transport: TransportName): TransportMetrics | null {
+  const a = from.meter?.transports[transport];
+  const b = to.meter?.transports[transport];
+  if (!a || !b) return null;
+  const split = (x: ByteSplit, y: ByteSplit): ByteSplit => ({
+    header: y.header - x.header,
+    framing: y.framing - x.framing,
+    payload: y.payload - x.payload,
+  });
+  return {
+    connections: b.connections - a.connections,
+    requests: b.requests - a.requests,
+    emptyResponses: b.emptyResponses - a.emptyResponses,
+    messages: b.messages - a.messages,
+    bytes: { up: split(a.bytes.up, b.bytes.up), down: split(a.bytes.down, b.bytes.down) },
+  };
+}
+
+const MB = 1024 * 1024;
+
+export function serverReport(run: Pick<RunRecord, 'before' | 'steadyStart' | 'steadyEnd' | 'plan'>): ServerReport {
+  const { before, steadyStart: start, steadyEnd: end } = run;
+  const clients = run.plan.transports.length * run.plan.clientsPerTransport;
+  if (start.process && end.process && before.process) {
+    const wallMs = end.process.t - start.process.t;
+    const cpuMs = end.process.cpuUserMs + end.process.cpuSystemMs - start.process.cpuUserMs - start.process.cpuSystemMs;
+    const systemMs = end.process.cpuSystemMs - start.process.cpuSystemMs;
+    const active = end.process.eventLoop.activeMs - start.process.eventLoop.activeMs;
+    const idle = end.process.eventLoop.idleMs - start.process.eventLoop.idleMs;
+    const connections = end.process.connections;
+    return {
+      source: 'api/process',
+      cpuPct: wallMs > 0 ? round((cpuMs / wallMs) * 100, 1) : null,
+      cpuSystemPct: wallMs > 0 ? round((systemMs / wallMs) * 100, 1) : null,
+      rssMB: round(end.process.rssBytes / MB, 1),
+      rssBeforeMB: round(before.process.rssBytes / MB, 1),
+      heapMB: round(end.process.heapUsedBytes / MB, 1),
+      memoryPerConnectionKB: perConnectionKB(end.process.rssBytes - before.process.rssBytes, connections || clients),
+      connections,
+      eventLoopUtilization: active + idle > 0 ? round(active / (active + idle), 3) : null,
+      eventLoopDelayP99Ms: round(end.process.eventLoopDelayP99Ms, 2),
+      eventLoopDelayMaxMs: round(end.process.eventLoopDelayMaxMs, 2),
+    };
+  }
+  if (start.proc && end.proc && before.proc) {
+    return {
+      source: 'proc',
+      cpuPct: round(cpuPercent(start.proc, end.proc), 1),
+      cpuSystemPct: null,
+      rssMB: round(end.proc.rssBytes / MB, 1),
+      rssBeforeMB: round(before.proc.rssBytes / MB, 1),
+      heapMB: null,
+      memoryPerConnectionKB: perConnectionKB(end.proc.rssBytes - before.proc.rssBytes, clients),
+      connections: null,
+      eventLoopUtilization: null,
+      eventLoopDelayP99Ms: null,
+      eventLoopDelayMaxMs: null,
+    };
+  }
+  return {
+    source: null,
+    cpuPct: null,
+    cpuSystemPct: null,
+    rssMB: null,
+    rssBeforeMB: null,
+    heapMB: null,
+    memoryPerConnectionKB: null,
+    connections: null,
+    eventLoopUtilization: null,
+    eventLoopDelayP99Ms: null,
+    eventLoopDelayMaxMs: null,
+  };
+}
+
+/** Fewer connections than this make RSS growth per connection noise: RSS moves by megabytes on its own (GC, allocator). */
+const MIN_CONNECTIONS_FOR_PER_CONNECTION = 500;
+
+function perConnectionKB(bytes: number, connections: number): number | null {
+  return connections >= MIN_CONNECTIONS_FOR_PER_CONNECTION ? round(bytes / connections / 1024, 1) : null;
+}
+
+export function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

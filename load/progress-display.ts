@@ -1,0 +1,82 @@
+/**
+ * Live progress of a load run on stderr: a bar redrawn in place on a
+ * terminal, plain lines now and then when stderr is a file or a pipe (CI
+ * logs must not fill with carriage returns).
+ */
+import type { TransportName } from '../protocol/feed-event.ts';
+import type { RunProgress } from './load-run.ts';
+import type { TransportCounts } from './worker-protocol.ts';
+
+const BAR_WIDTH = 24;
+
+export class ProgressDisplay {
+  private lastMessages = 0;
+  private lastAt = 0;
+  private messagesPerSecond = 0;
+  private lastLineAt = Number.NEGATIVE_INFINITY;
+  private drawn = false;
+
+  /**
+   * @param label prefix of every line, e.g. `websocket 2000`
+   * @param lineEveryS=5 seconds between plain lines when not a terminal
+   */
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly label = '',
+    private readonly lineEveryS = 5,
+  ) {}
+
+  update(progress: RunProgress): void {
+    const totals = sum(progress.transports);
+    if (totals.clients === 0) return; // the workers have not reported yet
+    const now = Date.now();
+    // Messages per second over the last second or so, smoothed enough to read.
+    if (this.lastAt === 0) {
+      this.lastAt = now;
+      this.lastMessages = totals.messages;
+    } else if (now - this.lastAt >= 1000) {
+      this.messagesPerSecond = ((totals.messages - this.lastMessages) * 1000) / (now - this.lastAt);
+      this.lastAt = now;
+      this.lastMessages = totals.messages;
+    }
+    const text =
+      `${this.label ? `${this.label}  ` : ''}${Math.floor(progress.elapsedS)}/${progress.durationS} s ${progress.phase}  ` +
+      `connected ${totals.open.toLocaleString('en-US')}/${totals.clients.toLocaleString('en-US')}  ` +
+      `${Math.round(this.messagesPerSecond).toLocaleString('en-US')} msgs/s  ` +
+      `errors ${totals.errors.toLocaleString('en-US')}  reconnects ${totals.reconnects.toLocaleString('en-US')}`;
+    if (this.stream.isTTY) {
+      const filled = Math.round((progress.elapsedS / progress.durationS) * BAR_WIDTH);
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(Math.max(0, BAR_WIDTH - filled))}]`;
+      const line = `${bar} ${text}`.slice(0, Math.max(20, (this.stream.columns || 120) - 1));
+      this.stream.write(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else if (progress.elapsedS - this.lastLineAt >= this.lineEveryS) {
+      this.lastLineAt = progress.elapsedS;
+      this.stream.write(`${text}\n`);
+    }
+  }
+
+  /** Ends the bar's line (terminal) so what follows starts on a fresh line. */
+  finish(note?: string): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    if (note) this.stream.write(`${note}\n`);
+    this.drawn = false;
+  }
+}
+
+/** Seconds between plain progress lines for a run of `durationS`: about ten lines, 1–10 s apart. */
+export function lineEveryS(durationS: number): number {
+  return Math.min(10, Math.max(1, Math.round(durationS / 10)));
+}
+
+function sum(transports: Partial<Record<TransportName, TransportCounts>>): TransportCounts {
+  const out: TransportCounts = { clients: 0, open: 0, messages: 0, errors: 0, reconnects: 0 };
+  for (const counts of Object.values(transports)) {
+    out.clients += counts.clients;
+    out.open += counts.open;
+    out.messages += counts.messages;
+    out.errors += counts.errors;
+    out.reconnects += counts.reconnects;
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+/**
+ * The lab's own state as its API reports it: the feed (`GET /api/feed/status`)
+ * and the lab process's cost (`GET /api/process`).
+ */
+
+export interface FeedStatus {
+  epoch: string;
+  seq: number;
+  running: boolean;
+  scenario: string;
+  seed: number;
+  ratePerSecond: number;
+  payloadBytes: number;
+}
+
+/**
+ * `GET /api/process[?reset=true]`: CPU, memory and event loop, read inside the
+ * lab's process so a load generator's CPU never counts. CPU and event-loop
+ * times are cumulative (diff two reads); the delay figures cover the time since
+ * the last `?reset=true` (or the start).
+ */
+export interface ProcessFigures {
+  /** Server time of the reading, epoch ms. */
+  t: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** Cumulative: idle and active ms since the process started, and active / (idle + active). */
+  eventLoop: { idleMs: number; activeMs: number; utilization: number };
+  /** How late timers ran, beyond the sampling interval itself (ms). */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** Open TCP connections of the lab's server. */
+  connections: number;
+}

@@ -1,0 +1,88 @@
+/**
+ * Per transport, two range bars on one log axis: the class's p50s (solid) and
+ * p99s (hollow), each from the best browser to the worst, with a tick at the
+ * class median. Plain SVG: four rows do not need a chart library.
+ */
+import { useRef } from 'react';
+import * as fmt from '../format.ts';
+import type { ClassView, Spread } from '../lab-api.ts';
+import { logDomain, logPosition } from '../log-scale.ts';
+import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { useWidth } from './use-width.ts';
+
+const ROW = 44;
+const AXIS = 24;
+/** Room right of the plot for the last "p99 ≤ … ms" label and tick. */
+const RIGHT = 110;
+
+/** 0.1 ms, 10 ms, 1 s, 10 s. */
+const tickLabel = (ms: number): string => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+
+export function ClassSpreadPlot({ view, presenter }: { view: ClassView; presenter: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  const width = useWidth(box);
+  const labelWidth = presenter ? 210 : 150;
+  const plotWidth = Math.max(100, width - labelWidth - RIGHT);
+  const rows = TRANSPORTS.filter((t) => view.transports[t]);
+  const values = rows.flatMap((t) => {
+    const f = view.transports[t];
+    return f ? [f.p50.min, f.p99.max] : [];
+  });
+  const domain = logDomain(values);
+  const x = (v: number): number => labelWidth + logPosition(v, domain, plotWidth);
+  const height = rows.length * ROW + AXIS;
+
+  const bar = (s: Spread, y: number, colour: string, hollow: boolean) => (
+    <g>
+      <rect
+        x={x(s.min)}
+        y={y}
+        width={Math.max(3, x(s.max) - x(s.min))}
+        height={12}
+        rx={3}
+        fill={hollow ? 'none' : colour}
+        stroke={colour}
+        strokeWidth={2}
+      />
+      <line x1={x(s.median)} x2={x(s.median)} y1={y - 4} y2={y + 16} stroke="var(--text)" strokeWidth={3} />
+    </g>
+  );
+
+  return (
+    <div ref={box} className="class-plot">
+      <svg width={width} height={height} role="img" aria-label="Spread of each browser's p50 and p99 per transport">
+        {rows.map((t, i) => {
+          const f = view.transports[t];
+          if (!f) return null;
+          const top = i * ROW;
+          const look = TRANSPORT_LOOK[t];
+          return (
+            <g key={t} data-class-row={t}>
+              <text x={0} y={top + 18} className="lane-label">
+                {look.label}
+              </text>
+              <text x={0} y={top + 34} className="lane-sub">
+                {f.browsers} {f.browsers === 1 ? 'browser' : 'browsers'}
+              </text>
+              {bar(f.p50, top + 6, look.colour, false)}
+              {bar(f.p99, top + 24, look.colour, true)}
+              <text x={x(f.p99.max) + 6} y={top + 35} className="lane-sub">
+                p99 ≤ {fmt.ms(f.p99.max)} ms
+              </text>
+            </g>
+          );
+        })}
+        <g className="timeline-axis">
+          {domain.ticks.map((tick) => (
+            <g key={tick}>
+              <line x1={x(tick)} x2={x(tick)} y1={0} y2={rows.length * ROW} className="axis-line" />
+              <text x={x(tick)} y={height - 6} textAnchor="middle">
+                {tickLabel(tick)}
+              </text>
+            </g>
+          ))}
+        </g>
+      </svg>
+    </div>
+  );
+}

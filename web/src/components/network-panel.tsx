@@ -1,0 +1,82 @@
+/**
+ * The network between this page's clients and the lab: a profile, custom
+ * values, and faults. Everything here steers the lab's network conditioner,
+ * so it applies to every client going through it (a control action: in
+ * classroom mode only the teacher's page may use it).
+ */
+import { useLab, useStore } from '../lab-context.ts';
+import { ConditionsBadge } from './conditions-badge.tsx';
+import { CustomNetwork } from './custom-network.tsx';
+import { FaultButtons } from './fault-buttons.tsx';
+
+export function NetworkPanel() {
+  const store = useStore();
+  const network = useLab((s) => s.network);
+  const profiles = useLab((s) => s.networkProfiles);
+  const route = useLab((s) => s.route);
+  const error = useLab((s) => s.networkError);
+  const noConditioner = network === null || network.port === null;
+  const profile = network?.profile ?? 'none';
+  const notice =
+    profile === 'custom'
+      ? 'Your own values: move a slider to change one.'
+      : (profiles.find((p) => p.id === profile)?.notice ?? '');
+
+  return (
+    <section className="network panel" aria-label="Network conditions" data-panel="network">
+      <div className="panel-head">
+        <h2>Network</h2>
+        <ConditionsBadge />
+      </div>
+      <p className="muted network-why">
+        On one machine every transport looks instant. Add a real network's round trip, bandwidth and faults between this
+        page's clients and the lab, and watch the columns and charts change.
+      </p>
+      {noConditioner ? (
+        <p className="network-off" data-network="off">
+          This lab runs no network conditioner, so there is nothing to shape. <code>npm start</code> starts one on the
+          lab's port + 1 (<code>--conditioner-port</code> sets it).
+        </p>
+      ) : (
+        route.note && <p className="network-off">Note: {route.note}. The settings still apply to other clients.</p>
+      )}
+      <div className="network-grid">
+        <fieldset className="network-profile" disabled={noConditioner}>
+          <legend>Profile</legend>
+          <select
+            data-control="network-profile"
+            aria-label="Network profile"
+            value={profile}
+            onChange={(e) =>
+              void store.changeNetwork(
+                e.target.value === 'custom' ? { profile: 'custom' } : { profile: e.target.value },
+              )
+            }
+          >
+            {profiles.length === 0 && profile !== 'custom' && <option value={profile}>{profile}</option>}
+            {profiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.id} — {p.title}
+              </option>
+            ))}
+            <option value="custom">custom — your own values</option>
+          </select>
+          <p className="network-notice" data-network="notice">
+            {notice}
+          </p>
+        </fieldset>
+        <CustomNetwork disabled={noConditioner} />
+        <FaultButtons disabled={noConditioner} />
+      </div>
+      {error && (
+        <div className="control-error" role="alert" data-network="error">
+          <strong>{error.message}</strong>
+          {error.hint && <span> — {error.hint}</span>}
+          <button type="button" onClick={() => store.dismissNetworkError()} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
