@@ -62,7 +62,9 @@ function transportList(text: string | undefined): TransportName[] {
   const names = text.split(',').map((name) => name.trim());
   for (const name of names) {
     if (!isTransportName(name)) {
-      throw LabErrors.BAD_FLAG(`--transports: unknown transport ${JSON.stringify(name)}; use ${TRANSPORT_NAMES.join(', ')} or all`);
+      throw LabErrors.BAD_FLAG(
+        `--transports: unknown transport ${JSON.stringify(name)}; use ${TRANSPORT_NAMES.join(', ')} or all`,
+      );
     }
   }
   return [...new Set(names)] as TransportName[];

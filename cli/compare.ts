@@ -160,7 +160,9 @@ main().catch((error: unknown) => {
     process.exit(2);
   }
   if ((error as { exitCode?: number }).exitCode === 2) {
-    console.error(`error LAB_ERR_UNREACHABLE: ${(error as Error).message}\nhint: start a lab with npm start, or leave out --url`);
+    console.error(
+      `error LAB_ERR_UNREACHABLE: ${(error as Error).message}\nhint: start a lab with npm start, or leave out --url`,
+    );
     process.exit(2);
   }
   console.error(error);

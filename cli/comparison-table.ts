@@ -45,9 +45,13 @@ const ROWS: [string, (r: TransportResult) => string][] = [
 export function formatComparisonTable(comparison: Comparison): string {
   const names = TRANSPORT_NAMES.filter((name) => comparison.transports[name]);
   const header = ['', ...names];
-  const rows = ROWS.map(([label, cell]) => [label, ...names.map((name) => cell(comparison.transports[name] as TransportResult))]);
+  const rows = ROWS.map(([label, cell]) => [
+    label,
+    ...names.map((name) => cell(comparison.transports[name] as TransportResult)),
+  ]);
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const line = (row: string[]): string =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const title =
     `Scenario ${comparison.scenario}, ${comparison.durationS} s, short-poll interval ${comparison.shortPollIntervalMs} ms` +
     (comparison.clockErrorMs > 0 ? `, clock offset ${comparison.clockOffsetMs} ± ${comparison.clockErrorMs} ms` : '');

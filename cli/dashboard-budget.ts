@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     const cpuMax = Math.max(0, ...main.map((t) => t.cpuMs));
     const wallLong = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
     console.log(`first page: ${bundleKb.toFixed(1)} KB gzip (budget ${BUNDLE_BUDGET_KB} KB)`);
-    console.log(`${seconds} s at 50 events/s: main-thread tasks over 10 ms: ${main.length}; longest CPU time ${cpuMax.toFixed(1)} ms (budget ${CPU_BUDGET_MS} ms)`);
+    console.log(
+      `${seconds} s at 50 events/s: main-thread tasks over 10 ms: ${main.length}; longest CPU time ${cpuMax.toFixed(1)} ms (budget ${CPU_BUDGET_MS} ms)`,
+    );
     console.log(`Long Tasks API (wall time, > 50 ms): ${wallLong.length ? wallLong.join(', ') : 'none'}`);
     if (main.length === 0) throw new Error('the trace has no renderer main thread tasks: nothing was measured');
     process.exitCode = cpuMax < CPU_BUDGET_MS && bundleKb <= BUNDLE_BUDGET_KB ? 0 : 1;
@@ -76,7 +78,12 @@ async function main(): Promise<void> {
 
 /** index.html plus every script and stylesheet it loads, gzip-compressed (level 9). */
 function firstPageGzipKb(webRoot: string): number {
-  const files = [join(webRoot, 'index.html'), ...readdirSync(join(webRoot, 'assets')).filter((f) => /\.(js|css)$/.test(f)).map((f) => join(webRoot, 'assets', f))];
+  const files = [
+    join(webRoot, 'index.html'),
+    ...readdirSync(join(webRoot, 'assets'))
+      .filter((f) => /\.(js|css)$/.test(f))
+      .map((f) => join(webRoot, 'assets', f)),
+  ];
   return files.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0) / 1024;
 }
 

@@ -9,9 +9,13 @@ export interface ClientEnv {
   /** Used by both polling transports, every HTTP upstream publish and the clock estimate. */
   fetch: typeof fetch;
   /** Needed by the `sse` transport only. */
-  EventSource?: new (url: string) => EventSource;
+  EventSource?: new (
+    url: string,
+  ) => EventSource;
   /** Needed by the `websocket` transport only. */
-  WebSocket?: new (url: string) => WebSocket;
+  WebSocket?: new (
+    url: string,
+  ) => WebSocket;
   /**
    * Current time as epoch milliseconds with a sub-ms fraction, on the same
    * scale as the server's event `t` (`performance.timeOrigin + performance.now()`).

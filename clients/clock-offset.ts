@@ -28,7 +28,12 @@ export async function estimateClockOffset(baseUrl: string, env: ClientEnv, sampl
       // The server read its clock before sending the head, so the head's arrival bounds it.
       const t1 = env.now();
       const body: unknown = await response.json();
-      if (!response.ok || typeof body !== 'object' || body === null || typeof (body as { t?: unknown }).t !== 'number') {
+      if (
+        !response.ok ||
+        typeof body !== 'object' ||
+        body === null ||
+        typeof (body as { t?: unknown }).t !== 'number'
+      ) {
         throw new Error(`unexpected answer from ${url} (HTTP ${response.status})`);
       }
       const t = (body as { t: number }).t;

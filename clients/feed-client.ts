@@ -279,7 +279,12 @@ export abstract class FeedClient {
   protected wire(kind: WireActivity['kind'], detail?: WireActivity['detail']): void {
     const hook = this.options.onWire;
     if (!hook) return;
-    const activity: WireActivity = { kind, at: this.env.now(), transport: this.transport, ...(detail ? { detail } : {}) };
+    const activity: WireActivity = {
+      kind,
+      at: this.env.now(),
+      transport: this.transport,
+      ...(detail ? { detail } : {}),
+    };
     this.callHook(() => hook(activity));
   }
 
@@ -397,12 +402,18 @@ export abstract class FeedClient {
    * schedules `again` after the backoff and returns null. Also null when the
    * client was stopped meanwhile (the request is aborted by stop()).
    */
-  protected async pollOnce(path: string, query: string, timeoutMs: number, again: () => void): Promise<PollResponse | null> {
+  protected async pollOnce(
+    path: string,
+    query: string,
+    timeoutMs: number,
+    again: () => void,
+  ): Promise<PollResponse | null> {
     const runId = this.runId;
     try {
       const { body, receivedAt } = await this.requestJson(this.url(path, query), {}, timeoutMs);
       if (runId !== this.runId) return null;
-      if (!isPollResponse(body)) throw new FeedClientError('LAB_ERR_CLIENT_BAD_ANSWER', `unexpected poll answer from ${path}`);
+      if (!isPollResponse(body))
+        throw new FeedClientError('LAB_ERR_CLIENT_BAD_ANSWER', `unexpected poll answer from ${path}`);
       this.markOpen();
       this.handlePollAnswer(body, receivedAt);
       // An app hook may have stopped (or restarted) the client while handling the answer.
@@ -417,7 +428,12 @@ export abstract class FeedClient {
 
   /** HTTP upstream: `POST /api/feed/publish?client=ID&transport=NAME`. */
   protected async postUpstream(message: UpstreamMessage): Promise<void> {
-    const body = JSON.stringify({ client: this.options.clientId, id: message.id, data: message.data, topic: message.topic });
+    const body = JSON.stringify({
+      client: this.options.clientId,
+      id: message.id,
+      data: message.data,
+      topic: message.topic,
+    });
     await this.requestJson(
       this.url('/api/feed/publish', `transport=${this.transport}`),
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body },
@@ -430,7 +446,11 @@ export abstract class FeedClient {
    * after `timeoutMs`. Non-2xx answers throw a FeedClientError with the server's code.
    * @returns the parsed body and when the answer arrived (epoch ms)
    */
-  protected async requestJson(url: string, init: RequestInit, timeoutMs: number): Promise<{ body: unknown; receivedAt: number }> {
+  protected async requestJson(
+    url: string,
+    init: RequestInit,
+    timeoutMs: number,
+  ): Promise<{ body: unknown; receivedAt: number }> {
     const controller = new AbortController();
     this.requests.add(controller);
     const request = ++this.requestCount;
@@ -541,7 +561,8 @@ function validateOptions(o: ResolvedOptions): void {
   const problems: string[] = [];
   try {
     const url = new URL(o.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`baseUrl must be http(s), got ${url.protocol}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      problems.push(`baseUrl must be http(s), got ${url.protocol}`);
   } catch {
     problems.push(`baseUrl is not a URL: ${JSON.stringify(o.baseUrl)}`);
   }
@@ -551,10 +572,12 @@ function validateOptions(o: ResolvedOptions): void {
   if (typeof o.env?.fetch !== 'function' || typeof o.env?.now !== 'function') problems.push('env needs fetch and now');
   if (!Number.isFinite(o.clockOffsetMs)) problems.push('clockOffsetMs must be a finite number');
   if (!(o.shortPollIntervalMs >= 0)) problems.push('shortPollIntervalMs must be ≥ 0');
-  if (!(o.longPollTimeoutMs >= 100 && o.longPollTimeoutMs <= 60_000)) problems.push('longPollTimeoutMs must be 100–60000');
+  if (!(o.longPollTimeoutMs >= 100 && o.longPollTimeoutMs <= 60_000))
+    problems.push('longPollTimeoutMs must be 100–60000');
   if (!(o.reconnectMinMs > 0)) problems.push('reconnectMinMs must be > 0');
   if (!(o.reconnectMaxMs >= o.reconnectMinMs)) problems.push('reconnectMaxMs must be ≥ reconnectMinMs');
-  if (!Number.isInteger(o.keepLatencySamples) || o.keepLatencySamples < 0) problems.push('keepLatencySamples must be a whole number ≥ 0');
+  if (!Number.isInteger(o.keepLatencySamples) || o.keepLatencySamples < 0)
+    problems.push('keepLatencySamples must be a whole number ≥ 0');
   if (problems.length > 0) {
     throw new FeedClientError('LAB_ERR_CLIENT_OPTIONS', `invalid FeedClient options: ${problems.join('; ')}`);
   }

@@ -26,7 +26,12 @@ export class LongPollClient extends FeedClient {
     const resume = this.resumeQuery();
     const query = resume ? `${resume}&timeoutMs=${timeoutMs}` : `timeoutMs=${timeoutMs}`;
     // The server answers by timeoutMs; the extra margin only catches a stalled network.
-    const answer = await this.pollOnce('/api/feed/long-poll', query, timeoutMs + REQUEST_TIMEOUT_MS, () => void this.poll());
+    const answer = await this.pollOnce(
+      '/api/feed/long-poll',
+      query,
+      timeoutMs + REQUEST_TIMEOUT_MS,
+      () => void this.poll(),
+    );
     // Re-poll at once (not through a timer): the re-arm delay would add to every event's latency.
     if (answer && this.running) void this.poll();
   }

@@ -22,7 +22,12 @@ export class ShortPollClient extends FeedClient {
   }
 
   private async poll(): Promise<void> {
-    const answer = await this.pollOnce('/api/feed/short-poll', this.resumeQuery(), REQUEST_TIMEOUT_MS, () => void this.poll());
+    const answer = await this.pollOnce(
+      '/api/feed/short-poll',
+      this.resumeQuery(),
+      REQUEST_TIMEOUT_MS,
+      () => void this.poll(),
+    );
     if (!answer) return;
     // A full batch means more events are waiting: the API says to ask again at once.
     const delayMs = answer.events.length >= POLL_BATCH_LIMIT ? 0 : this.options.shortPollIntervalMs;

@@ -41,7 +41,12 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   const options = labOptions(overrides);
   const now = (): number => performance.timeOrigin + performance.now();
   const feed = new Feed(
-    { scenario: options.scenario, seed: options.seed, ratePerSecond: options.ratePerSecond, payloadBytes: options.payloadBytes },
+    {
+      scenario: options.scenario,
+      seed: options.seed,
+      ratePerSecond: options.ratePerSecond,
+      payloadBytes: options.payloadBytes,
+    },
     now,
     options.bufferSize,
   );
@@ -71,7 +76,10 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('conditioner', conditioner);
 
   installRequestMetering(app, meter);
-  const isLabOrigin = labOriginPredicate(app, { labPort: () => listeningPort(app), conditionerPort: () => conditioner.port });
+  const isLabOrigin = labOriginPredicate(app, {
+    labPort: () => listeningPort(app),
+    conditionerPort: () => conditioner.port,
+  });
   installRequestGuards(app, {
     lan: options.lan,
     teacherToken: options.teacherToken,

@@ -87,9 +87,10 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_METHOD_NOT_ALLOWED: 'see GET /api for the methods of each endpoint',
   LAB_ERR_NOT_WEBSOCKET: 'connect with a WebSocket client (e.g. new WebSocket("ws://…/api/feed/websocket"))',
   LAB_ERR_BAD_HOST: 'open the lab by the address it printed (localhost, 127.0.0.1, or its LAN address in --lan mode)',
-  LAB_ERR_FOREIGN_ORIGIN: 'use the feed from the lab\'s own page, or without a browser (curl sends no Origin)',
-  LAB_ERR_UNAUTHORIZED: 'open the teacher URL printed at start (it carries ?token=…) or send Authorization: Bearer <token>',
-  LAB_ERR_RATE_LIMITED: 'send fewer upstream messages; the limit protects everyone else\'s feed',
+  LAB_ERR_FOREIGN_ORIGIN: "use the feed from the lab's own page, or without a browser (curl sends no Origin)",
+  LAB_ERR_UNAUTHORIZED:
+    'open the teacher URL printed at start (it carries ?token=…) or send Authorization: Bearer <token>',
+  LAB_ERR_RATE_LIMITED: "send fewer upstream messages; the limit protects everyone else's feed",
   LAB_ERR_SCENARIO: 'compare with the files in scenarios/ and the schema in the README',
   LAB_ERR_BAD_FLAG: 'run with --help to see every flag',
   LAB_ERR_BAD_NETWORK:

@@ -17,7 +17,13 @@ export function parseFlags(argv: string[], options: NonNullable<ParseArgsConfig[
 }
 
 /** A whole number min…max in plain digits; `fallback` when the flag is absent. */
-export function wholeNumberFlag(flag: string, text: string | undefined, min: number, max: number, fallback: number): number {
+export function wholeNumberFlag(
+  flag: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (text === undefined) return fallback;
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= min && value <= max)) {

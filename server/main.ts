@@ -82,7 +82,10 @@ main().catch((error: unknown) => {
     console.error(`error ${error.code}: ${error.message}\nhint: ${HINTS[error.code]}`);
     process.exit(2);
   }
-  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || (error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+  if (
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
+    (error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL'
+  ) {
     const flag = (error as { conditioner?: boolean }).conditioner ? '--conditioner-port (or off)' : '--port or --host';
     console.error(`error LAB_ERR_LISTEN: ${(error as Error).message}\nhint: choose another ${flag}`);
     process.exit(2);

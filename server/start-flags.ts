@@ -71,7 +71,9 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
   const conditionerDefault = port === 0 || port === 65_535 ? 0 : port + 1;
   const network = values.network as string | undefined;
   if (network !== undefined && !isNetworkProfileName(network)) {
-    throw LabErrors.BAD_FLAG(`--network must be one of ${NETWORK_PROFILE_NAMES.join(', ')} (got ${JSON.stringify(network)})`);
+    throw LabErrors.BAD_FLAG(
+      `--network must be one of ${NETWORK_PROFILE_NAMES.join(', ')} (got ${JSON.stringify(network)})`,
+    );
   }
   return {
     help: values.help === true,
@@ -82,7 +84,9 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     seed: seedText === undefined ? undefined : wholeNumberFlag('--seed', seedText, 0, 2 ** 32 - 1, 0),
     rate: rateText === undefined ? undefined : decimalFlag('--rate', rateText, 0.001, 1000),
     conditionerPort:
-      conditionerText === 'off' ? null : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
+      conditionerText === 'off'
+        ? null
+        : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
     network,
   };
 }

@@ -32,14 +32,18 @@ it('WebSocket gets binary frames, short polling gets the same event base64-encod
   await waitFor(() => frames.length === 1, 3000, 'the binary frame');
   const viaWebSocket = decodeBinaryEvent(frames[0] as Buffer);
 
-  const poll = (await (await fetch(`${lab.url}/api/feed/short-poll?client=bin-sp&since=0`)).json()) as { events: FeedEvent[] };
+  const poll = (await (await fetch(`${lab.url}/api/feed/short-poll?client=bin-sp&since=0`)).json()) as {
+    events: FeedEvent[];
+  };
   const viaPolling = poll.events[0] as FeedEvent;
   expect(viaPolling).toEqual(viaWebSocket);
   expect(viaPolling.encoding).toBe('base64');
   expect(Buffer.from(viaPolling.data as string, 'base64')).toEqual(Buffer.from(raw));
 
   const ws = lab.app.meter.snapshot('', 0, 0, 'bin-ws').transports.websocket;
-  const sp = ((await (await fetch(`${lab.url}/api/metrics?client=bin-sp`)).json()) as MetricsSnapshot).transports['short-poll'];
+  const sp = ((await (await fetch(`${lab.url}/api/metrics?client=bin-sp`)).json()) as MetricsSnapshot).transports[
+    'short-poll'
+  ];
   expect(ws.bytes.down.payload).toBe(stored.binary?.length);
   expect(sp.bytes.down.payload).toBe(stored.json.length);
   expect(sp.bytes.down.payload).toBeGreaterThan(ws.bytes.down.payload); // base64 costs a third more

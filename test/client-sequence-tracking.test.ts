@@ -171,7 +171,9 @@ describe('FeedClient sequence tracking', () => {
   });
 
   it('rejects bad options in one error with a code', () => {
-    expect(() => probe({ clientId: 'has space', baseUrl: 'ftp://x' })).toThrowError(/clientId.*baseUrl|baseUrl.*clientId/);
+    expect(() => probe({ clientId: 'has space', baseUrl: 'ftp://x' })).toThrowError(
+      /clientId.*baseUrl|baseUrl.*clientId/,
+    );
     expect(() => probe({ clientId: '' })).toThrow(expect.objectContaining({ code: 'LAB_ERR_CLIENT_OPTIONS' }));
   });
 });

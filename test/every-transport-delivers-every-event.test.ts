@@ -149,8 +149,11 @@ describe('the meter agrees with an independent count', () => {
     w.client.stop();
     await sleep(200);
     const response = await fetch(`${lab.url}/api/metrics?client=${id}`);
-    const metrics = ((await response.json()) as { transports: Record<string, { bytes: Record<'up' | 'down', Record<string, number>> }> })
-      .transports[transport];
+    const metrics = (
+      (await response.json()) as {
+        transports: Record<string, { bytes: Record<'up' | 'down', Record<string, number>> }>;
+      }
+    ).transports[transport];
     const sum = (split: Record<string, number> | undefined): number =>
       (split?.header ?? 0) + (split?.framing ?? 0) + (split?.payload ?? 0);
     expect(proxy.bytes().up).toBeGreaterThan(0);

@@ -131,10 +131,13 @@ describe('any other origin', () => {
 /** The head of an SSE answer (the stream never ends, so the request is cut once the head is in). */
 function sseHead(port: number, origin: string): Promise<http.IncomingHttpHeaders> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/api/feed/sse', headers: { origin }, agent: false }, (res) => {
-      resolve(res.headers);
-      req.destroy();
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/api/feed/sse', headers: { origin }, agent: false },
+      (res) => {
+        resolve(res.headers);
+        req.destroy();
+      },
+    );
     req.on('error', reject);
     req.end();
   });

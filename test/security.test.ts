@@ -73,7 +73,12 @@ describe('Origin', () => {
 
   it('publish: a foreign Origin is refused and nothing is published', async () => {
     const before = lab.app.feed.newestSeq;
-    const answer = await request('POST', '/api/feed/publish', { origin: 'http://evil.example', 'content-type': 'application/json' }, '{"data":1}');
+    const answer = await request(
+      'POST',
+      '/api/feed/publish',
+      { origin: 'http://evil.example', 'content-type': 'application/json' },
+      '{"data":1}',
+    );
     expect(answer.status).toBe(403);
     expect(lab.app.feed.newestSeq).toBe(before);
   });
@@ -92,17 +97,26 @@ describe('Origin', () => {
 });
 
 describe('Host', () => {
-  it.each(['evil.example', 'evil.example:80', 'localhost.evil.example'])('Host: %s gets 421 LAB_ERR_BAD_HOST', async (host) => {
-    const answer = await request('GET', '/api/feed/short-poll', { host });
-    expect(answer.status).toBe(421);
-    expect(JSON.parse(answer.body).code).toBe('LAB_ERR_BAD_HOST');
-  });
+  it.each(['evil.example', 'evil.example:80', 'localhost.evil.example'])(
+    'Host: %s gets 421 LAB_ERR_BAD_HOST',
+    async (host) => {
+      const answer = await request('GET', '/api/feed/short-poll', { host });
+      expect(answer.status).toBe(421);
+      expect(JSON.parse(answer.body).code).toBe('LAB_ERR_BAD_HOST');
+    },
+  );
 
-  it.each(['[[[', 'a b', 'x:99999999', ':', '\u00e9vil'])('a malformed Host %j is refused, and the lab keeps serving', async (host) => {
-    const answer = await request('GET', '/api/feed/short-poll', { host: encodeURI(host) }).catch(() => ({ status: 400, body: '' }));
-    expect([400, 421]).toContain(answer.status);
-    expect((await request('GET', '/api/feed/short-poll', {})).status).toBe(200);
-  });
+  it.each(['[[[', 'a b', 'x:99999999', ':', '\u00e9vil'])(
+    'a malformed Host %j is refused, and the lab keeps serving',
+    async (host) => {
+      const answer = await request('GET', '/api/feed/short-poll', { host: encodeURI(host) }).catch(() => ({
+        status: 400,
+        body: '',
+      }));
+      expect([400, 421]).toContain(answer.status);
+      expect((await request('GET', '/api/feed/short-poll', {})).status).toBe(200);
+    },
+  );
 
   it.each(['localhost', '127.0.0.1:3000', '[::1]'])('Host: %s is served', async (host) => {
     expect((await request('GET', '/api/feed/short-poll', { host })).status).toBe(200);
@@ -142,7 +156,12 @@ describe('upstream rate limit', () => {
   it('HTTP publish: past the burst, 429 LAB_ERR_RATE_LIMITED', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 60; i++) {
-      const answer = await request('POST', '/api/feed/publish?client=flooder', { 'content-type': 'application/json' }, `{"data":${i}}`);
+      const answer = await request(
+        'POST',
+        '/api/feed/publish?client=flooder',
+        { 'content-type': 'application/json' },
+        `{"data":${i}}`,
+      );
       statuses.push(answer.status);
     }
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(40);
@@ -184,17 +203,27 @@ describe('limits', () => {
 
   it('LAN mode: one address may hold at most maxConnectionsPerAddress connections', async () => {
     // Loopback is exempt in real use (the load generator runs there); this lab exempts nobody so the cap shows.
-    const capped = await startLab({ lan: true, teacherToken: TOKEN, maxConnectionsPerAddress: 3, connectionCapExempt: () => false });
+    const capped = await startLab({
+      lan: true,
+      teacherToken: TOKEN,
+      maxConnectionsPerAddress: 3,
+      connectionCapExempt: () => false,
+    });
     try {
       const results = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          new Promise<string>((resolve) => {
-            const req = http.get({ host: '127.0.0.1', port: capped.port, path: '/api/feed/long-poll?timeoutMs=1500', agent: false }, (res) => {
-              res.resume();
-              res.on('end', () => resolve(`answered ${res.statusCode}`));
-            });
-            req.on('error', () => resolve('refused'));
-          }),
+        Array.from(
+          { length: 5 },
+          () =>
+            new Promise<string>((resolve) => {
+              const req = http.get(
+                { host: '127.0.0.1', port: capped.port, path: '/api/feed/long-poll?timeoutMs=1500', agent: false },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(`answered ${res.statusCode}`));
+                },
+              );
+              req.on('error', () => resolve('refused'));
+            }),
         ),
       );
       expect(results.filter((r) => r === 'answered 200')).toHaveLength(3);

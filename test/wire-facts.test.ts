@@ -57,7 +57,10 @@ describe('short polling on the wire', () => {
 
   it('events inside the envelope are payload, the envelope is framing', async () => {
     lab.app.feed.publish({ topic: 'test', data: 'before' });
-    const events = [lab.app.feed.publish({ topic: 'test', data: 'one' }), lab.app.feed.publish({ topic: 'test', data: 2 })];
+    const events = [
+      lab.app.feed.publish({ topic: 'test', data: 'one' }),
+      lab.app.feed.publish({ topic: 'test', data: 2 }),
+    ];
     const raw = await rawConnect(lab.port);
     raw.send(requestHead('/api/feed/short-poll?client=sp2&since=1'));
     const bytes = await raw.until((b) => completeResponse(b) !== null);

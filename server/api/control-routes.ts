@@ -35,7 +35,8 @@ export async function controlRoutes(app: FastifyInstance, { feed }: TransportCon
     }
     const changes = body as Record<string, unknown>;
     for (const key of Object.keys(changes)) {
-      if (!SETTINGS_KEYS.has(key)) throw LabErrors.BAD_BODY(`unknown field "${key}"; allowed: scenario, ratePerSecond, payloadBytes, running`);
+      if (!SETTINGS_KEYS.has(key))
+        throw LabErrors.BAD_BODY(`unknown field "${key}"; allowed: scenario, ratePerSecond, payloadBytes, running`);
     }
     const current = feed.currentSettings;
     let next = { ...current };
@@ -47,14 +48,19 @@ export async function controlRoutes(app: FastifyInstance, { feed }: TransportCon
       // A new scenario plays as designed unless this request overrides rate or size too.
       next = { ...next, scenario: loadScenario(changes.scenario), ratePerSecond: undefined, payloadBytes: undefined };
     }
-    if (changes.ratePerSecond !== undefined) next.ratePerSecond = numberIn(changes.ratePerSecond, 'ratePerSecond', 0.001, 1000);
+    if (changes.ratePerSecond !== undefined)
+      next.ratePerSecond = numberIn(changes.ratePerSecond, 'ratePerSecond', 0.001, 1000);
     if (changes.payloadBytes !== undefined) {
       next.payloadBytes = Math.round(numberIn(changes.payloadBytes, 'payloadBytes', 1, 1_048_576));
     }
     if (changes.running !== undefined && typeof changes.running !== 'boolean') {
       throw LabErrors.BAD_BODY('"running" must be true or false');
     }
-    if (next.scenario !== current.scenario || next.ratePerSecond !== current.ratePerSecond || next.payloadBytes !== current.payloadBytes) {
+    if (
+      next.scenario !== current.scenario ||
+      next.ratePerSecond !== current.ratePerSecond ||
+      next.payloadBytes !== current.payloadBytes
+    ) {
       feed.configure(next);
     }
     if (changes.running === true) feed.start();

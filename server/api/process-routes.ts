@@ -18,7 +18,9 @@ export async function processRoutes(app: FastifyInstance, _context: TransportCon
   app.addHook('onClose', async () => delay.disable());
 
   app.get('/api/process', async (request, reply) => {
-    const connections = await new Promise<number>((resolve) => app.server.getConnections((_error, n) => resolve(n ?? 0)));
+    const connections = await new Promise<number>((resolve) =>
+      app.server.getConnections((_error, n) => resolve(n ?? 0)),
+    );
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     const loop = performance.eventLoopUtilization();

@@ -347,7 +347,6 @@ function lastSegment(topic: string): string {
   return topic.slice(topic.lastIndexOf('.') + 1) || topic;
 }
 
-
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

@@ -28,9 +28,21 @@ export class WireInspector {
   private readonly byClient = new Map<string, Row>();
 
   /** Starts (or restarts) the record of an exchange: a new request and its answer's head. */
-  exchange(transport: TransportName, client: string | null, requestHead: string, responseHead: string, at: number): Exchange {
+  exchange(
+    transport: TransportName,
+    client: string | null,
+    requestHead: string,
+    responseHead: string,
+    at: number,
+  ): Exchange {
     const previous = (client !== null ? this.byClient.get(client)?.[transport] : undefined) ?? this.latest[transport];
-    const exchange: Exchange = { at, requestHead, responseHead, event: previous?.event ?? null, poll: previous?.poll ?? null };
+    const exchange: Exchange = {
+      at,
+      requestHead,
+      responseHead,
+      event: previous?.event ?? null,
+      poll: previous?.poll ?? null,
+    };
     this.latest[transport] = exchange;
     if (client !== null) this.row(client)[transport] = exchange;
     return exchange;
@@ -102,7 +114,10 @@ function eventParts(transport: TransportName, exchange: Exchange, event: StoredE
     case 'short-poll':
     case 'long-poll': {
       const poll = exchange.poll ?? { prefix: '', others: 0, othersBytes: 0 };
-      const parts: WirePart[] = [textPart('framing', 'JSON envelope: epoch, next, start of the events array', poll.prefix), payload];
+      const parts: WirePart[] = [
+        textPart('framing', 'JSON envelope: epoch, next, start of the events array', poll.prefix),
+        payload,
+      ];
       if (poll.others > 0) {
         parts.push({ kind: 'payload', label: `${poll.others} more event(s)`, bytes: poll.othersBytes });
         parts.push({ kind: 'framing', label: 'commas between the events', bytes: poll.others });
@@ -126,7 +141,8 @@ function eventParts(transport: TransportName, exchange: Exchange, event: StoredE
       const binary = event.binary !== null;
       const length = binary ? (event.binary?.length ?? 0) : event.json.length;
       const header = frameHeader(binary ? 0x2 : 0x1, length);
-      const lengthNote = length <= 125 ? 'in the 7-bit field' : length <= 0xffff ? '16-bit extended length' : '64-bit extended length';
+      const lengthNote =
+        length <= 125 ? 'in the 7-bit field' : length <= 0xffff ? '16-bit extended length' : '64-bit extended length';
       return [
         {
           kind: 'framing',
@@ -134,7 +150,9 @@ function eventParts(transport: TransportName, exchange: Exchange, event: StoredE
           bytes: header.length,
           hex: [...header].map((b) => b.toString(16).padStart(2, '0')).join(' '),
         },
-        binary ? { kind: 'payload', label: 'binary frame: length-prefixed metadata + raw bytes', bytes: length } : payload,
+        binary
+          ? { kind: 'payload', label: 'binary frame: length-prefixed metadata + raw bytes', bytes: length }
+          : payload,
       ];
     }
   }

@@ -43,7 +43,9 @@ export function parseFeedQuery(query: unknown, extraSince?: string | undefined):
 /** A whole number 0 … 2^53−1 written in plain decimal digits. */
 export function parseSeq(text: string, name: string): number {
   if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw LabErrors.BAD_QUERY(`"${name}" must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (got ${quote(text)})`);
+    throw LabErrors.BAD_QUERY(
+      `"${name}" must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER} (got ${quote(text)})`,
+    );
   }
   return Number(text);
 }

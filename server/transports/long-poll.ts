@@ -15,7 +15,8 @@ export async function longPollTransport(app: FastifyInstance, context: Transport
     const query = parseFeedQuery(request.query);
     const timeoutMs = parseIntParam(request.query, 'timeoutMs', 100, 60_000, options.longPollTimeoutMs);
     const first = feed.resume(query, MAX_EVENTS_PER_ANSWER);
-    if (first.events.length > 0 || first.reset) return sendPollAnswer(request, reply, context, 'long-poll', feed.epoch, first);
+    if (first.events.length > 0 || first.reset)
+      return sendPollAnswer(request, reply, context, 'long-poll', feed.epoch, first);
 
     // Nothing yet: wait from the position the first look established ("now" when since was absent).
     const position = { since: first.next, epoch: feed.epoch };

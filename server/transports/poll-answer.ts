@@ -43,11 +43,14 @@ export function sendPollAnswer(
   }
   reply.raw.once('finish', () => {
     const head = (reply.raw as typeof reply.raw & { _header?: string | null })._header ?? '';
-    const exchange = inspector.exchange(transport, request.meter?.target.client ?? null, requestHeadText(request.raw), head, Date.now());
+    const exchange = inspector.exchange(
+      transport,
+      request.meter?.target.client ?? null,
+      requestHeadText(request.raw),
+      head,
+      Date.now(),
+    );
     WireInspector.answered(exchange, prefix, result.events);
   });
-  return reply
-    .header('cache-control', 'no-store')
-    .type('application/json; charset=utf-8')
-    .send(body);
+  return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
 }

@@ -40,7 +40,9 @@ export async function publishRoute(app: FastifyInstance, { feed }: TransportCont
       const query = parseFeedQuery(request.query);
       const transport = (request.query as Record<string, unknown>).transport;
       if (transport !== undefined && transport !== 'short-poll' && transport !== 'long-poll' && transport !== 'sse') {
-        throw LabErrors.BAD_QUERY('"transport" must be short-poll, long-poll or sse (WebSocket sends upstream on its socket)');
+        throw LabErrors.BAD_QUERY(
+          '"transport" must be short-poll, long-poll or sse (WebSocket sends upstream on its socket)',
+        );
       }
       const limiter = limiterFor(query.client ?? request.ip);
       if (!limiter.take()) throw LabErrors.RATE_LIMITED(limiter.ratePerSecond);

@@ -104,9 +104,12 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
 
     const unsubscribe = feed.subscribe(sendEvent);
     const stopOnEpoch = feed.onEpoch(sendReset);
-    const heartbeat = setInterval(() => {
-      if (Date.now() - lastWrite >= options.sseHeartbeatMs) send(chunk(': hb\n\n'), 0, 0);
-    }, Math.max(50, options.sseHeartbeatMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        if (Date.now() - lastWrite >= options.sseHeartbeatMs) send(chunk(': hb\n\n'), 0, 0);
+      },
+      Math.max(50, options.sseHeartbeatMs / 3),
+    );
     const end = (): void => {
       // A graceful end: the last chunk, then FIN. The EventSource will reconnect to a restarted lab.
       if (!socket.destroyed) {

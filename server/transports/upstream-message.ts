@@ -26,7 +26,8 @@ export function parseUpstream(value: unknown, connectionClient: string | null): 
   rejectForbiddenKeys(value, 0);
   const message = value as Record<string, unknown>;
   for (const key of Object.keys(message)) {
-    if (!ALLOWED_KEYS.has(key)) throw LabErrors.BAD_BODY(`unknown field ${quote(key)}; allowed: client, id, topic, data`);
+    if (!ALLOWED_KEYS.has(key))
+      throw LabErrors.BAD_BODY(`unknown field ${quote(key)}; allowed: client, id, topic, data`);
   }
   if (!('data' in message) || message.data === undefined) throw LabErrors.BAD_BODY('the field "data" is required');
   const client = optionalField(message, 'client', ID) ?? connectionClient;

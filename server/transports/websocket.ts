@@ -101,7 +101,11 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         }
         refusedInARow = 0;
         if (isBinary) {
-          sendControl({ type: 'error', code: 'LAB_ERR_BAD_MESSAGE', message: 'send upstream messages as JSON text frames' });
+          sendControl({
+            type: 'error',
+            code: 'LAB_ERR_BAD_MESSAGE',
+            message: 'send upstream messages as JSON text frames',
+          });
           return;
         }
         try {

@@ -41,7 +41,11 @@ export async function rawConnect(port: number): Promise<RawSocket> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`raw socket: expected bytes did not arrive; got ${JSON.stringify(buffer.toString('latin1').slice(-300))}`));
+          reject(
+            new Error(
+              `raw socket: expected bytes did not arrive; got ${JSON.stringify(buffer.toString('latin1').slice(-300))}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();
