@@ -26,6 +26,9 @@ export interface ProcessFigures {
   cpuSystemMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Memory outside the JS heap: Buffers and other C++ objects bound to JS (`arrayBuffersBytes` is the Buffer part). */
+  externalBytes: number;
+  arrayBuffersBytes: number;
   /** Cumulative: idle and active ms since the process started, and active / (idle + active). */
   eventLoop: { idleMs: number; activeMs: number; utilization: number };
   /** How late timers ran, beyond the sampling interval itself (ms). */

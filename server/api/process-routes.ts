@@ -30,6 +30,8 @@ export async function processRoutes(app: FastifyInstance, _context: TransportCon
       cpuSystemMs: cpu.system / 1000,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external,
+      arrayBuffersBytes: memory.arrayBuffers,
       eventLoop: { idleMs: loop.idle, activeMs: loop.active, utilization: loop.utilization },
       // The histogram records whole intervals (an idle loop reads ~10 ms): only the part beyond them is delay.
       eventLoopDelayP99Ms: delay.count > 0 ? Math.max(0, delay.percentile(99) / 1e6 - RESOLUTION_MS) : 0,
