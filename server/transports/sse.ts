@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
-import type { StoredEvent } from '../feed/stored-event.ts';
+import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -33,7 +33,8 @@ export function chunk(body: string | Buffer): Buffer {
 export function sseEventChunk(stored: StoredEvent): Buffer {
   let encoded = stored.encoded.sse;
   if (!encoded) {
-    encoded = chunk(Buffer.concat([Buffer.from(`id: ${stored.seq}\ndata: `), stored.json, Buffer.from('\n\n')]));
+    // Kept with the event in the ring: its own allocation, not a slice of a shared pool slab.
+    encoded = ownedBuffer(chunk(Buffer.concat([Buffer.from(`id: ${stored.seq}\ndata: `), stored.json, Buffer.from('\n\n')])));
     stored.encoded.sse = encoded;
   }
   return encoded;
