@@ -30,7 +30,14 @@ runCli(async () => {
   const sampleSeconds = wholeNumberFlag('--sample-seconds', flags['sample-seconds'] as string | undefined, 1, 600, 10);
 
   await prebuildDashboard();
-  const lab = await startServerProcess('server/main.ts', ['--port', '0', '--conditioner-port', 'off', '--rate', String(rate)]);
+  const lab = await startServerProcess('server/main.ts', [
+    '--port',
+    '0',
+    '--conditioner-port',
+    'off',
+    '--rate',
+    String(rate),
+  ]);
   const envs: LoadEnv[] = [];
   const clients: FeedClient[] = [];
   try {
@@ -55,7 +62,9 @@ runCli(async () => {
     const started = Date.now();
     const endAt = started + minutes * 60_000;
     while (Date.now() < endAt) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(sampleSeconds * 1000, Math.max(0, endAt - Date.now()))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(sampleSeconds * 1000, Math.max(0, endAt - Date.now()))),
+      );
       const figures = await readProcess(lab.url, false);
       if (!figures) throw new Error('the lab does not answer GET /api/process');
       const atS = Math.round((Date.now() - started) / 1000);
@@ -80,7 +89,9 @@ runCli(async () => {
       `\nRSS after warm-up (${afterWarmUp.atS} s): ${mb(afterWarmUp.figures.rssBytes)} MB; at the end: ${mb(last.figures.rssBytes)} MB; ` +
         `growth ${(growth * 100).toFixed(1)}% (bound ${GROWTH_BOUND * 100}%); peak ${mb(peakRss)} MB`,
     );
-    console.log(`clients: ${stats.reduce((sum, s) => sum + s.messages, 0)} events delivered, ${gaps} gaps, ${duplicates} duplicates`);
+    console.log(
+      `clients: ${stats.reduce((sum, s) => sum + s.messages, 0)} events delivered, ${gaps} gaps, ${duplicates} duplicates`,
+    );
     if (!(growth < GROWTH_BOUND && gaps === 0 && duplicates === 0)) {
       throw new Error('soak failed: RSS grew past the bound, or a client saw a gap or a duplicate');
     }

@@ -9,9 +9,17 @@ import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.t
 import type { WirePart, WireSample } from '../../protocol/wire-sample.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 
+/** What is needed to show a request head: references only, so recording costs nothing per request. */
+export interface RequestHead {
+  method: string | undefined;
+  url: string | undefined;
+  httpVersion: string;
+  rawHeaders: string[];
+}
+
 interface Exchange {
   at: number;
-  requestHead: string;
+  requestHead: RequestHead;
   responseHead: string;
   /** The last event sent, with what surrounded it in a poll answer. */
   event: StoredEvent | null;
@@ -31,7 +39,7 @@ export class WireInspector {
   exchange(
     transport: TransportName,
     client: string | null,
-    requestHead: string,
+    requestHead: RequestHead,
     responseHead: string,
     at: number,
   ): Exchange {
@@ -86,13 +94,18 @@ export class WireInspector {
   }
 }
 
+/** Kept per exchange; the text is built only when someone inspects. */
+export function requestHeadOf(raw: IncomingMessage): RequestHead {
+  return { method: raw.method, url: raw.url, httpVersion: raw.httpVersion, rawHeaders: raw.rawHeaders };
+}
+
 /**
  * The request head as Node parsed it: request line and headers with their
  * original case and order. Node keeps no copy of the raw bytes, so spacing
  * around colons is shown normalised; the meter's byte counts come from the
  * socket, not from this text.
  */
-export function requestHeadText(raw: IncomingMessage): string {
+function requestHeadText(raw: RequestHead): string {
   const lines = [`${raw.method} ${raw.url} HTTP/${raw.httpVersion}`];
   for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) lines.push(`${raw.rawHeaders[i]}: ${raw.rawHeaders[i + 1]}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -102,7 +115,7 @@ function toSample(transport: TransportName, exchange: Exchange): WireSample {
   const { event } = exchange;
   return {
     at: exchange.at,
-    requestHead: exchange.requestHead,
+    requestHead: requestHeadText(exchange.requestHead),
     responseHead: exchange.responseHead,
     event: event ? eventParts(transport, exchange, event) : null,
   };

@@ -5,7 +5,7 @@
  * the body is framing.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
+import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import type { TransportContext } from './transport-context.ts';
 import type { ResumeResult } from '../feed/feed.ts';
 
@@ -46,7 +46,7 @@ export function sendPollAnswer(
     const exchange = inspector.exchange(
       transport,
       request.meter?.target.client ?? null,
-      requestHeadText(request.raw),
+      requestHeadOf(request.raw),
       head,
       Date.now(),
     );

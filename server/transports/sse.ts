@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
-import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
+import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 
@@ -34,7 +34,9 @@ export function sseEventChunk(stored: StoredEvent): Buffer {
   let encoded = stored.encoded.sse;
   if (!encoded) {
     // Kept with the event in the ring: its own allocation, not a slice of a shared pool slab.
-    encoded = ownedBuffer(chunk(Buffer.concat([Buffer.from(`id: ${stored.seq}\ndata: `), stored.json, Buffer.from('\n\n')])));
+    encoded = ownedBuffer(
+      chunk(Buffer.concat([Buffer.from(`id: ${stored.seq}\ndata: `), stored.json, Buffer.from('\n\n')])),
+    );
     stored.encoded.sse = encoded;
   }
   return encoded;
@@ -79,7 +81,7 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       requestMeter.tally.settleDown(requestMeter.target, payload);
       if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
     };
-    const exchange = inspector.exchange('sse', query.client, requestHeadText(request.raw), head.toString(), Date.now());
+    const exchange = inspector.exchange('sse', query.client, requestHeadOf(request.raw), head.toString(), Date.now());
     const sendEvent = (stored: StoredEvent): void => {
       send(sseEventChunk(stored), stored.json.length, 1);
       WireInspector.sent(exchange, stored, Date.now());

@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
-import { requestHeadText, WireInspector } from '../meter/wire-inspector.ts';
+import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import { RateLimiter } from '../security/rate-limiter.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -70,7 +70,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
       const exchange = inspector.exchange(
         'websocket',
         query.client,
-        requestHeadText(request.raw),
+        requestHeadOf(request.raw),
         answerHeads.get(request.raw) ?? '',
         Date.now(),
       );
