@@ -22,6 +22,11 @@ export interface MeterTarget {
 
 type ClientRow = Record<TransportName, TransportMetrics>;
 
+/** Something that holds bytes it has not attributed yet and can do so on demand (a socket's tally). */
+export interface Settleable {
+  settle(): void;
+}
+
 /** How many client rows are kept; the oldest are forgotten first (their bytes stay in the totals). */
 const MAX_CLIENT_ROWS = 20_000;
 
@@ -34,6 +39,7 @@ export class Meter {
     lab: emptyTransportMetrics(),
   };
   private readonly clients = new Map<string, ClientRow>();
+  private readonly unsettled = new Set<Settleable>();
 
   target(bucket: MeterBucketName, client: string | null): MeterTarget {
     const own = client !== null && bucket !== 'lab' ? this.clientRow(client)[bucket] : null;
@@ -51,8 +57,22 @@ export class Meter {
     if (target.own) target.own[field] += n;
   }
 
+  /**
+   * Streams note their sends cheaply and are settled here, when someone reads: reading a socket's
+   * `bytesWritten` walks its whole send queue, too dear to do for every event to every client.
+   */
+  markUnsettled(source: Settleable): void {
+    this.unsettled.add(source);
+  }
+
+  forgetUnsettled(source: Settleable): void {
+    this.unsettled.delete(source);
+  }
+
   /** A copy, so a caller can serialize it later without seeing later counts. */
   snapshot(epoch: string, seq: number, now: number, client?: string): MetricsSnapshot {
+    for (const source of this.unsettled) source.settle();
+    this.unsettled.clear();
     if (client === undefined) {
       const { lab, ...transports } = this.totals;
       return structuredClone({ epoch, seq, t: now, transports, lab });

@@ -6,15 +6,18 @@
  * whatever the split — the split is the caller's knowledge of what it sent.
  */
 import type { Socket } from 'node:net';
-import type { Meter, MeterTarget } from './meter.ts';
+import type { Meter, MeterTarget, Settleable } from './meter.ts';
 
 const kTally = Symbol('transport-lab.wire-tally');
 
 type TalliedSocket = Socket & { [kTally]?: WireTally };
 
-export class WireTally {
+export class WireTally implements Settleable {
   private readMark = 0;
   private writeMark = 0;
+  /** Sends noted but not settled yet: their target and how many of their bytes were events. */
+  private pendingTarget: MeterTarget | null = null;
+  private pendingPayload = 0;
   /** Buckets (and bucket+client pairs) this connection was already counted for. */
   private readonly counted = new Set<string>();
   /** Who gets bytes nobody claimed when the socket closes (stray bytes after the last request). */
@@ -75,8 +78,31 @@ export class WireTally {
     this.readMark -= n;
   }
 
+  /**
+   * A stream's send: its event bytes count at once, the framing is worked out from the socket
+   * when the meter is next read (or the socket closes) — see Meter.markUnsettled.
+   */
+  noteDown(target: MeterTarget, payload: number): void {
+    if (this.pendingTarget !== null && this.pendingTarget !== target) this.settle();
+    this.meter.addBytes(target, 'down', 'payload', payload);
+    this.pendingTarget = target;
+    this.pendingPayload += payload;
+    this.meter.markUnsettled(this);
+  }
+
+  /** Attributes the noted sends' remaining bytes as framing. */
+  settle(): void {
+    const target = this.pendingTarget;
+    if (target === null) return;
+    this.pendingTarget = null;
+    this.meter.forgetUnsettled(this);
+    this.meter.addBytes(target, 'down', 'framing', this.takeWritten() - this.pendingPayload);
+    this.pendingPayload = 0;
+  }
+
   /** Attributes everything written since the last take: `payload` bytes of it were events, the rest framing. */
   settleDown(target: MeterTarget, payload: number): void {
+    this.settle();
     const wire = this.takeWritten();
     this.meter.addBytes(target, 'down', 'payload', payload);
     this.meter.addBytes(target, 'down', 'framing', wire - payload);
@@ -90,6 +116,7 @@ export class WireTally {
   }
 
   private settleRemainder(): void {
+    this.settle();
     const target = this.lastTarget ?? this.meter.target('lab', null);
     if (!this.lastTarget) this.claim(target);
     this.meter.addBytes(target, 'up', 'framing', this.takeRead());

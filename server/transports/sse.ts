@@ -78,7 +78,7 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       socket.write(bytes);
       lastWrite = Date.now();
       if (!requestMeter) return;
-      requestMeter.tally.settleDown(requestMeter.target, payload);
+      requestMeter.tally.noteDown(requestMeter.target, payload);
       if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
     };
     const exchange = inspector.exchange('sse', query.client, requestHeadOf(request.raw), head.toString(), Date.now());

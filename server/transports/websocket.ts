@@ -57,15 +57,15 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         // The 101 Switching Protocols answer ws just wrote.
         meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
       }
-      const settleDown = (payload: number, messages: number): void => {
+      const noteSent = (payload: number, messages: number): void => {
         if (!requestMeter) return;
-        requestMeter.tally.settleDown(requestMeter.target, payload);
+        requestMeter.tally.noteDown(requestMeter.target, payload);
         if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
       };
       const sendControl = (message: ControlMessage): void => {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(JSON.stringify(message));
-        settleDown(0, 0);
+        noteSent(0, 0);
       };
       const exchange = inspector.exchange(
         'websocket',
@@ -79,7 +79,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         WireInspector.sent(exchange, stored, Date.now());
         if (stored.binary) socket.send(stored.binary, { binary: true });
         else socket.send(stored.json, { binary: false });
-        settleDown(stored.binary ? stored.binary.length : stored.json.length, 1);
+        noteSent(stored.binary ? stored.binary.length : stored.json.length, 1);
         // A client that does not read must not make the lab buffer without end: cut it, it resumes with since.
         if (socket.bufferedAmount > options.maxQueuedBytes) {
           socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
@@ -136,7 +136,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         if (!alive) return socket.terminate();
         alive = false;
         socket.ping();
-        settleDown(0, 0);
+        noteSent(0, 0);
       }, options.wsPingMs);
       const goAway = (): void => {
         socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
