@@ -1,10 +1,10 @@
 /**
  * `npm run compare` flags, checked once; a mistake is a LAB_ERR_BAD_FLAG (exit 2).
  */
-import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
+import { type TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
+import { parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
 
 export interface CompareFlags {
   help: boolean;
@@ -50,24 +50,11 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     scenario: (values.scenario as string | undefined) ?? DEFAULT_SCENARIO_ID,
     durationS: wholeNumberFlag('--duration', values.duration as string | undefined, 1, 3600, 10),
     intervalMs: wholeNumberFlag('--interval', values.interval as string | undefined, 10, 60_000, 1000),
-    transports: transportList(values.transports as string | undefined),
+    transports: transportsFlag(str(values, 'transports')),
     url: labUrl(values.url as string | undefined),
     seed: values.seed === undefined ? undefined : wholeNumberFlag('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
     json: values.json === true,
   };
-}
-
-function transportList(text: string | undefined): TransportName[] {
-  if (text === undefined || text === 'all') return [...TRANSPORT_NAMES];
-  const names = text.split(',').map((name) => name.trim());
-  for (const name of names) {
-    if (!isTransportName(name)) {
-      throw LabErrors.BAD_FLAG(
-        `--transports: unknown transport ${JSON.stringify(name)}; use ${TRANSPORT_NAMES.join(', ')} or all`,
-      );
-    }
-  }
-  return [...new Set(names)] as TransportName[];
 }
 
 function labUrl(text: string | undefined): string | undefined {

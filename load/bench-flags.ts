@@ -6,7 +6,8 @@ import type { TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { decimalFlag, parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
 import type { HeaderSetName } from './browser-headers.ts';
-import { fileFlag, headerSetFlag, MAX_CLIENTS_PER_TRANSPORT, str, transportsFlag } from './load-flags.ts';
+import { str, transportsFlag } from '../server/flag-values.ts';
+import { fileFlag, headerSetFlag, MAX_CLIENTS_PER_TRANSPORT } from './load-flags.ts';
 
 export interface BenchFlags {
   help: boolean;

@@ -3,10 +3,10 @@
  * The sweep and the bench reuse the pieces (transports, header sets, files).
  */
 import { availableParallelism } from 'node:os';
-import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
+import { type TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { decimalFlag, type FlagValues, parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
+import { decimalFlag, parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
 import { HEADER_SETS, type HeaderSetName, isHeaderSetName } from './browser-headers.ts';
 import { loopbackUrlFlag } from './loopback-url.ts';
 
@@ -126,27 +126,6 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     csv: fileFlag('--csv', str(values, 'csv')),
     md: fileFlag('--md', str(values, 'md')),
   };
-}
-
-/** A string flag's value (parseFlags already refused a missing value). */
-export function str(values: FlagValues, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** `all` or a comma-separated list of transport names. */
-export function transportsFlag(text: string | undefined): TransportName[] {
-  if (text === undefined || text === 'all') return [...TRANSPORT_NAMES];
-  const names = text.split(',').map((name) => name.trim());
-  for (const name of names) {
-    if (!isTransportName(name)) {
-      throw LabErrors.BAD_FLAG(
-        `--transports: unknown transport ${JSON.stringify(name)}; use ${TRANSPORT_NAMES.join(', ')} or all`,
-      );
-    }
-  }
-  // In the lab's order, whatever order they were typed in.
-  return TRANSPORT_NAMES.filter((name) => names.includes(name));
 }
 
 export function headerSetFlag(text: string | undefined): HeaderSetName {

@@ -7,7 +7,8 @@ import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
 import { decimalFlag, parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
 import type { HeaderSetName } from './browser-headers.ts';
-import { fileFlag, headerSetFlag, MAX_CLIENTS_PER_TRANSPORT, str, transportsFlag } from './load-flags.ts';
+import { str, transportsFlag } from '../server/flag-values.ts';
+import { fileFlag, headerSetFlag, MAX_CLIENTS_PER_TRANSPORT } from './load-flags.ts';
 
 export interface SweepFlags {
   help: boolean;

@@ -3,6 +3,7 @@
  * numbers, each mistake a LAB_ERR_BAD_FLAG naming the flag (exit code 2).
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from './errors.ts';
 
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -39,4 +40,25 @@ export function decimalFlag(flag: string, text: string, min: number, max: number
     throw LabErrors.BAD_FLAG(`${flag} must be a number from ${min} to ${max} (got ${JSON.stringify(text)})`);
   }
   return value;
+}
+
+/** A string flag's value (parseFlags already refused a missing value). */
+export function str(values: FlagValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `all` or a comma-separated list of transport names. */
+export function transportsFlag(text: string | undefined): TransportName[] {
+  if (text === undefined || text === 'all') return [...TRANSPORT_NAMES];
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!isTransportName(name)) {
+      throw LabErrors.BAD_FLAG(
+        `--transports: unknown transport ${JSON.stringify(name)}; use ${TRANSPORT_NAMES.join(', ')} or all`,
+      );
+    }
+  }
+  // In the lab's order, whatever order they were typed in.
+  return TRANSPORT_NAMES.filter((name) => names.includes(name));
 }

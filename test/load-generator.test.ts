@@ -1,10 +1,3 @@
-/**
- * The load generator as a user runs it: a real process that starts a real lab
- * process and loads it over real sockets. Its numbers must agree with the
- * lab's own meter to the message and to the byte, nothing may be lost or
- * duplicated, and bad flags or targets exit 2 with a coded message.
- */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,43 +12,16 @@ import { checkSerializeOnce } from '../load/serialize-once-check.ts';
 import { startServerProcess } from '../load/server-process.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
 import { byteTotal } from '../protocol/metrics.ts';
+import { runScript } from './support/script-process.ts';
 
-const TSX = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
-const REPO = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'load-generator-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-function run(
-  script: string,
-  args: string[],
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [script, ...args], { cwd: REPO, env: { ...process.env, PORT: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.concurrent('npm run load and npm run bench, as processes', () => {
   it('agrees with the lab meter on messages and bytes per transport, and loses or duplicates nothing', async () => {
     const json = join(out, 'load.json');
     const csv = join(out, 'load.csv');
-    const result = await run('load/load-cli.ts', [
+    const result = await runScript('load/load-cli.ts', [
       '--scenario',
       'multiplayer-game',
       '--clients',
@@ -110,7 +76,7 @@ describe.concurrent('npm run load and npm run bench, as processes', () => {
   it('bench: lab and baseline under the same load, with the ratios and the serialize-once count', async () => {
     const json = join(out, 'bench.json');
     const args = ['--transports', 'websocket', '--clients', '2', '--duration', '2', '--ramp', '0', '--json', json];
-    const result = await run('load/bench-cli.ts', args, 90_000);
+    const result = await runScript('load/bench-cli.ts', args, 90_000);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
       machine: { cores: number; cpuModel: string; node: string };
@@ -174,7 +140,7 @@ describe.concurrent('npm run load refuses what it must not do', () => {
     [['--url', 'http://127.0.0.1:9'], 'LAB_ERR_UNREACHABLE', 'cannot reach a lab at http://127.0.0.1:9'],
     [['--scenario', 'no-such-scenario'], 'LAB_ERR_SCENARIO', 'no-such-scenario'],
   ])('%j exits 2: %s', async (args, code, message) => {
-    const result = await run('load/load-cli.ts', args);
+    const result = await runScript('load/load-cli.ts', args);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^error ${code}: `, 'm'));
     expect(result.stderr).toContain(message);
