@@ -13,7 +13,28 @@ const OPEN_EVENTS = Buffer.from('"events":[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
 
-export function pollAnswerBody(epoch: string, result: ResumeResult): { body: Buffer; payload: number; prefix: string } {
+interface PollAnswerBody {
+  body: Buffer;
+  payload: number;
+  prefix: string;
+}
+
+/**
+ * The last answer built. When an event is published, every held long poll (and
+ * every short poll asking in the same breath) wants the identical answer: build
+ * it once. Seqs are consecutive, so epoch, first seq, next and reset name it.
+ */
+let lastAnswer: { key: string; answer: PollAnswerBody } | null = null;
+
+export function pollAnswerBody(epoch: string, result: ResumeResult): PollAnswerBody {
+  const key = `${epoch}:${result.events[0]?.seq ?? '-'}:${result.next}:${result.reset ?? ''}`;
+  if (lastAnswer?.key === key) return lastAnswer.answer;
+  const answer = buildPollAnswerBody(epoch, result);
+  lastAnswer = { key, answer };
+  return answer;
+}
+
+function buildPollAnswerBody(epoch: string, result: ResumeResult): PollAnswerBody {
   const reset = result.reset ? `"reset":${JSON.stringify(result.reset)},` : '';
   const head = `{"epoch":${JSON.stringify(epoch)},"next":${result.next},${reset}`;
   const parts: Buffer[] = [Buffer.from(head), OPEN_EVENTS];
