@@ -16,7 +16,7 @@ export interface LabOptions {
   payloadBytes: number | undefined;
   /** Start publishing as soon as the server is ready (tests turn it off and publish by hand). */
   autostart: boolean;
-  /** @default 10000 events kept for resume */
+  /** @default 100000 events kept for resume (100 s at 1,000 events/s: a laptop frozen that long still resumes losslessly) */
   bufferSize: number;
   /** @default 25000 ms a long poll is held when nothing happens */
   longPollTimeoutMs: number;
@@ -63,7 +63,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     ratePerSecond: undefined,
     payloadBytes: undefined,
     autostart: true,
-    bufferSize: 10_000,
+    bufferSize: 100_000,
     longPollTimeoutMs: 25_000,
     sseHeartbeatMs: 15_000,
     sseRetryMs: 2_000,

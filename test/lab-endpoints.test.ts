@@ -78,7 +78,8 @@ describe('feed controls', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const published = lab.app.feed.newestSeq;
     expect(published).toBeGreaterThan(20);
-    expect(lab.app.feed.resume({ since: published - 1, epoch: undefined }, 1).events[0]?.event.topic).toBe('arena-1');
+    const newest = lab.app.feed.resume({ since: published - 1, epoch: undefined }, 1).events[0];
+    expect(JSON.parse(String(newest?.json)).topic).toBe('arena-1');
     const stopped = await put({ running: false });
     expect(stopped.body).toMatchObject({ running: false });
   });

@@ -1,6 +1,6 @@
 /**
  * The feed's memory: the newest events in seq order, bounded both in count
- * and in bytes (a 100 KB snapshot scenario must not keep 10,000 of them).
+ * and in bytes (a 100 KB snapshot scenario must not keep 100,000 of them).
  */
 import type { StoredEvent } from './stored-event.ts';
 
@@ -11,11 +11,11 @@ export class EventRing {
   private bytes = 0;
 
   /**
-   * @param capacity=10000 events kept at most
-   * @param maxBytes=64 MiB serialized bytes kept at most (the newest event is always kept)
+   * @param capacity=100000 events kept at most
+   * @param maxBytes=64 MiB of event bytes kept at most (the newest event is always kept)
    */
   constructor(
-    readonly capacity = 10_000,
+    readonly capacity = 100_000,
     readonly maxBytes = 64 * 1024 * 1024,
   ) {
     this.slots = new Array(capacity);
@@ -34,7 +34,7 @@ export class EventRing {
     if (this.length === this.capacity) this.dropOldest();
     this.slots[(this.start + this.length) % this.capacity] = event;
     this.length += 1;
-    this.bytes += event.json.length;
+    this.bytes += keptBytes(event);
     while (this.bytes > this.maxBytes && this.length > 1) this.dropOldest();
   }
 
@@ -61,9 +61,14 @@ export class EventRing {
 
   private dropOldest(): void {
     const oldest = this.slots[this.start];
-    if (oldest) this.bytes -= oldest.json.length;
+    if (oldest) this.bytes -= keptBytes(oldest);
     this.slots[this.start] = undefined;
     this.start = (this.start + 1) % this.capacity;
     this.length -= 1;
   }
+}
+
+/** What an event holds in memory: its JSON, its binary frame, and SSE's ready-made chunk (about the JSON again, built on first send). */
+function keptBytes(event: StoredEvent): number {
+  return 2 * event.json.length + (event.binary?.length ?? 0);
 }

@@ -48,12 +48,12 @@ export class Feed {
 
   /**
    * @param now clock in epoch ms with a sub-ms fraction
-   * @param bufferSize=10000 events kept for resume
+   * @param bufferSize=100000 events kept for resume
    */
   constructor(
     settings: FeedSettings,
     private readonly now: () => number,
-    bufferSize = 10_000,
+    bufferSize = 100_000,
     bufferBytes = 64 * 1024 * 1024,
   ) {
     this.settings = settings;

@@ -6,9 +6,9 @@
 import { encodeBinaryEvent, bytesToBase64 } from '../../protocol/binary-envelope.ts';
 import type { EventOrigin, FeedEvent, TransportName } from '../../protocol/feed-event.ts';
 
+/** Only bytes are kept: the event object itself is garbage once serialized (the ring may hold 100,000). */
 export interface StoredEvent {
   readonly seq: number;
-  readonly event: FeedEvent;
   /** The event's JSON, the payload of every text transport. */
   readonly json: Buffer;
   /** For binary events: the WebSocket binary frame's body (see protocol/binary-envelope.ts). */
@@ -37,12 +37,11 @@ export function storeEvent(epoch: string, seq: number, t: number, body: EventBod
     const event: FeedEvent = { ...meta, data: bytesToBase64(body.binary), encoding: 'base64' };
     return {
       seq,
-      event,
       json: ownedBuffer(Buffer.from(JSON.stringify(event))),
       binary: ownedBuffer(encodeBinaryEvent(meta, body.binary)),
       encoded: {},
     };
   }
   const event: FeedEvent = { ...meta, data: body.data };
-  return { seq, event, json: ownedBuffer(Buffer.from(JSON.stringify(event))), binary: null, encoded: {} };
+  return { seq, json: ownedBuffer(Buffer.from(JSON.stringify(event))), binary: null, encoded: {} };
 }
