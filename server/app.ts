@@ -22,7 +22,7 @@ import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
 import { WireInspector } from './meter/wire-inspector.ts';
 import { labOriginPredicate } from './security/lab-origins.ts';
-import { installRequestGuards } from './security/request-guards.ts';
+import { installRequestGuards, isLoopbackAddress } from './security/request-guards.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
 import { TRANSPORTS } from './transports/transport-registry.ts';
@@ -85,7 +85,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     teacherToken: options.teacherToken,
     isLabOrigin,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress,
-    ...(options.connectionCapExempt ? { capExempt: options.connectionCapExempt } : {}),
+    capExempt: options.perAddressExempt ?? isLoopbackAddress,
   });
   installLabOriginCors(app, isLabOrigin);
   app.removeAllContentTypeParsers();

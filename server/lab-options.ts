@@ -50,8 +50,11 @@ export interface LabOptions {
   teacherToken: string | null;
   /** @default 64 connections per remote address in LAN mode (loopback exempt) */
   maxConnectionsPerAddress: number;
-  /** Addresses exempt from that cap. @default loopback (tests use it to exercise the cap over loopback) */
-  connectionCapExempt: ((address: string) => boolean) | undefined;
+  /**
+   * Addresses exempt from the per-address limits (connections, class-view pages).
+   * @default loopback, where the teacher and the load generator are (tests use it to exercise the limits over loopback)
+   */
+  perAddressExempt: ((address: string) => boolean) | undefined;
   /** The conditioner's initial network: a profile name or a custom setting (see `PUT /api/network`). @default 'none' */
   network: NetworkRequest;
 }
@@ -77,7 +80,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     lan: false,
     teacherToken: null,
     maxConnectionsPerAddress: 64,
-    connectionCapExempt: undefined,
+    perAddressExempt: undefined,
     network: 'none',
     ...withoutUndefined(overrides),
   };

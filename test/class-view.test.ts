@@ -2,10 +2,16 @@
  * The class view over real sockets: pages report their figures, the teacher
  * reads the spread across the class. Bad reports get a 400 with a code and
  * change nothing; a page that stops reporting is forgotten after 10 s; the
- * roster never holds more than 500 pages.
+ * roster never holds more than 500 pages, nor more than 8 from one address.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CLASS_MAX_PAGES, CLASS_STALE_MS, ClassRoster, spread } from '../server/api/class-routes.ts';
+import {
+  CLASS_MAX_PAGES,
+  CLASS_PAGES_PER_ADDRESS,
+  CLASS_STALE_MS,
+  ClassRoster,
+  spread,
+} from '../server/api/class-routes.ts';
 import { type RunningLab, startLab } from './support/lab-server.ts';
 
 let lab: RunningLab;
@@ -150,23 +156,62 @@ describe('bad reports get a coded 400 and change nothing', () => {
   });
 });
 
+describe('one address', () => {
+  it(`keeps at most ${CLASS_PAGES_PER_ADDRESS} pages in the class view, its newest`, async () => {
+    // Loopback is exempt in real use (the teacher's own pages); this lab exempts nobody so the limit shows.
+    const limited = await startLab({ perAddressExempt: () => false });
+    try {
+      for (let i = 0; i < CLASS_PAGES_PER_ADDRESS + 4; i++) {
+        const response = await fetch(`${limited.url}/api/class/report`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ page: `tab-${i}`, transports: { websocket: figures(i, i + 1) } }),
+        });
+        expect(response.status).toBe(204);
+      }
+      const view = (await (await fetch(`${limited.url}/api/class`)).json()) as {
+        browsers: number;
+        transports: { websocket: { p50: { min: number; max: number } } };
+      };
+      expect(view.browsers).toBe(CLASS_PAGES_PER_ADDRESS);
+      expect(view.transports.websocket.p50).toMatchObject({ min: 4, max: CLASS_PAGES_PER_ADDRESS + 3 });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('on loopback (the teacher, the load generator) is not limited', async () => {
+    for (let i = 0; i < CLASS_PAGES_PER_ADDRESS + 4; i++) {
+      await report({ page: `loopback-tab-${i}`, transports: { websocket: figures(1, 2) } });
+    }
+    expect((await classView()).browsers).toBeGreaterThanOrEqual(CLASS_PAGES_PER_ADDRESS + 4);
+  });
+});
+
 describe('the roster itself', () => {
   it('keeps at most 500 pages, pushing out the one whose report is oldest', () => {
     let now = 0;
     const roster = new ClassRoster(() => now);
     for (let i = 0; i < CLASS_MAX_PAGES + 20; i++) {
       now += 1;
-      roster.report({ page: `p${i}`, transports: { sse: figures(i, i + 1) } });
+      roster.report({ page: `p${i}`, transports: { sse: figures(i, i + 1) } }, `address-${i}`);
     }
     const view = roster.view();
     expect(view.browsers).toBe(CLASS_MAX_PAGES);
     expect(view.transports.sse?.p50.min).toBe(20); // p0 … p19 were pushed out
     // A page that reports again is the newest: it survives the next push.
     now += 1;
-    roster.report({ page: 'p20', transports: { sse: figures(20, 21) } });
+    roster.report({ page: 'p20', transports: { sse: figures(20, 21) } }, 'address-20');
     now += 1;
-    roster.report({ page: 'new', transports: { sse: figures(1000, 1001) } });
+    roster.report({ page: 'new', transports: { sse: figures(1000, 1001) } }, 'address-new');
     expect(roster.view().transports.sse?.p50.min).toBe(20);
+  });
+
+  it('a page id reported from another address is another page: nobody replaces a classmate’s figures', () => {
+    const roster = new ClassRoster();
+    roster.report({ page: 'p', transports: { sse: figures(5, 6) } }, '192.168.1.20');
+    roster.report({ page: 'p', transports: { sse: figures(900, 901) } }, '192.168.1.21');
+    expect(roster.view().transports.sse).toMatchObject({ browsers: 2, p50: { min: 5, max: 900 } });
   });
 
   it('spreads an even count with the mean of the middle two', () => {

@@ -207,7 +207,7 @@ describe('limits', () => {
       lan: true,
       teacherToken: TOKEN,
       maxConnectionsPerAddress: 3,
-      connectionCapExempt: () => false,
+      perAddressExempt: () => false,
     });
     try {
       const results = await Promise.all(

@@ -3,7 +3,9 @@
  * seconds, and the teacher's page reads how they spread across the class.
  * Lab traffic. Kept in memory only: the last report per page; a page silent
  * for 10 s is forgotten (its tab closed, its laptop slept), and at most 500
- * pages are kept, so a misbehaving client cannot grow the lab's memory.
+ * pages are kept, so a misbehaving client cannot grow the lab's memory. A page
+ * belongs to the address that reports it, and one address keeps at most 8
+ * pages (loopback exempt): a student's script cannot fill the class view.
  *
  * - `POST /api/class/report` with `{"page","transports":{"<name>":{"p50","p95","p99","messages","gaps"}}}` → 204;
  * - `GET /api/class` → `{"browsers","transports":{"<name>":{"browsers","p50":{min,median,max},…}}}`.
@@ -11,12 +13,15 @@
 import type { FastifyInstance } from 'fastify';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import { LabErrors } from '../errors.ts';
+import { isLoopbackAddress } from '../security/request-guards.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
 /** A page that has not reported for this long (ms) no longer counts. */
 export const CLASS_STALE_MS = 10_000;
 /** Most pages kept; a new page beyond it pushes out the one whose report is oldest. */
 export const CLASS_MAX_PAGES = 500;
+/** Most pages one address keeps (a student's few tabs); a new one beyond it pushes out that address's oldest. */
+export const CLASS_PAGES_PER_ADDRESS = 8;
 
 const PAGE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -60,19 +65,31 @@ export interface ClassView {
 
 /** The reports of the class, newest last (a Map keeps insertion order, and a page re-inserts itself). */
 export class ClassRoster {
-  private readonly pages = new Map<string, { at: number; transports: ClassReport['transports'] }>();
+  /** Keyed by address and page id: a report only ever replaces its own address's page. */
+  private readonly pages = new Map<string, { at: number; address: string; transports: ClassReport['transports'] }>();
 
-  /** @param now epoch ms; Date.now by default (read at each call, so tests can move it) */
+  /**
+   * @param now epoch ms; Date.now by default (read at each call, so tests can move it)
+   * @param exempt addresses without the per-address limit; none by default
+   */
   constructor(
     private readonly now: () => number = () => Date.now(),
     private readonly staleMs = CLASS_STALE_MS,
     private readonly maxPages = CLASS_MAX_PAGES,
+    private readonly exempt: (address: string) => boolean = () => false,
+    private readonly pagesPerAddress = CLASS_PAGES_PER_ADDRESS,
   ) {}
 
-  report({ page, transports }: ClassReport): void {
+  /** @param address the reporting page's remote address */
+  report({ page, transports }: ClassReport, address: string): void {
     this.prune();
-    this.pages.delete(page);
-    this.pages.set(page, { at: this.now(), transports });
+    const key = `${address} ${page}`;
+    this.pages.delete(key);
+    this.pages.set(key, { at: this.now(), address, transports });
+    if (!this.exempt(address)) {
+      const own = [...this.pages].filter(([, entry]) => entry.address === address);
+      for (const [oldest] of own.slice(0, Math.max(0, own.length - this.pagesPerAddress))) this.pages.delete(oldest);
+    }
     for (const oldest of this.pages.keys()) {
       if (this.pages.size <= this.maxPages) break;
       this.pages.delete(oldest);
@@ -194,11 +211,11 @@ function shown(value: unknown): string {
   return (JSON.stringify(value) ?? 'nothing').slice(0, 40);
 }
 
-export async function classRoutes(app: FastifyInstance, _context: TransportContext): Promise<void> {
-  const roster = new ClassRoster();
+export async function classRoutes(app: FastifyInstance, { options }: TransportContext): Promise<void> {
+  const roster = new ClassRoster(undefined, undefined, undefined, options.perAddressExempt ?? isLoopbackAddress);
 
   app.post('/api/class/report', (request, reply) => {
-    roster.report(parseClassReport(request.body));
+    roster.report(parseClassReport(request.body), request.socket.remoteAddress ?? '');
     return reply.code(204).send();
   });
 

@@ -21,8 +21,8 @@ export interface GuardOptions {
   isLabOrigin: (origin: string) => boolean;
   /** @default 64 connections per remote address in LAN mode */
   maxConnectionsPerAddress: number;
-  /** Addresses the cap does not apply to. @default loopback, where the load generator runs */
-  capExempt?: (address: string) => boolean;
+  /** Addresses the cap does not apply to (`isLoopbackAddress` in real use, where the load generator runs). */
+  capExempt: (address: string) => boolean;
 }
 
 declare module 'fastify' {
@@ -33,7 +33,8 @@ declare module 'fastify' {
 }
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-const isLoopback = (address: string): boolean => LOOPBACK.test(address);
+/** A remote address on this machine: the teacher's own page, the load generator. */
+export const isLoopbackAddress = (address: string): boolean => LOOPBACK.test(address);
 /** All of 127.0.0.0/8 is this machine (the load generator may spread over it). */
 const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -65,7 +66,7 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     done();
   });
 
-  if (options.lan) limitConnectionsPerAddress(app, options.maxConnectionsPerAddress, options.capExempt ?? isLoopback);
+  if (options.lan) limitConnectionsPerAddress(app, options.maxConnectionsPerAddress, options.capExempt);
 }
 
 /**
