@@ -3,6 +3,13 @@
  * from every transport for a long while, its RSS and heap sampled from inside
  * it. After a warm-up (the first fifth, at least a minute) RSS should grow
  * < 5%: a leak per event or per request shows as steady growth.
+ *
+ * RSS follows the heap V8 reserves, which swings by tens of MB between major
+ * collections, so single samples mislead: the growth compares the median of
+ * the first window after warm-up with the median of the last window (each a
+ * fifth of the measured time). The lab keeps only as many events for resume as
+ * arrive in half the warm-up (`--history`), so its bounded ring is full before
+ * measuring starts and any growth left is a leak.
  * Fails (exit 1) when the growth is over the bound or an event was lost or duplicated.
  */
 import { createFeedClient } from '../clients/client-registry.ts';
@@ -29,8 +36,12 @@ runCli(async () => {
   const rate = decimalFlag('--rate', (flags.rate as string | undefined) ?? '20', 0.1, 1000);
   const sampleSeconds = wholeNumberFlag('--sample-seconds', flags['sample-seconds'] as string | undefined, 1, 600, 10);
 
+  const warmUpS = Math.max(60, (minutes * 60) / 5);
+  const history = Math.max(100, Math.round((rate * warmUpS) / 2));
   await prebuildDashboard();
   const lab = await startServerProcess('server/main.ts', [
+    '--history',
+    String(history),
     '--port',
     '0',
     '--conditioner-port',
@@ -55,8 +66,10 @@ runCli(async () => {
         client.start();
       }
     }
-    console.log(`Soak: ${minutes} min, ${perTransport} clients per transport, ${rate} events/s, lab ${lab.url}`);
-    console.log('elapsed_s  rss_MB  heap_MB  buffers_MB  connections  messages');
+    console.log(
+      `Soak: ${minutes} min, ${perTransport} clients per transport, ${rate} events/s, ${history} events kept, lab ${lab.url}`,
+    );
+    console.log('elapsed_s  rss_MB  heap_MB  heap_total_MB  buffers_MB  connections  messages');
 
     const samples: { atS: number; figures: ProcessFigures }[] = [];
     const started = Date.now();
@@ -71,22 +84,23 @@ runCli(async () => {
       samples.push({ atS, figures });
       const messages = clients.reduce((sum, c) => sum + c.stats().messages, 0);
       console.log(
-        `${String(atS).padStart(9)}  ${mb(figures.rssBytes).padStart(6)}  ${mb(figures.heapUsedBytes).padStart(7)}  ` +
+        `${String(atS).padStart(9)}  ${mb(figures.rssBytes).padStart(6)}  ${mb(figures.heapUsedBytes).padStart(7)}  ${mb(figures.heapTotalBytes).padStart(13)}  ` +
           `${mb(figures.arrayBuffersBytes).padStart(10)}  ${String(figures.connections).padStart(11)}  ${messages}`,
       );
     }
 
-    const warmUpS = Math.max(60, (minutes * 60) / 5);
-    const afterWarmUp = samples.find((s) => s.atS >= warmUpS) ?? samples[0];
-    const last = samples.at(-1);
-    if (!afterWarmUp || !last) throw new Error('no samples were taken');
-    const growth = (last.figures.rssBytes - afterWarmUp.figures.rssBytes) / afterWarmUp.figures.rssBytes;
+    const measured = samples.filter((s) => s.atS >= warmUpS);
+    if (measured.length === 0) throw new Error('no samples were taken after the warm-up');
+    const window = Math.max(1, Math.floor(measured.length / 5));
+    const first = median(measured.slice(0, window).map((s) => s.figures.rssBytes));
+    const last = median(measured.slice(-window).map((s) => s.figures.rssBytes));
+    const growth = (last - first) / first;
     const stats = clients.map((c) => c.stats());
     const gaps = stats.reduce((sum, s) => sum + s.gaps, 0);
     const duplicates = stats.reduce((sum, s) => sum + s.duplicates, 0);
     const peakRss = Math.max(...samples.map((s) => s.figures.rssBytes));
     console.log(
-      `\nRSS after warm-up (${afterWarmUp.atS} s): ${mb(afterWarmUp.figures.rssBytes)} MB; at the end: ${mb(last.figures.rssBytes)} MB; ` +
+      `\nRSS (median of ${window} samples) after the warm-up of ${warmUpS} s: ${mb(first)} MB; at the end: ${mb(last)} MB; ` +
         `growth ${(growth * 100).toFixed(1)}% (bound ${GROWTH_BOUND * 100}%); peak ${mb(peakRss)} MB`,
     );
     console.log(
@@ -101,6 +115,12 @@ runCli(async () => {
     await lab.stop();
   }
 });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
 
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);

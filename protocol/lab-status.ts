@@ -26,6 +26,8 @@ export interface ProcessFigures {
   cpuSystemMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** The heap V8 has reserved (live objects, garbage not yet collected, and room to allocate): part of RSS. */
+  heapTotalBytes: number;
   /** Memory outside the JS heap: Buffers and other C++ objects bound to JS (`arrayBuffersBytes` is the Buffer part). */
   externalBytes: number;
   arrayBuffersBytes: number;

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     ...(flags.scenario !== undefined ? { scenario: loadScenario(flags.scenario) } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
     ratePerSecond: flags.rate,
+    ...(flags.history !== undefined ? { bufferSize: flags.history } : {}),
     webRoot,
     lan: flags.lan,
     teacherToken,

@@ -19,6 +19,8 @@ export interface StartFlags {
   scenario: string | undefined;
   seed: number | undefined;
   rate: number | undefined;
+  /** Events kept for resume (`--history`). */
+  history: number | undefined;
   /** Port of the network conditioner; null = none (`--conditioner-port off`). */
   conditionerPort: number | null;
   /** The conditioner's initial profile (`--network`). */
@@ -39,6 +41,8 @@ Options:
                       (default stock-ticker)
   --seed <n>          generator seed: the same seed replays the same events
   --rate <events/s>   override the scenario's event rate
+  --history <events>  events kept so a client can resume where it left off
+                      (default 100000; at most 64 MiB of events either way)
   --conditioner-port <n|off>
                       port of the network conditioner, a shaping proxy in front
                       of the lab (default: the lab's port + 1, i.e. 3001; 0 when
@@ -56,6 +60,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     scenario: { type: 'string' },
     seed: { type: 'string' },
     rate: { type: 'string' },
+    history: { type: 'string' },
     'conditioner-port': { type: 'string' },
     network: { type: 'string' },
   });
@@ -66,6 +71,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
   if (host.trim() === '') throw LabErrors.BAD_FLAG('--host needs an address such as 127.0.0.1');
   const seedText = values.seed as string | undefined;
   const rateText = values.rate as string | undefined;
+  const historyText = values.history as string | undefined;
   const conditionerText = values['conditioner-port'] as string | undefined;
   // Next to the lab's port by default, so one port number is all a user needs to remember.
   const conditionerDefault = port === 0 || port === 65_535 ? 0 : port + 1;
@@ -83,6 +89,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     scenario: values.scenario as string | undefined,
     seed: seedText === undefined ? undefined : wholeNumberFlag('--seed', seedText, 0, 2 ** 32 - 1, 0),
     rate: rateText === undefined ? undefined : decimalFlag('--rate', rateText, 0.001, 1000),
+    history: historyText === undefined ? undefined : wholeNumberFlag('--history', historyText, 1, 1_000_000, 0),
     conditionerPort:
       conditionerText === 'off'
         ? null

@@ -15,6 +15,7 @@ describe('npm start flags', () => {
     [['--bogus'], /unknown option '--bogus'/i],
     [['--scenario', 'no-such-scenario'], /no-such-scenario/],
     [['--rate', 'fast'], /--rate must be a number/],
+    [['--history', '0'], /--history must be a whole number/],
   ])('%j exits 2 with a clear message', async (args, message) => {
     const result = await runScript('server/main.ts', args);
     expect(result.code).toBe(2);
@@ -65,6 +66,31 @@ describe('npm start runs and stops cleanly', () => {
       expect(Date.now() - stoppedAt).toBeLessThan(2000);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('npm start --history', () => {
+  it('keeps that many events for resume: an older position gets a too-old reset', async () => {
+    const { child, url, exited } = await startLabProcess(['--port', '0', '--rate', '500', '--history', '20']);
+    try {
+      let status = { epoch: '', seq: 0 };
+      while (status.seq < 100) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await (await fetch(`${url}/api/feed/status`)).json()) as typeof status;
+      }
+      const from = async (since: number): Promise<{ reset?: string; events: unknown[] }> =>
+        (await (await fetch(`${url}/api/feed/short-poll?since=${since}&epoch=${status.epoch}`)).json()) as {
+          reset?: string;
+          events: unknown[];
+        };
+      expect((await from(1)).reset).toBe('too-old');
+      const recent = await from(status.seq - 5);
+      expect(recent.reset).toBeUndefined();
+      expect(recent.events.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      child.kill('SIGINT');
+      await exited;
     }
   });
 });

@@ -30,6 +30,7 @@ export async function processRoutes(app: FastifyInstance, _context: TransportCon
       cpuSystemMs: cpu.system / 1000,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
       externalBytes: memory.external,
       arrayBuffersBytes: memory.arrayBuffers,
       eventLoop: { idleMs: loop.idle, activeMs: loop.active, utilization: loop.utilization },
