@@ -146,6 +146,21 @@ describe('teacher token (LAN mode)', () => {
     expect(lab.app.feed.currentSettings.ratePerSecond).toBe(321);
   });
 
+  it('GET /api/access tells a page whether it may steer, so a student page need not learn it from a 401', async () => {
+    const access = async (headers: Record<string, string>) =>
+      JSON.parse((await request('GET', '/api/access', headers)).body);
+    expect(await access({})).toEqual({ lan: true, controlNeedsToken: true, canControl: false });
+    expect(await access({ authorization: 'Bearer not-the-token' })).toMatchObject({ canControl: false });
+    expect(await access({ authorization: `Bearer ${TOKEN}` })).toMatchObject({ canControl: true });
+    const local = await startLab();
+    try {
+      const answer = await fetch(`${local.url}/api/access`);
+      expect(await answer.json()).toEqual({ lan: false, controlNeedsToken: false, canControl: true });
+    } finally {
+      await local.close();
+    }
+  });
+
   it('watching needs no token', async () => {
     expect((await request('GET', '/api/metrics', {})).status).toBe(200);
     expect((await request('GET', '/api/feed/status', {})).status).toBe(200);

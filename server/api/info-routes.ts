@@ -1,9 +1,11 @@
 /**
  * Small lab endpoints: the clock for offset estimates, the scenarios with
- * their teaching texts, and an index of the API for curl users.
+ * their teaching texts, whether this caller may steer the lab, and an index
+ * of the API for curl users.
  */
 import type { FastifyInstance } from 'fastify';
 import { listScenarios } from '../feed/scenario.ts';
+import { tokenMatches } from '../security/teacher-token.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
 export const API_INDEX = {
@@ -19,6 +21,7 @@ export const API_INDEX = {
     'GET /api/metrics/stream?client=ID': 'the meter as SSE, four times a second',
     'GET /api/clock': 'server time for clock-offset estimates',
     'GET /api/scenarios': 'the scenarios and what to notice in each',
+    'GET /api/access': 'whether the lab is in LAN mode and this caller may steer it (its Authorization header)',
     'GET /api/feed/status': 'the running scenario, rate and newest seq',
     'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
@@ -35,7 +38,25 @@ export const API_INDEX = {
   docs: 'README.md and docs/api.md in the repository',
 };
 
-export async function infoRoutes(app: FastifyInstance, _context: TransportContext): Promise<void> {
+export interface Access {
+  lan: boolean;
+  /** Control actions need `Authorization: Bearer <teacher token>`. */
+  controlNeedsToken: boolean;
+  /** This request's credentials would be accepted by a control action. */
+  canControl: boolean;
+}
+
+export async function infoRoutes(app: FastifyInstance, { options }: TransportContext): Promise<void> {
+  // A student's page asks first, so it can say "watching" instead of offering controls that end in 401.
+  app.get('/api/access', (request, reply) => {
+    const token = options.teacherToken;
+    const access: Access = {
+      lan: options.lan,
+      controlNeedsToken: token !== null,
+      canControl: token === null || tokenMatches(token, request.headers.authorization),
+    };
+    return reply.header('cache-control', 'no-store').send(access);
+  });
   app.get('/api', () => API_INDEX);
   app.get('/api/clock', (_request, reply) =>
     reply.header('cache-control', 'no-store').send({ t: performance.timeOrigin + performance.now() }),
