@@ -2,7 +2,9 @@
  * `npm run load`: thousands of virtual clients against a lab, then a table of
  * what each transport delivered, what it cost on the wire, and what it cost
  * the lab. Without --url the lab is a child process of its own
- * (`server/main.ts --port 0`), killed at the end.
+ * (`server/main.ts --port 0`), killed at the end. With --progress-json the
+ * progress and the report go to stdout as JSON lines instead, for the lab's
+ * load runs from the dashboard (server/load-control/load-runner.ts).
  */
 import { isAbsolute, resolve } from 'node:path';
 import { LabErrors } from '../server/errors.ts';
@@ -10,9 +12,9 @@ import { loadScenario, type Scenario } from '../server/feed/scenario.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LOAD_USAGE, type LoadFlags, parseLoadFlags } from './load-flags.ts';
-import { buildLoadReport } from './load-report.ts';
-import { runLoad } from './load-run.ts';
-import { lineEveryS, ProgressDisplay } from './progress-display.ts';
+import { buildLoadReport, type LoadReport } from './load-report.ts';
+import { type RunRecord, runLoad } from './load-run.ts';
+import { JsonProgress, lineEveryS, ProgressDisplay } from './progress-display.ts';
 import { formatLoadCsv } from './result-csv.ts';
 import { formatLoadMarkdown } from './result-markdown.ts';
 import { formatLoadTable } from './result-table.ts';
@@ -35,7 +37,10 @@ async function main(): Promise<void> {
     const status = await readStatus(baseUrl);
     if (lab === null) checkRunningLab(flags, status, scenario);
     const upstream = flags.upstream ?? upstreamOf(status.scenario, scenario);
-    const display = new ProgressDisplay(process.stderr, '', lineEveryS(flags.durationS));
+    const runId = newRunId();
+    // --progress-json: stdout is a program's input, so the bar and the table stay out of it.
+    const json = flags.progressJson ? new JsonProgress(process.stdout, runId) : null;
+    const display = json ? null : new ProgressDisplay(process.stderr, '', lineEveryS(flags.durationS));
     const run = await runLoad({
       baseUrl,
       target: lab ? 'own-lab' : 'lab',
@@ -48,14 +53,19 @@ async function main(): Promise<void> {
       upstreamPerSecond: upstream,
       headers: flags.headers,
       workers: flags.workers,
-      runId: newRunId(),
-      onProgress: (progress) => display.update(progress),
+      runId,
+      onProgress: (progress) => (json ?? display)?.update(progress),
     });
-    display.finish();
+    display?.finish();
+    const loadOnly = keepLoadClientsOnly(run);
     const report = buildLoadReport(run, { scenario: status.scenario, ratePerSecond: status.ratePerSecond });
+    if (loadOnly) report.meterSource = loadMeterSource(report);
     const markdown = formatLoadMarkdown(report);
-    process.stdout.write(formatLoadTable(report));
-    if (flags.md === undefined) process.stdout.write(`\n${markdown}`);
+    if (json) json.result(report);
+    else {
+      process.stdout.write(formatLoadTable(report));
+      if (flags.md === undefined) process.stdout.write(`\n${markdown}`);
+    }
     const written: string[] = [];
     if (flags.json !== undefined) written.push(await writeOutput(flags.json, `${JSON.stringify(report, null, 2)}\n`));
     if (flags.csv !== undefined) written.push(await writeOutput(flags.csv, formatLoadCsv(report)));
@@ -64,6 +74,26 @@ async function main(): Promise<void> {
   } finally {
     await lab?.stop();
   }
+}
+
+/**
+ * The lab's meter counts load-run clients (ids `load-…`) apart, under `load`: reading those totals
+ * instead of `transports` keeps a page's own clients (or anything else on a running lab) out of
+ * this run's requests and bytes. False, readings untouched, for a lab without `load`.
+ */
+function keepLoadClientsOnly(run: RunRecord): boolean {
+  const readings = [run.before, run.steadyStart, run.steadyEnd, run.after];
+  // An older lab's snapshot has no `load`, whatever the type says.
+  if (!readings.every((reading) => reading.meter?.load !== undefined)) return false;
+  for (const reading of readings)
+    if (reading.meter) reading.meter = { ...reading.meter, transports: reading.meter.load };
+  return true;
+}
+
+function loadMeterSource(report: LoadReport): string {
+  return report.ownLab
+    ? 'GET /api/metrics load totals (load-run clients) before and after the run (a lab of its own: no other traffic)'
+    : "GET /api/metrics load totals (load-run clients only, not the lab's other clients) before and after the run";
 }
 
 /** A scenario path is relative to where the command was typed; the lab child runs in the repository. */

@@ -3,7 +3,7 @@
  * The sweep and the bench reuse the pieces (transports, header sets, files).
  */
 import { availableParallelism } from 'node:os';
-import { type TransportName } from '../protocol/feed-event.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
 import { decimalFlag, parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
@@ -37,6 +37,8 @@ export interface LoadFlags {
   json: string | undefined;
   csv: string | undefined;
   md: string | undefined;
+  /** Progress and the result as JSON lines on stdout, for a program that runs this tool (the lab's load control). */
+  progressJson: boolean;
 }
 
 export const LOAD_USAGE = `Usage: npm run load -- [options]
@@ -69,6 +71,9 @@ Options:
   --json <file>          write the results as JSON
   --csv <file>           write one CSV row per transport
   --md <file>            write the Markdown summary to a file (default: printed after the table)
+  --progress-json        for programs: stdout gets one JSON line per second of progress
+                         ({"type":"progress",…}) and the --json result as the last line
+                         ({"type":"result","report":{…}}) instead of the table
   -h, --help             show this help
 
 Without --url the lab's meter has no other traffic, so bytes and requests are
@@ -93,6 +98,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     json: { type: 'string' },
     csv: { type: 'string' },
     md: { type: 'string' },
+    'progress-json': { type: 'boolean' },
   });
   const durationS = wholeNumberFlag('--duration', str(values, 'duration'), 1, 3600, 10);
   const rampS = wholeNumberFlag('--ramp', str(values, 'ramp'), 0, 3600, 0);
@@ -125,6 +131,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     json: fileFlag('--json', str(values, 'json')),
     csv: fileFlag('--csv', str(values, 'csv')),
     md: fileFlag('--md', str(values, 'md')),
+    progressJson: values['progress-json'] === true,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Live progress of a load run on stderr: a bar redrawn in place on a
  * terminal, plain lines now and then when stderr is a file or a pipe (CI
- * logs must not fill with carriage returns).
+ * logs must not fill with carriage returns); or, for programs, JSON lines.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
 import type { RunProgress } from './load-run.ts';
@@ -61,6 +61,74 @@ export class ProgressDisplay {
     if (this.drawn) this.stream.write('\r\x1b[2K');
     if (note) this.stream.write(`${note}\n`);
     this.drawn = false;
+  }
+}
+
+/** One transport in a `--progress-json` line: the workers' counts and the recent delivery rate. */
+export interface JsonProgressTransport extends TransportCounts {
+  /** Events the clients received per second, over the last couple of seconds; null on the first line (nothing to compare with). */
+  messagesPerSecond: number | null;
+}
+
+/** A `--progress-json` line while the run goes. */
+export interface JsonProgressLine {
+  type: 'progress';
+  runId: string;
+  elapsedS: number;
+  durationS: number;
+  phase: RunProgress['phase'];
+  transports: Partial<Record<TransportName, JsonProgressTransport>>;
+}
+
+/** How far back the rates of `--progress-json` look, ms: the workers' counts move in 1-second steps, each worker on its own beat. */
+const RATE_WINDOW_MS = 2000;
+
+/**
+ * `--progress-json`: one JSON line per second on stdout, then the result, for
+ * a program that runs the load generator as its child (the lab's load
+ * control). Nothing else may go to that stream.
+ */
+export class JsonProgress {
+  private lastLineAt = 0;
+  private readonly history: { at: number; messages: Partial<Record<TransportName, number>> }[] = [];
+
+  /** @param everyMs=1000 ms between progress lines */
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly runId: string,
+    private readonly everyMs = 1000,
+  ) {}
+
+  update(progress: RunProgress): void {
+    const now = Date.now();
+    if (now - this.lastLineAt < this.everyMs) return;
+    this.lastLineAt = now;
+    const messages: Partial<Record<TransportName, number>> = {};
+    for (const [name, counts] of Object.entries(progress.transports) as [TransportName, TransportCounts][])
+      messages[name] = counts.messages;
+    while (this.history.length > 1 && now - (this.history[1]?.at ?? now) >= RATE_WINDOW_MS) this.history.shift();
+    const from = this.history[0];
+    this.history.push({ at: now, messages });
+    const transports: Partial<Record<TransportName, JsonProgressTransport>> = {};
+    for (const [name, counts] of Object.entries(progress.transports) as [TransportName, TransportCounts][]) {
+      const seconds = from ? (now - from.at) / 1000 : 0;
+      const rate = from && seconds > 0 ? (counts.messages - (from.messages[name] ?? 0)) / seconds : null;
+      transports[name] = { ...counts, messagesPerSecond: rate === null ? null : Math.round(rate * 10) / 10 };
+    }
+    const line: JsonProgressLine = {
+      type: 'progress',
+      runId: this.runId,
+      elapsedS: Math.round(progress.elapsedS * 100) / 100,
+      durationS: progress.durationS,
+      phase: progress.phase,
+      transports,
+    };
+    this.stream.write(`${JSON.stringify(line)}\n`);
+  }
+
+  /** The last line: the report `--json` writes. */
+  result(report: unknown): void {
+    this.stream.write(`${JSON.stringify({ type: 'result', report })}\n`);
   }
 }
 

@@ -34,10 +34,20 @@ export interface MetricsSnapshot {
   t: number;
   /** Present when the snapshot is for one client (`?client=ID`). */
   client?: string;
+  /** Everything each transport carried, load-run clients included. */
   transports: Record<TransportName, TransportMetrics>;
+  /**
+   * The part of `transports` that load-run clients (ids starting with `load-`)
+   * carried, so a load run and the page's own clients can be told apart.
+   * All zeros in a one-client snapshot (`?client=ID`).
+   */
+  load: Record<TransportName, TransportMetrics>;
   /** The lab's own traffic: page, assets, metrics, control API, unknown paths. */
   lab: TransportMetrics;
 }
+
+/** Client ids of load-run clients start with this (`load-<runId>-<transport>-<n>`): the meter counts them under `load`. */
+export const LOAD_CLIENT_PREFIX = 'load-';
 
 export function emptyByteSplit(): ByteSplit {
   return { header: 0, framing: 0, payload: 0 };

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { classRoutes } from './api/class-routes.ts';
 import { controlRoutes } from './api/control-routes.ts';
 import { infoRoutes } from './api/info-routes.ts';
+import { loadRoutes } from './api/load-routes.ts';
 import { metricsRoutes } from './api/metrics-routes.ts';
 import { processRoutes } from './api/process-routes.ts';
 import { webRoutes } from './api/web-routes.ts';
@@ -131,6 +132,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(webRoutes, context);
   await app.register(networkRoutes, { conditioner });
   await app.register(classRoutes, context);
+  await app.register(loadRoutes, context);
 
   app.addHook('onReady', async () => {
     if (options.autostart) feed.start();

@@ -67,6 +67,9 @@ export const LabErrors = {
   BAD_NETWORK: createError<'LAB_ERR_BAD_NETWORK', 400, [string]>('LAB_ERR_BAD_NETWORK', '%s', 400),
   BAD_FAULT: createError<'LAB_ERR_BAD_FAULT', 400, [string]>('LAB_ERR_BAD_FAULT', '%s', 400),
   INTERNAL: createError<'LAB_ERR_INTERNAL', 500, []>('LAB_ERR_INTERNAL', 'the lab hit an unexpected error', 500),
+  BAD_LOAD_RUN: createError<'LAB_ERR_BAD_LOAD_RUN', 400, [string]>('LAB_ERR_BAD_LOAD_RUN', '%s', 400),
+  LOAD_RUNNING: createError<'LAB_ERR_LOAD_RUNNING', 409, [string]>('LAB_ERR_LOAD_RUNNING', '%s', 409),
+  LOAD_NOT_LOOPBACK: createError<'LAB_ERR_LOAD_NOT_LOOPBACK', 409, [string]>('LAB_ERR_LOAD_NOT_LOOPBACK', '%s', 409),
 } as const;
 
 export type LabErrorCode = ReturnType<(typeof LabErrors)[keyof typeof LabErrors]>['code'];
@@ -98,6 +101,11 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_BAD_FAULT:
     'send {"action":"drop-all"}, {"action":"stall","seconds":5}, {"action":"chaos","everySeconds":2} or {"action":"calm"}',
   LAB_ERR_INTERNAL: 'this is a bug in the lab; the server log has the details',
+  LAB_ERR_BAD_LOAD_RUN:
+    'send {"clientsPerTransport":10,"durationS":30} and optionally "transports":["sse","websocket"], "ratePerSecond":20, "rampS":5; see docs/api.md',
+  LAB_ERR_LOAD_RUNNING: 'wait for the run to finish, or stop it first with DELETE /api/load',
+  LAB_ERR_LOAD_NOT_LOOPBACK:
+    'start the lab on a loopback address (the default 127.0.0.1) or on every interface (--lan), or run npm run load yourself',
 };
 
 export interface LabErrorLike {

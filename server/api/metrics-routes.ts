@@ -1,7 +1,8 @@
 /**
  * The meter, read out: `GET /api/metrics[?client=ID]` once, and
  * `GET /api/metrics/stream[?client=ID]` as SSE a few times a second for the
- * dashboard. Both are lab traffic, counted under `lab`.
+ * dashboard. Both are lab traffic, counted under `lab`. Every snapshot
+ * carries `load` too: the load-run clients' part of `transports` (see meter.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { parseFeedQuery } from '../transports/feed-query.ts';

@@ -1,22 +1,36 @@
 /**
  * The meter's counters: per transport (plus `lab`), and the same per client id
  * so `GET /api/metrics?client=ID` can show one browser's own traffic.
+ * Load-run clients (ids `load-…`) get no rows of their own: their share of each
+ * transport is summed under `load`, so a dashboard can tell a load run from its
+ * own clients, and 20,000 virtual ids do not churn the rows of real browsers.
  * Only counters live here; what is counted, and when, is decided where the
  * bytes cross the socket (see wire-tally.ts).
  */
 import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
-import { emptyTransportMetrics, type MetricsSnapshot, type TransportMetrics } from '../../protocol/metrics.ts';
+import {
+  emptyTransportMetrics,
+  LOAD_CLIENT_PREFIX,
+  type MetricsSnapshot,
+  type TransportMetrics,
+} from '../../protocol/metrics.ts';
 
 export type MeterBucketName = TransportName | 'lab';
 export type Direction = 'up' | 'down';
 export type ByteKind = 'header' | 'framing' | 'payload';
 
-/** Where a piece of traffic is counted: always the transport total, and the client's own row when it named itself. */
+/** Where a piece of traffic is counted: always the transport total, and the client's own row (or `load`) when it named itself. */
 export interface MeterTarget {
   bucket: MeterBucketName;
-  /** The client id, or null when the request named none. */
+  /**
+   * The client id, or null when the request named none. Load-run clients all share
+   * `LOAD_CLIENT_PREFIX` here: a pooled keep-alive connection carries several of them,
+   * and as one key it counts once in `load`'s connections, as in the transport's.
+   * (Poll answers hand this key to the wire inspector, which so keeps one row for all of them.)
+   */
   client: string | null;
   total: TransportMetrics;
+  /** The client's share: its own row, or for a load-run client the `load` total of the bucket. */
   own: TransportMetrics | null;
 }
 
@@ -38,12 +52,16 @@ export class Meter {
     websocket: emptyTransportMetrics(),
     lab: emptyTransportMetrics(),
   };
+  /** What load-run clients carried, per transport: a part of `totals`. */
+  readonly loadTotals: ClientRow = emptyClientRow();
   private readonly clients = new Map<string, ClientRow>();
   private readonly unsettled = new Set<Settleable>();
 
   target(bucket: MeterBucketName, client: string | null): MeterTarget {
-    const own = client !== null && bucket !== 'lab' ? this.clientRow(client)[bucket] : null;
-    return { bucket, client, total: this.totals[bucket], own };
+    if (client === null || bucket === 'lab') return { bucket, client, total: this.totals[bucket], own: null };
+    if (isLoadClient(client))
+      return { bucket, client: LOAD_CLIENT_PREFIX, total: this.totals[bucket], own: this.loadTotals[bucket] };
+    return { bucket, client, total: this.totals[bucket], own: this.clientRow(client)[bucket] };
   }
 
   addBytes(target: MeterTarget, direction: Direction, kind: ByteKind, n: number): void {
@@ -75,10 +93,19 @@ export class Meter {
     this.unsettled.clear();
     if (client === undefined) {
       const { lab, ...transports } = this.totals;
-      return structuredClone({ epoch, seq, t: now, transports, lab });
+      return structuredClone({ epoch, seq, t: now, transports, load: this.loadTotals, lab });
     }
+    // A load-run client has no row of its own (see `target`): it reads as zeros, like an unknown id.
     const row = this.clients.get(client) ?? emptyClientRow();
-    return structuredClone({ epoch, seq, t: now, client, transports: row, lab: emptyTransportMetrics() });
+    return structuredClone({
+      epoch,
+      seq,
+      t: now,
+      client,
+      transports: row,
+      load: emptyClientRow(),
+      lab: emptyTransportMetrics(),
+    });
   }
 
   private clientRow(client: string): ClientRow {
@@ -93,6 +120,11 @@ export class Meter {
     }
     return row;
   }
+}
+
+/** A load-run client: `load-<runId>-<transport>-<n>` (load/load-run.ts). */
+export function isLoadClient(client: string): boolean {
+  return client.startsWith(LOAD_CLIENT_PREFIX);
 }
 
 function emptyClientRow(): ClientRow {

@@ -13,6 +13,7 @@ import { CumulativeBytesChart } from './components/cumulative-bytes-chart.tsx';
 import { Definitions } from './components/definitions.tsx';
 import { HeaderBar } from './components/header-bar.tsx';
 import { LatencyChart } from './components/latency-chart.tsx';
+import { LoadPanel } from './components/load-panel.tsx';
 import { NetworkPanel } from './components/network-panel.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
@@ -89,6 +90,7 @@ export function App({ initial }: { initial: LabConfig }) {
         </section>
         <Timeline presenter={config.presenter} />
         <ConnectionLimitPanel />
+        <LoadPanel presenter={config.presenter} />
         <section className="pair">
           <WireInspector />
           <UpstreamBox />

@@ -1,0 +1,128 @@
+/**
+ * The load panel in a real browser: a student's page (no teacher token) is
+ * refused in plain words and starts nothing; the teacher's page starts a
+ * 2-client, 3-second run, sees its progress, then the final table. Saves a
+ * screenshot of the panel to test-artifacts/ for a human to look at.
+ *
+ * No Chromium: skipped with a hint, except on CI, where that is a failure.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import { buildApp } from '../server/app.ts';
+import type { LoadRunView } from '../server/load-control/load-run-view.ts';
+import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
+import { findChromium, INSTALL_HINT, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const executable = findChromium();
+const onCi = process.env.CI === 'true';
+const TOKEN = 'load-panel-teacher-token';
+/** Chromium logs every refused request; the student's refusal is the point of the first test. */
+const REFUSAL_NOISE = /status of 401/;
+
+if (!executable && onCi) {
+  describe('load panel in Chromium (CI)', () => {
+    it('finds a Chromium to run the browser suite', () => {
+      throw new Error(`CI=true but no Chromium was found. ${INSTALL_HINT}`);
+    });
+  });
+} else if (!executable) {
+  console.warn(`[load-panel.e2e] browser suite skipped: no Chromium found. ${INSTALL_HINT}`);
+  describe.skip(`load panel in Chromium — skipped: no Chromium found. ${INSTALL_HINT}`, () => {
+    it('needs Chromium', () => {});
+  });
+}
+
+describe.runIf(executable !== null)('load panel in Chromium', () => {
+  let app: FastifyInstance;
+  let url: string;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    const webRoot = await ensureDashboardBuilt();
+    app = await buildApp({ webRoot, seed: 1, teacherToken: TOKEN });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('lab did not bind a TCP port');
+    url = `http://127.0.0.1:${address.port}/`;
+    browser = await launchChromium(executable ?? '');
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !REFUSAL_NOISE.test(message.text())) consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const loadState = async (): Promise<LoadRunView> => (await fetch(`${url}api/load`)).json() as Promise<LoadRunView>;
+
+  async function fillRun(): Promise<void> {
+    await page.fill('[data-control="load-clients"]', '2');
+    await page.fill('[data-control="load-duration"]', '3');
+  }
+
+  it("a student's page is refused in plain words, and no run starts", async () => {
+    await page.goto(url);
+    await page.locator('[data-panel="load"]').waitFor({ timeout: 10_000 });
+    await fillRun();
+    await page.click('[data-control="load-start"]');
+    const refusal = page.locator('[data-load="refused"]');
+    await refusal.waitFor({ timeout: 5_000 });
+    expect(await refusal.textContent()).toContain('Only the teacher can start or stop a load run');
+    expect((await loadState()).state).toBe('idle');
+    expect(await page.locator('[data-load="state"]').getAttribute('data-state')).toBe('idle');
+  }, 30_000);
+
+  it("the teacher's page starts a run, sees its progress, then the final table", async () => {
+    await page.goto(`${url}?token=${TOKEN}`);
+    await page.locator('[data-panel="load"]').waitFor({ timeout: 10_000 });
+    await fillRun();
+    await page.click('[data-control="load-start"]');
+    const state = page.locator('[data-load="state"]');
+    await page.locator('[data-load="state"][data-state="running"]').waitFor({ timeout: 15_000 });
+    // Progress: every transport's clients connect (the feed plays, so long polls are answered too).
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-load="connected"]')].filter((node) => node.textContent === '2').length ===
+        4,
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(Number(await page.locator('[data-load="elapsed"]').textContent())).toBeLessThanOrEqual(3);
+    await page.locator('[data-load-chart="Messages per second"] .recharts-line').first().waitFor({ timeout: 5_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('[data-panel="load"]').screenshot({ path: join(ARTIFACTS, 'load-panel-running.png') });
+
+    await page.locator('[data-load="result"]').waitFor({ timeout: 20_000 });
+    expect(await state.getAttribute('data-state')).toBe('finished');
+    expect(await page.locator('[data-load="elapsed"]').textContent()).toBe('3');
+    for (const t of TRANSPORT_NAMES) {
+      const row = page.locator(`[data-load-result="${t}"]`);
+      expect(
+        Number((await row.locator('[data-metric="messages"]').textContent())?.replace(/\s/g, '')),
+        t,
+      ).toBeGreaterThan(0);
+      expect(await row.locator('[data-metric="errors"]').textContent(), t).toBe('0');
+      expect(await row.locator('[data-metric="latency-p99"]').textContent(), t).toMatch(/^\d/);
+    }
+    expect(await page.locator('[data-metric="server-cpu"]').textContent()).toMatch(/%$/);
+    expect(await page.locator('[data-metric="server-rss"]').textContent()).toMatch(/MB$/);
+    const server = await loadState();
+    expect(server.state).toBe('finished');
+    expect(server.result?.clients).toBe(2);
+
+    await page.locator('[data-panel="load"]').screenshot({ path: join(ARTIFACTS, 'load-panel.png') });
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+});
