@@ -1,7 +1,7 @@
 /**
  * `npm run compare` flags, checked once; a mistake is a LAB_ERR_BAD_FLAG (exit 2).
  */
-import { type TransportName } from '../protocol/feed-event.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
 import { parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
