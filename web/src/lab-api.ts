@@ -4,6 +4,7 @@
  */
 import type { TransportName } from '../../protocol/feed-event.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
+import type { LoadRunRequest, LoadRunView } from './load-run-api.ts';
 
 /** A scenario as `GET /api/scenarios` lists it. */
 export interface ScenarioInfo {
@@ -155,6 +156,18 @@ export class LabApi {
 
   classView(): Promise<ClassView> {
     return this.call('GET', '/api/class');
+  }
+
+  loadRun(): Promise<LoadRunView> {
+    return this.call('GET', '/api/load');
+  }
+
+  startLoadRun(request: LoadRunRequest): Promise<LoadRunView> {
+    return this.call('POST', '/api/load', request);
+  }
+
+  stopLoadRun(): Promise<LoadRunView> {
+    return this.call('DELETE', '/api/load');
   }
 
   /** This page holds a teacher token: it is the teacher's page. */

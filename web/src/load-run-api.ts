@@ -1,8 +1,8 @@
 /**
- * Load runs from the dashboard (`/api/load`, see docs/api.md): what the load
- * panel reads and sends. The types are the part of the lab's answer the panel
- * uses; starting and stopping are control actions, so they carry the teacher
- * token when this page holds one.
+ * Load runs from the dashboard (`/api/load`, see docs/api.md): the part of the
+ * lab's answer the load panel uses, and its refusals in plain words. The calls
+ * are `LabApi`'s (starting and stopping are control actions: they carry the
+ * teacher token when this page holds one).
  */
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
@@ -58,58 +58,6 @@ export interface LoadRunView {
   samples: LoadSample[];
   result: LoadResult | null;
   error: { code: string | null; message: string; hint: string | null } | null;
-}
-
-export class LoadRunApi {
-  /** @param token the teacher token: a lab in classroom mode refuses a start or stop without it */
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string | null,
-  ) {}
-
-  get hasToken(): boolean {
-    return this.token !== null;
-  }
-
-  read(): Promise<LoadRunView> {
-    return this.call('GET');
-  }
-
-  start(request: LoadRunRequest): Promise<LoadRunView> {
-    return this.call('POST', request);
-  }
-
-  stop(): Promise<LoadRunView> {
-    return this.call('DELETE');
-  }
-
-  private async call(method: string, body?: unknown): Promise<LoadRunView> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(new URL('api/load', this.baseUrl), {
-      method,
-      cache: 'no-store',
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    let parsed: unknown = null;
-    try {
-      parsed = await response.json();
-    } catch {
-      // Not JSON (a proxy's error page): reported by status below.
-    }
-    if (!response.ok) {
-      const error = (parsed ?? {}) as { code?: unknown; message?: unknown; hint?: unknown };
-      throw new LabApiError(
-        response.status,
-        typeof error.code === 'string' ? error.code : `HTTP_${response.status}`,
-        typeof error.message === 'string' ? error.message : `${method} /api/load answered HTTP ${response.status}`,
-        typeof error.hint === 'string' ? error.hint : undefined,
-      );
-    }
-    return parsed as LoadRunView;
-  }
 }
 
 /** A refused start or stop in plain words: a student's page learns why only the teacher may load the lab. */

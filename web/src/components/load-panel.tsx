@@ -12,9 +12,8 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import type { ControlError } from '../control-error.ts';
 import * as fmt from '../format.ts';
-import { pageBaseUrl } from '../lab-api.ts';
+import { LabApi, pageBaseUrl } from '../lab-api.ts';
 import {
-  LoadRunApi,
   type LoadRunState,
   type LoadRunView,
   type LoadSample,
@@ -41,7 +40,7 @@ const STATE_WORDS: Record<LoadRunState, string> = {
 const isActive = (state: LoadRunState | undefined): boolean => state === 'starting' || state === 'running';
 
 export function LoadPanel({ presenter = false }: { presenter?: boolean }) {
-  const api = useMemo(() => new LoadRunApi(pageBaseUrl(), teacherToken(window.location.search)), []);
+  const api = useMemo(() => new LabApi(pageBaseUrl(), teacherToken(window.location.search)), []);
   const [run, setRun] = useState<LoadRunView | null>(null);
   const [clientsText, setClientsText] = useState('10');
   const [durationText, setDurationText] = useState('30');
@@ -54,7 +53,7 @@ export function LoadPanel({ presenter = false }: { presenter?: boolean }) {
 
   // Once on mount: a run someone else started shows here too.
   useEffect(() => {
-    api.read().then(setRun, (e: unknown) => setError(plainLoadRunError(e, api.hasToken)));
+    api.loadRun().then(setRun, (e: unknown) => setError(plainLoadRunError(e, api.hasToken)));
   }, [api]);
 
   // While a run goes, about once a second; one read at a time, however slow the lab answers.
@@ -65,7 +64,7 @@ export function LoadPanel({ presenter = false }: { presenter?: boolean }) {
       if (reading.current) return;
       reading.current = true;
       api
-        .read()
+        .loadRun()
         .then(setRun, (e: unknown) => setError(plainLoadRunError(e, api.hasToken)))
         .finally(() => {
           reading.current = false;
@@ -95,7 +94,7 @@ export function LoadPanel({ presenter = false }: { presenter?: boolean }) {
   };
   const start = (): void => {
     if (clients === null || duration === null || transports.length === 0) return;
-    send(() => api.start({ clientsPerTransport: clients, durationS: duration, transports }));
+    send(() => api.startLoadRun({ clientsPerTransport: clients, durationS: duration, transports }));
   };
 
   const state = run?.state ?? 'idle';
@@ -171,7 +170,7 @@ export function LoadPanel({ presenter = false }: { presenter?: boolean }) {
             type="button"
             data-control="load-stop"
             disabled={!active || sending}
-            onClick={() => send(() => api.stop())}
+            onClick={() => send(() => api.stopLoadRun())}
           >
             Stop
           </button>
