@@ -16,15 +16,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import { buildApp } from '../server/app.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
-import { findChromium, INSTALL_HINT, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
+import { describeInChromium, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
-const executable = findChromium();
-const onCi = process.env.CI === 'true';
 /** The lab runs as in classroom mode for control actions: the first page is the teacher's. */
 const TOKEN = 'e2e-teacher-token';
 /** Network errors the browser logs while the conditioner cuts connections on purpose. */
@@ -32,20 +30,7 @@ const FAULT_NOISE =
   /net::ERR_(CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED|INCOMPLETE_CHUNKED_ENCODING)|^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/api\/feed\/websocket\?[^']*' failed/;
 
 // With a Chromium, nothing here is skipped. Without one: a failure on CI, a skip that says why elsewhere.
-if (!executable && onCi) {
-  describe('dashboard in Chromium (CI)', () => {
-    it('finds a Chromium to run the browser suite', () => {
-      throw new Error(`CI=true but no Chromium was found. ${INSTALL_HINT}`);
-    });
-  });
-} else if (!executable) {
-  console.warn(`[dashboard.e2e] browser suite skipped: no Chromium found. ${INSTALL_HINT}`);
-  describe.skip(`dashboard in Chromium — skipped: no Chromium found. ${INSTALL_HINT}`, () => {
-    it('needs Chromium', () => {});
-  });
-}
-
-describe.runIf(executable !== null)('dashboard in Chromium', () => {
+describeInChromium('dashboard in Chromium', (executable) => {
   let app: FastifyInstance;
   let url: string;
   let browser: LaunchedBrowser;
@@ -64,7 +49,7 @@ describe.runIf(executable !== null)('dashboard in Chromium', () => {
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('lab did not bind a TCP port');
     url = `http://127.0.0.1:${address.port}/`;
-    browser = await launchChromium(executable ?? '');
+    browser = await launchChromium(executable);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (message) => {
       if (message.type() !== 'error') return;

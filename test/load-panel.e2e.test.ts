@@ -11,34 +11,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
 import { buildApp } from '../server/app.ts';
 import type { LoadRunView } from '../server/load-control/load-run-view.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
-import { findChromium, INSTALL_HINT, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
+import { describeInChromium, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
-const executable = findChromium();
-const onCi = process.env.CI === 'true';
 const TOKEN = 'load-panel-teacher-token';
 /** Chromium logs every refused request; the student's refusal is the point of the first test. */
 const REFUSAL_NOISE = /status of 401/;
 
-if (!executable && onCi) {
-  describe('load panel in Chromium (CI)', () => {
-    it('finds a Chromium to run the browser suite', () => {
-      throw new Error(`CI=true but no Chromium was found. ${INSTALL_HINT}`);
-    });
-  });
-} else if (!executable) {
-  console.warn(`[load-panel.e2e] browser suite skipped: no Chromium found. ${INSTALL_HINT}`);
-  describe.skip(`load panel in Chromium — skipped: no Chromium found. ${INSTALL_HINT}`, () => {
-    it('needs Chromium', () => {});
-  });
-}
-
-describe.runIf(executable !== null)('load panel in Chromium', () => {
+describeInChromium('load panel in Chromium', (executable) => {
   let app: FastifyInstance;
   let url: string;
   let browser: LaunchedBrowser;
@@ -52,7 +37,7 @@ describe.runIf(executable !== null)('load panel in Chromium', () => {
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('lab did not bind a TCP port');
     url = `http://127.0.0.1:${address.port}/`;
-    browser = await launchChromium(executable ?? '');
+    browser = await launchChromium(executable);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (message) => {
       if (message.type() === 'error' && !REFUSAL_NOISE.test(message.text())) consoleErrors.push(message.text());

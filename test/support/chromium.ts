@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 const CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -35,6 +36,29 @@ export const INSTALL_HINT =
 export function findChromium(): string | null {
   for (const path of CANDIDATES) if (path && existsSync(path)) return path;
   return null;
+}
+
+/**
+ * A browser suite: `body` gets the Chromium to launch. Without one it is skipped
+ * with a line saying why and how to install it, except under `CI=true`, where a
+ * missing browser is a failing test: CI promises the browser suite ran.
+ */
+export function describeInChromium(name: string, body: (executable: string) => void): void {
+  const executable = findChromium();
+  if (executable) {
+    describe(name, () => body(executable));
+  } else if (process.env.CI === 'true') {
+    describe(`${name} (CI)`, () => {
+      it('finds a Chromium to run the browser suite', () => {
+        throw new Error(`CI=true but no Chromium was found. ${INSTALL_HINT}`);
+      });
+    });
+  } else {
+    console.warn(`[${name}] browser suite skipped: no Chromium found. ${INSTALL_HINT}`);
+    describe.skip(`${name} — skipped: no Chromium found. ${INSTALL_HINT}`, () => {
+      it('needs Chromium', () => {});
+    });
+  }
 }
 
 export interface LaunchedBrowser {
