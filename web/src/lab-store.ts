@@ -3,7 +3,13 @@
  * the page), follows the server's meter for that id, and hands React an
  * immutable snapshot at most four times a second. Events arrive up to
  * thousands of times a second; they only update plain counters and rings
- * here, never React state, so rendering cost does not grow with the rate.
+ * (transport-record.ts), never React state, so rendering cost does not grow
+ * with the rate. The snapshot's types are in lab-snapshot.ts, the charts'
+ * data in chart-data.ts.
+ *
+ * One clock drives the page: eight beats a second for the per-event flash
+ * (components/event-flash.tsx), and on every second beat a snapshot, in the
+ * same task, so the browser renders both in one frame instead of two.
  *
  * The clients go through the network conditioner when the lab runs one (see
  * client-route.ts); the meter, inspector, controls, network panel and class
@@ -12,20 +18,13 @@
 import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
-import type { ClientState, FeedClient, WireActivity } from '../../clients/feed-client.ts';
-import { type LatencySummary, summarizeLatencies } from '../../clients/latency-summary.ts';
-import type { FeedEvent, TransportName } from '../../protocol/feed-event.ts';
-import {
-  byteTotal,
-  emptyTransportMetrics,
-  type MetricsSnapshot,
-  type TransportMetrics,
-} from '../../protocol/metrics.ts';
-import type { InspectResponse } from '../../protocol/wire-sample.ts';
+import type { TransportName } from '../../protocol/feed-event.ts';
+import { emptyTransportMetrics, type MetricsSnapshot } from '../../protocol/metrics.ts';
 import { watchRoundTrips } from './base-rtt.ts';
+import { CHART_TURNS, bytesRows, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { classReportFor } from './class-report.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
-import { type LimitDemoResult, runConnectionLimitDemo } from './connection-limit-demo.ts';
+import { runConnectionLimitDemo } from './connection-limit-demo.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
 import {
   type ClassView,
@@ -39,253 +38,48 @@ import {
   type NetworkState,
   type ScenarioInfo,
 } from './lab-api.ts';
+import type {
+  ArrivalListener,
+  ChartData,
+  ClientSettings,
+  InspectView,
+  LabSnapshot,
+  LimitDemoView,
+  UpstreamView,
+} from './lab-snapshot.ts';
 import { shapeChanged, theoryRttMs } from './network-caption.ts';
 import { TRANSPORTS } from './palette.ts';
-import { ResumeTimer } from './resume-timer.ts';
+import { TransportRecord } from './transport-record.ts';
 
 export type { ControlError } from './control-error.ts';
+export type {
+  ArrivalListener,
+  BytesRow,
+  ChartData,
+  ChartRow,
+  ClientSettings,
+  InspectView,
+  LabSnapshot,
+  LimitDemoView,
+  TimelineChunk,
+  TimelineLane,
+  TimelineRequest,
+  TimelineStream,
+  TransportState,
+  TransportView,
+  UpstreamView,
+} from './lab-snapshot.ts';
+export { TIMELINE_WINDOW_MS } from './lab-snapshot.ts';
 
-/** How often React may see a new snapshot (ms): the budget says at most ~4 redraws a second. */
-const TICK_MS = 250;
-/** Width of one point on the time charts (ms): 60 points per line keeps each redraw cheap. */
-const BUCKET_MS = 1000;
-/** The time charts' window (ms). */
-const CHART_WINDOW_MS = 60_000;
-/** The timeline's window (ms). */
-export const TIMELINE_WINDOW_MS = 10_000;
-/** Trailing window of the requests-per-second figure (ms): long enough to smooth a 1 s poll. */
-const RATE_WINDOW_MS = 5_000;
-/** Most recent latencies kept per transport for the percentiles (covers 60 s at 100 events/s). */
-const LATENCY_KEEP = 6000;
+/** The flash's beat (ms): eight a second. */
+const BEAT_MS = 125;
+/** A snapshot every second beat (250 ms): the budget says at most ~4 redraws a second. */
+const BEATS_PER_TICK = 2;
 const STATUS_POLL_MS = 2000;
 /** Recent lab API timings kept for the base round trip (its median). */
 const BASE_RTT_KEEP = 9;
 const INSPECT_POLL_MS = 2000;
 const INSPECT_RETRY_MS = 10_000;
-
-export type TransportState = ClientState | 'off';
-
-/** Client-side counts; they survive the client being recreated (new interval) within one reset. */
-interface Counts {
-  messages: number;
-  gaps: number;
-  duplicates: number;
-  missed: number;
-  reconnects: number;
-  errors: number;
-}
-
-export interface TransportView extends Counts {
-  transport: TransportName;
-  enabled: boolean;
-  state: TransportState;
-  /** The newest seq this page's client holds. */
-  lastSeq: number;
-  lastError: string | null;
-  /** Delivery latency over the last 60 s (ms). */
-  latency: LatencySummary;
-  /** The server's meter for this page's client id. */
-  meter: TransportMetrics;
-  /** Requests per second over the last few seconds, from the meter. */
-  requestRate: number;
-  /** Round-trip times of this page's upstream messages on this transport (ms), newest last. */
-  roundTrips: number[];
-  /** The last outage: from `reconnecting` to `open` again (ms); null before the first one ended. */
-  lastResumeMs: number | null;
-  /** How long the client has been reconnecting (ms); null while it is not. */
-  reconnectingMs: number | null;
-}
-
-/** One row of a time chart: `x` is seconds relative to now (−60 … 0). */
-export type ChartRow = { x: number } & Partial<Record<TransportName, number | null>>;
-
-/** One bar of the bytes-per-event chart: bytes per delivered event, both directions. */
-export interface BytesRow {
-  transport: TransportName;
-  header: number;
-  framing: number;
-  payload: number;
-}
-
-export interface ChartData {
-  latency: ChartRow[];
-  requestRate: ChartRow[];
-  cumulativeBytes: ChartRow[];
-  bytesPerMessage: BytesRow[];
-}
-
-/**
- * The charts take turns: each tick rebuilds one of them, so one snapshot
- * makes React redraw at most one chart (a Recharts redraw is the costliest
- * thing on the page) and each chart still moves once a second.
- */
-const CHART_TURNS = ['latency', 'requestRate', 'cumulativeBytes', 'bytesPerMessage'] as const satisfies ReadonlyArray<
-  keyof ChartData
->;
-
-export interface TimelineRequest {
-  start: number;
-  end: number | null;
-  path: string;
-  status?: number;
-}
-
-export interface TimelineStream {
-  start: number;
-  open: number | null;
-  end: number | null;
-}
-
-export interface TimelineLane {
-  requests: TimelineRequest[];
-  streams: TimelineStream[];
-  /** Arrival times of events. */
-  events: number[];
-  /** Times this page sent an upstream message on the open WebSocket. */
-  upstream: number[];
-}
-
-export interface UpstreamView {
-  transport: TransportName;
-  id: string | null;
-  text: string;
-  sentAt: number;
-  roundTripMs: number | null;
-  error: string | null;
-}
-
-export interface InspectView {
-  /** null: not asked yet; false: the server has no /api/inspect. */
-  supported: boolean | null;
-  data: InspectResponse | null;
-  error: string | null;
-}
-
-/** The six-connections demo, as the page shows it. */
-export interface LimitDemoView {
-  running: boolean;
-  progress: string | null;
-  result: LimitDemoResult | null;
-  error: string | null;
-}
-
-export interface LabSnapshot {
-  now: number;
-  clientId: string;
-  clock: ClockOffset | null;
-  /** The round trip theory uses (ms): the conditioner's added round trip + the base round trip. */
-  rttMs: number | null;
-  /** Round trip to the lab on the page's own origin, unshaped (ms): median of recent lab API calls. */
-  baseRttMs: number | null;
-  /** Round trip as the clients see it (ms): median of recent short-poll requests. */
-  measuredRttMs: number | null;
-  /** Which way the clients reach the lab. */
-  route: ClientRoute;
-  /** The conditioner's settings and faults; null before the first answer (or without a conditioner API). */
-  network: NetworkState | null;
-  networkProfiles: NetworkProfileInfo[];
-  networkError: ControlError | null;
-  /** This page holds a teacher token: it shows the class view. */
-  teacher: boolean;
-  /** The class-wide spread (teacher's page only); null until read. */
-  classView: ClassView | null;
-  limitDemo: LimitDemoView;
-  status: FeedStatus | null;
-  scenarios: ScenarioInfo[];
-  scenario: ScenarioInfo | null;
-  controlError: ControlError | null;
-  meterLive: boolean;
-  intervalMs: number;
-  timeoutMs: number;
-  transports: Record<TransportName, TransportView>;
-  charts: ChartData;
-  timeline: { now: number; lanes: Record<TransportName, TimelineLane> };
-  inspect: InspectView;
-  upstream: UpstreamView | null;
-}
-
-export interface ClientSettings {
-  intervalMs: number;
-  timeoutMs: number;
-  enabled: Record<TransportName, boolean>;
-}
-
-/** One arriving event, for the per-event flash (called synchronously, keep it cheap). */
-export type ArrivalListener = (transport: TransportName, event: FeedEvent, latencyMs: number) => void;
-
-/** Bounded ring of (time, latency) pairs. */
-class LatencyWindow {
-  private readonly at = new Float64Array(LATENCY_KEEP);
-  private readonly ms = new Float64Array(LATENCY_KEEP);
-  private next = 0;
-  private size = 0;
-
-  add(at: number, ms: number): void {
-    this.at[this.next] = at;
-    this.ms[this.next] = ms;
-    this.next = (this.next + 1) % LATENCY_KEEP;
-    this.size = Math.min(LATENCY_KEEP, this.size + 1);
-  }
-
-  since(from: number): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.size; i++) {
-      const index = (this.next - 1 - i + LATENCY_KEEP) % LATENCY_KEEP;
-      if ((this.at[index] ?? 0) < from) break;
-      out.push(this.ms[index] ?? 0);
-    }
-    return out;
-  }
-}
-
-/** Median latency per BUCKET_MS bucket, for the latency chart. */
-class LatencyBuckets {
-  private bucket = -1;
-  private samples: number[] = [];
-  readonly closed: Array<{ bucket: number; median: number }> = [];
-
-  add(at: number, ms: number): void {
-    const bucket = Math.floor(at / BUCKET_MS);
-    if (bucket !== this.bucket) this.close(bucket);
-    this.samples.push(ms);
-  }
-
-  /** Closes the open bucket once time has moved past it. */
-  close(upTo: number): void {
-    if (this.bucket >= 0 && this.bucket < upTo && this.samples.length > 0) {
-      const sorted = Float64Array.from(this.samples).sort();
-      this.closed.push({ bucket: this.bucket, median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0 });
-      const keep = CHART_WINDOW_MS / BUCKET_MS + 4;
-      if (this.closed.length > keep) this.closed.splice(0, this.closed.length - keep);
-      this.samples = [];
-    }
-    if (this.bucket < upTo) this.bucket = upTo;
-  }
-}
-
-/** Everything kept per transport between resets. */
-class TransportRecord {
-  client: FeedClient | null = null;
-  /** Counts of clients replaced since the last reset. */
-  base: Counts = zeroCounts();
-  baseLastSeq = 0;
-  latencies = new LatencyWindow();
-  buckets = new LatencyBuckets();
-  requests = new Map<number, TimelineRequest>();
-  streams: TimelineStream[] = [];
-  events: number[] = [];
-  upstream: number[] = [];
-  shortPollDurations: number[] = [];
-  roundTrips: number[] = [];
-  meter: TransportMetrics = emptyTransportMetrics();
-  resume = new ResumeTimer();
-}
-
-interface MeterSample {
-  at: number;
-  requests: Record<TransportName, number>;
-  bytes: Record<TransportName, number>;
-}
 
 export class LabStore {
   private readonly api: LabApi;
@@ -296,7 +90,7 @@ export class LabStore {
   private clock: ClockOffset | null = null;
   private settings: ClientSettings;
   private records = makeRecords();
-  private meterHistory: MeterSample[] = [];
+  private meterHistory = new MeterHistory();
   private meterSource: EventSource | null = null;
   private meterLive = false;
   private status: FeedStatus | null = null;
@@ -324,8 +118,10 @@ export class LabStore {
   private snapshot: LabSnapshot;
   private charts: ChartData = emptyCharts();
   private chartTurn = 0;
+  private beat = 0;
   private readonly listeners = new Set<() => void>();
   private readonly arrivalListeners = new Set<ArrivalListener>();
+  private readonly beatListeners = new Set<() => void>();
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
   private inspectTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
@@ -359,6 +155,16 @@ export class LabStore {
     return () => this.arrivalListeners.delete(listener);
   }
 
+  /**
+   * Called eight times a second while the store runs, just before a snapshot
+   * (every second beat) is published: for light DOM work that should land in
+   * the same frame as React's.
+   */
+  onBeat(listener: () => void): () => void {
+    this.beatListeners.add(listener);
+    return () => this.beatListeners.delete(listener);
+  }
+
   // ── Life cycle ───────────────────────────────────────────────────────────
 
   /**
@@ -370,7 +176,7 @@ export class LabStore {
   async start(feedSettings: FeedSettings | null): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.timers.push(setInterval(() => this.tick(), TICK_MS));
+    this.timers.push(setInterval(() => this.onClock(), BEAT_MS));
     this.stopRoundTripWatch = watchRoundTrips('/api/feed/status', (ms) => this.addBaseRtt(ms));
     void this.api.scenarios().then(
       (list) => {
@@ -431,9 +237,9 @@ export class LabStore {
       const optionChanged =
         (transport === 'short-poll' && settings.intervalMs !== before.intervalMs) ||
         (transport === 'long-poll' && settings.timeoutMs !== before.timeoutMs);
-      if (record.client && (!on || optionChanged)) this.retireClient(record);
+      if (record.client && (!on || optionChanged)) record.retire(this.now());
       // Percentiles compare with the theory for the current settings, so they start afresh (the chart keeps its history).
-      if (optionChanged) record.latencies = new LatencyWindow();
+      if (optionChanged) record.restartLatencies();
       if (on && !record.client) this.startClient(transport);
     }
     this.tick(true);
@@ -445,7 +251,7 @@ export class LabStore {
     this.meterSource?.close();
     this.clientId = newClientId();
     this.records = makeRecords();
-    this.meterHistory = [];
+    this.meterHistory = new MeterHistory();
     this.upstream = null;
     this.recentRoundTrips.clear();
     this.charts = emptyCharts();
@@ -577,41 +383,22 @@ export class LabStore {
       shortPollIntervalMs: this.settings.intervalMs,
       longPollTimeoutMs: this.settings.timeoutMs,
       keepLatencySamples: 0, // the store keeps its own 60 s window
-      onEvent: (event, latencyMs) => this.onEvent(transport, record, event, latencyMs),
-      onRoundTrip: (id, ms) => this.onRoundTrip(record, id, ms),
-      onWire: (activity) => this.onWire(record, activity),
+      onEvent: (event, latencyMs) => {
+        record.event(this.now(), latencyMs);
+        for (const listener of this.arrivalListeners) listener(transport, event, latencyMs);
+      },
+      onRoundTrip: (id, ms) => {
+        record.roundTrip(ms);
+        this.onRoundTrip(id, ms);
+      },
+      onWire: (activity) => record.wire(activity),
       onStateChange: (state) => record.resume.onState(state, this.now()),
     });
     record.client = client;
     client.start();
   }
 
-  /** Stops a client, keeping its counts for the column (they are totals since the last reset). */
-  private retireClient(record: TransportRecord): void {
-    const client = record.client;
-    if (!client) return;
-    client.stop();
-    const stats = client.stats();
-    for (const key of COUNT_KEYS) record.base[key] += stats[key];
-    record.baseLastSeq = Math.max(record.baseLastSeq, stats.lastSeq);
-    record.client = null;
-    // A stopped client's open stream or request ends now on the timeline.
-    const now = this.now();
-    for (const stream of record.streams) if (stream.end === null) stream.end = now;
-    for (const request of record.requests.values()) if (request.end === null) request.end = now;
-  }
-
-  private onEvent(transport: TransportName, record: TransportRecord, event: FeedEvent, latencyMs: number): void {
-    const at = this.now();
-    record.latencies.add(at, latencyMs);
-    record.buckets.add(at, latencyMs);
-    record.events.push(at);
-    for (const listener of this.arrivalListeners) listener(transport, event, latencyMs);
-  }
-
-  private onRoundTrip(record: TransportRecord, id: string, ms: number): void {
-    record.roundTrips.push(ms);
-    if (record.roundTrips.length > 20) record.roundTrips.shift();
+  private onRoundTrip(id: string, ms: number): void {
     // publish() may not have returned the id yet when the echo comes back.
     this.recentRoundTrips.set(id, ms);
     if (this.recentRoundTrips.size > 50) {
@@ -619,45 +406,6 @@ export class LabStore {
       if (oldest !== undefined) this.recentRoundTrips.delete(oldest);
     }
     if (this.upstream?.id === id) this.upstream = { ...this.upstream, roundTripMs: ms };
-  }
-
-  private onWire(record: TransportRecord, activity: WireActivity): void {
-    const { kind, at, detail } = activity;
-    switch (kind) {
-      case 'request-start':
-        if (detail?.request !== undefined) {
-          record.requests.set(detail.request, { start: at, end: null, path: detail.path ?? '' });
-        } else {
-          record.streams.push({ start: at, open: null, end: null });
-        }
-        break;
-      case 'request-end': {
-        const request = detail?.request === undefined ? undefined : record.requests.get(detail.request);
-        if (!request) break;
-        request.end = at;
-        if (detail?.status !== undefined) request.status = detail.status;
-        if (activity.transport === 'short-poll' && request.path.endsWith('/short-poll') && detail?.status === 200) {
-          record.shortPollDurations.push(at - request.start);
-          if (record.shortPollDurations.length > 21) record.shortPollDurations.shift();
-        }
-        break;
-      }
-      case 'open': {
-        const stream = record.streams.at(-1);
-        if (stream && stream.open === null) stream.open = at;
-        // EventSource reconnects by itself: a new response without a new request-start.
-        else record.streams.push({ start: at, open: at, end: null });
-        break;
-      }
-      case 'close': {
-        const stream = record.streams.at(-1);
-        if (stream && stream.end === null) stream.end = at;
-        break;
-      }
-      case 'message':
-        if (detail?.direction === 'up') record.upstream.push(at);
-        break;
-    }
   }
 
   // ── Server side ──────────────────────────────────────────────────────────
@@ -683,16 +431,10 @@ export class LabStore {
       }
       if (snapshot.client !== undefined && snapshot.client !== this.clientId) return;
       this.meterLive = true;
-      const sample: MeterSample = { at: this.now(), requests: zeroPerTransport(), bytes: zeroPerTransport() };
       for (const transport of TRANSPORTS) {
-        const metrics = snapshot.transports[transport] ?? emptyTransportMetrics();
-        this.records[transport].meter = metrics;
-        sample.requests[transport] = metrics.requests;
-        sample.bytes[transport] = byteTotal(metrics.bytes.up) + byteTotal(metrics.bytes.down);
+        this.records[transport].meter = snapshot.transports[transport] ?? emptyTransportMetrics();
       }
-      this.meterHistory.push(sample);
-      const from = sample.at - CHART_WINDOW_MS - RATE_WINDOW_MS - 2 * BUCKET_MS;
-      while ((this.meterHistory[0]?.at ?? Number.POSITIVE_INFINITY) < from) this.meterHistory.shift();
+      this.meterHistory.add(this.now(), snapshot.transports);
     });
   }
 
@@ -763,7 +505,7 @@ export class LabStore {
     this.network = state;
     if (before && shapeChanged(before, state)) {
       for (const record of Object.values(this.records)) {
-        record.latencies = new LatencyWindow();
+        record.restartLatencies();
         record.shortPollDurations = [];
       }
     }
@@ -795,7 +537,7 @@ export class LabStore {
         before.ratePerSecond !== status.ratePerSecond ||
         before.payloadBytes !== status.payloadBytes)
     ) {
-      for (const record of Object.values(this.records)) record.latencies = new LatencyWindow();
+      for (const record of Object.values(this.records)) record.restartLatencies();
     }
   }
 
@@ -828,6 +570,13 @@ export class LabStore {
 
   // ── Snapshots ────────────────────────────────────────────────────────────
 
+  /** Every beat: the beat listeners (the flash); every second beat, a snapshot in the same task. */
+  private onClock(): void {
+    for (const listener of this.beatListeners) listener();
+    this.beat++;
+    if (this.beat % BEATS_PER_TICK === 0) this.tick();
+  }
+
   /**
    * Builds and publishes a snapshot. The regular tick also rebuilds one chart;
    * an `immediate` one (after a control action) only shows the new state.
@@ -844,7 +593,6 @@ export class LabStore {
   }
 
   private buildSnapshot(now: number): LabSnapshot {
-    this.prune(now);
     const scenario = this.scenarios.find((s) => s.id === this.status?.scenario) ?? null;
     return {
       now,
@@ -867,159 +615,27 @@ export class LabStore {
       meterLive: this.meterLive,
       intervalMs: this.settings.intervalMs,
       timeoutMs: this.settings.timeoutMs,
-      transports: mapTransports((t) => this.transportView(t, now)),
+      transports: mapTransports((t) =>
+        this.records[t].view(t, this.settings.enabled[t], now, this.meterHistory.requestRate(t)),
+      ),
       charts: this.charts,
-      timeline: { now, lanes: mapTransports((t) => this.lane(t, now)) },
+      timeline: { now, lanes: mapTransports((t) => this.records[t].timeline.lane(now)) },
       inspect: this.inspect,
       upstream: this.upstream,
     };
   }
 
-  private transportView(transport: TransportName, now: number): TransportView {
-    const record = this.records[transport];
-    const stats = record.client?.stats();
-    const counts = { ...record.base };
-    if (stats) for (const key of COUNT_KEYS) counts[key] += stats[key];
-    return {
-      transport,
-      enabled: this.settings.enabled[transport],
-      state: stats?.state ?? 'off',
-      ...counts,
-      lastSeq: stats && stats.lastSeq > 0 ? stats.lastSeq : record.baseLastSeq,
-      lastError: stats?.lastError ?? null,
-      latency: summarizeLatencies(record.latencies.since(now - CHART_WINDOW_MS)),
-      meter: record.meter,
-      requestRate: this.requestRate(transport),
-      roundTrips: [...record.roundTrips],
-      lastResumeMs: record.resume.lastMs,
-      reconnectingMs: record.resume.pendingMs(now),
-    };
-  }
-
-  private requestRate(transport: TransportName): number {
-    const newest = this.meterHistory.at(-1);
-    if (!newest) return 0;
-    const older = this.sampleAt(newest.at - RATE_WINDOW_MS);
-    if (!older || older === newest) return 0;
-    return ((newest.requests[transport] - older.requests[transport]) * 1000) / (newest.at - older.at);
-  }
-
-  /** The newest meter sample at or before `at` (or the oldest one). */
-  private sampleAt(at: number): MeterSample | undefined {
-    const history = this.meterHistory;
-    let lo = 0;
-    let hi = history.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((history[mid]?.at ?? Number.POSITIVE_INFINITY) <= at) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return history[found];
-  }
-
   private buildChart<K extends keyof ChartData>(kind: K, now: number): ChartData[K];
   private buildChart(kind: keyof ChartData, now: number): ChartData[keyof ChartData] {
-    const bucket = Math.floor(now / BUCKET_MS);
-    if (kind === 'bytesPerMessage') return this.bytesRows();
-    if (kind === 'latency') return this.latencyRows(now, bucket);
-    return this.meterRows(kind, now, bucket);
-  }
-
-  /** Points at the end of each whole bucket in the window: x in seconds relative to now. */
-  private bucketEnds(now: number, bucket: number): Array<{ end: number; x: number; b: number }> {
-    const out: Array<{ end: number; x: number; b: number }> = [];
-    for (let b = bucket - CHART_WINDOW_MS / BUCKET_MS; b < bucket; b++) {
-      const end = (b + 1) * BUCKET_MS;
-      out.push({ end, b, x: Math.round((end - now) / 100) / 10 });
+    if (kind === 'bytesPerMessage') {
+      const meters = mapTransports((t) => this.records[t].meter);
+      return bytesRows(meters, this.charts.bytesPerMessage);
     }
-    return out;
-  }
-
-  private latencyRows(now: number, bucket: number): ChartRow[] {
-    const medians = mapTransports((t) => {
-      const record = this.records[t];
-      record.buckets.close(bucket);
-      return new Map(record.buckets.closed.map((c) => [c.bucket, c.median]));
-    });
-    return this.bucketEnds(now, bucket).map(({ x, b }) => {
-      const row: ChartRow = { x };
-      for (const t of TRANSPORTS) row[t] = medians[t].get(b) ?? null;
-      return row;
-    });
-  }
-
-  /** Requests per second (trailing RATE_WINDOW_MS) or cumulative bytes, from the meter history. */
-  private meterRows(kind: 'requestRate' | 'cumulativeBytes', now: number, bucket: number): ChartRow[] {
-    const rows: ChartRow[] = [];
-    for (const { end, x } of this.bucketEnds(now, bucket)) {
-      const sample = this.sampleAt(end);
-      if (!sample || sample.at > end) continue;
-      const row: ChartRow = { x };
-      if (kind === 'cumulativeBytes') {
-        for (const t of TRANSPORTS) row[t] = sample.bytes[t];
-      } else {
-        const earlier = this.sampleAt(end - RATE_WINDOW_MS);
-        for (const t of TRANSPORTS) {
-          row[t] =
-            earlier && earlier.at < sample.at
-              ? ((sample.requests[t] - earlier.requests[t]) * 1000) / (sample.at - earlier.at)
-              : null;
-        }
-      }
-      rows.push(row);
+    if (kind === 'latency') {
+      const buckets = mapTransports((t) => this.records[t].buckets);
+      return latencyRows(buckets, now);
     }
-    return rows;
-  }
-
-  private bytesRows(): BytesRow[] {
-    return TRANSPORTS.map((transport) => {
-      const { messages, bytes } = this.records[transport].meter;
-      const per = (n: number): number => (messages > 0 ? Math.round(n / messages) : 0);
-      return {
-        transport,
-        header: per(bytes.up.header + bytes.down.header),
-        framing: per(bytes.up.framing + bytes.down.framing),
-        payload: per(bytes.up.payload + bytes.down.payload),
-      };
-    });
-  }
-
-  private lane(transport: TransportName, now: number): TimelineLane {
-    const record = this.records[transport];
-    const from = now - TIMELINE_WINDOW_MS;
-    const requests: TimelineRequest[] = [];
-    for (const request of record.requests.values()) {
-      if (request.end === null || request.end >= from) requests.push({ ...request });
-    }
-    return {
-      requests,
-      streams: record.streams.filter((s) => s.end === null || s.end >= from).map((s) => ({ ...s })),
-      events: record.events.filter((at) => at >= from),
-      upstream: record.upstream.filter((at) => at >= from),
-    };
-  }
-
-  /** Drops timeline entries older than the window (with a margin). */
-  private prune(now: number): void {
-    const from = now - TIMELINE_WINDOW_MS - 2000;
-    for (const record of Object.values(this.records)) {
-      for (const [id, request] of record.requests) {
-        if (request.end !== null && request.end < from) record.requests.delete(id);
-      }
-      // Requests that never ended (a lost answer) still must not grow memory.
-      if (record.requests.size > 5000) {
-        const oldest = record.requests.keys().next().value;
-        if (oldest !== undefined) record.requests.delete(oldest);
-      }
-      record.streams = record.streams.filter((s) => s.end === null || s.end >= from).slice(-50);
-      dropBefore(record.events, from);
-      dropBefore(record.upstream, from);
-    }
+    return this.meterHistory.rows(kind, now);
   }
 
   /** Median of recent short-poll request times: the round trip as the clients see it, shaping included. */
@@ -1037,40 +653,12 @@ export class LabStore {
   }
 }
 
-const COUNT_KEYS = [
-  'messages',
-  'gaps',
-  'duplicates',
-  'missed',
-  'reconnects',
-  'errors',
-] as const satisfies ReadonlyArray<keyof Counts>;
-
-function emptyCharts(): ChartData {
-  return { latency: [], requestRate: [], cumulativeBytes: [], bytesPerMessage: [] };
-}
-
-function zeroCounts(): Counts {
-  return { messages: 0, gaps: 0, duplicates: 0, missed: 0, reconnects: 0, errors: 0 };
-}
-
 function makeRecords(): Record<TransportName, TransportRecord> {
   return mapTransports(() => new TransportRecord());
 }
 
 function mapTransports<T>(make: (transport: TransportName) => T): Record<TransportName, T> {
   return Object.fromEntries(TRANSPORTS.map((t) => [t, make(t)])) as Record<TransportName, T>;
-}
-
-function zeroPerTransport(): Record<TransportName, number> {
-  return mapTransports(() => 0);
-}
-
-/** Removes the leading entries of a time-sorted array older than `from`, in place. */
-function dropBefore(times: number[], from: number): void {
-  let n = 0;
-  while (n < times.length && (times[n] ?? 0) < from) n++;
-  if (n > 0) times.splice(0, n);
 }
 
 function isLoopback(hostname: string): boolean {

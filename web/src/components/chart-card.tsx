@@ -3,15 +3,14 @@
  * read it, a legend that names every series (with its dash pattern, not
  * colour alone), and a PNG download (whose title names the network too).
  */
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { downloadChartPng, type LegendItem } from '../export.ts';
 import { useLab } from '../lab-context.ts';
 import { describeConditions } from '../network-caption.ts';
 import { ConditionsBadge } from './conditions-badge.tsx';
+import { CONTAINED } from './contained.ts';
 
 interface Props {
-  /** Mount order: charts mount one per task after the first paint, so the page's first render stays short. */
-  order: number;
   id: string;
   title: string;
   hint: string;
@@ -20,15 +19,10 @@ interface Props {
   children: ReactNode;
 }
 
-export function ChartCard({ order, id, title, hint, legend, tools, children }: Props) {
+export function ChartCard({ id, title, hint, legend, tools, children }: Props) {
   const body = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const [mounted, setMounted] = useState(false);
   const conditions = useLab((s) => describeConditions(s.network, s.route.via));
-  useEffect(() => {
-    const timer = setTimeout(() => setMounted(true), 150 * (order + 1));
-    return () => clearTimeout(timer);
-  }, [order]);
   const exportPng = (): void => {
     if (!body.current) return;
     downloadChartPng(body.current, `${title} — ${conditions}`, legend, `transport-lab-${id}.png`).then(
@@ -37,7 +31,7 @@ export function ChartCard({ order, id, title, hint, legend, tools, children }: P
     );
   };
   return (
-    <figure className="chart-card" data-chart={id}>
+    <figure className="chart-card" data-chart={id} style={CONTAINED}>
       <figcaption>
         <h2>{title}</h2>
         <div className="chart-tools">
@@ -66,7 +60,7 @@ export function ChartCard({ order, id, title, hint, legend, tools, children }: P
         </ul>
       </figcaption>
       <div className="chart-body" ref={body}>
-        {mounted ? children : <div className="chart-placeholder" />}
+        {children}
       </div>
       {error && <p className="column-error">{error}</p>}
     </figure>

@@ -10,6 +10,7 @@ import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { ClassSpreadPlot } from './class-spread-plot.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
+import { CONTAINED } from './contained.ts';
 
 export function ClassPanel({ presenter }: { presenter: boolean }) {
   const teacher = useLab((s) => s.teacher);
@@ -17,7 +18,7 @@ export function ClassPanel({ presenter }: { presenter: boolean }) {
   if (!teacher) return null;
   const browsers = view?.browsers ?? 0;
   return (
-    <section className="class panel" aria-label="The class" data-panel="class">
+    <section className="class panel" aria-label="The class" data-panel="class" style={CONTAINED}>
       <div className="panel-head">
         <h2>
           The class: <span data-class="browsers">{browsers}</span> {browsers === 1 ? 'browser' : 'browsers'} connected

@@ -8,6 +8,7 @@ import connectionLimitDoc from '../../../docs/connection-limit.md?raw';
 import * as fmt from '../format.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { plainMarkdown } from '../plain-markdown.ts';
+import { CONTAINED } from './contained.ts';
 
 const DOC = plainMarkdown(connectionLimitDoc);
 
@@ -16,7 +17,7 @@ export function ConnectionLimitPanel() {
   const demo = useLab((s) => s.limitDemo);
   const route = useLab((s) => s.route);
   return (
-    <section className="connection-limit panel" aria-label={DOC.title} data-panel="connection-limit">
+    <section className="connection-limit panel" aria-label={DOC.title} data-panel="connection-limit" style={CONTAINED}>
       <h2>{DOC.title}</h2>
       {DOC.paragraphs.map((parts, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a fixed text, never reordered

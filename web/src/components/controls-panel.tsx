@@ -5,6 +5,7 @@
 import type { Dispatch, SetStateAction } from 'react';
 import { type LabConfig, LIMITS } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
+import { CONTAINED } from './contained.ts';
 import { NumberField } from './number-field.tsx';
 
 interface Props {
@@ -20,7 +21,7 @@ export function ControlsPanel({ config, setConfig }: Props) {
   const running = status?.running ?? true;
 
   return (
-    <section className="controls" aria-label="Controls">
+    <section className="controls" aria-label="Controls" style={CONTAINED}>
       <fieldset>
         <legend>The feed (for everyone on this lab)</legend>
         <label className="scenario-field">

@@ -1,5 +1,4 @@
 /** Total bytes each transport has moved for this page, both directions, over the last minute. */
-import { useDeferredValue } from 'react';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
@@ -8,12 +7,10 @@ import { TimeLineChart } from './time-line-chart.tsx';
 import { useEnabledTransports } from './use-enabled-transports.ts';
 
 export function CumulativeBytesChart({ presenter }: { presenter: boolean }) {
-  // Deferred: React redraws the chart in an interruptible background render, not inside the store's update.
-  const rows = useDeferredValue(useLab((s) => s.charts.cumulativeBytes));
+  const rows = useLab((s) => s.charts.cumulativeBytes);
   const transports = useEnabledTransports();
   return (
     <ChartCard
-      order={3}
       id="cumulative-bytes"
       title="Bytes so far"
       hint="Everything on the wire since this page started counting: headers, framing and events, both directions."
@@ -23,7 +20,14 @@ export function CumulativeBytesChart({ presenter }: { presenter: boolean }) {
         dash: TRANSPORT_LOOK[t].dash,
       }))}
     >
-      <TimeLineChart rows={rows} transports={transports} presenter={presenter} formatY={fmt.bytes} />
+      <TimeLineChart
+        rows={rows}
+        transports={transports}
+        presenter={presenter}
+        formatY={fmt.bytes}
+        integer
+        label="Bytes each transport has moved so far, last 60 seconds"
+      />
     </ChartCard>
   );
 }

@@ -5,6 +5,7 @@ import * as fmt from '../format.ts';
 import type { LabConfig, Theme } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { ClientRouteBadge } from './client-route-badge.tsx';
+import { CONTAINED } from './contained.ts';
 
 interface Props {
   config: LabConfig;
@@ -24,7 +25,7 @@ export function HeaderBar({ config, setConfig }: Props) {
   const meterLive = useLab((s) => s.meterLive);
 
   return (
-    <header className="top-bar">
+    <header className="top-bar" style={CONTAINED}>
       <h1>Transport Lab</h1>
       <p className="tagline">
         The same live events reach this page four ways at once. Every difference below comes from the transport alone.

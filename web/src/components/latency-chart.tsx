@@ -1,5 +1,4 @@
 /** Delivery latency of every transport over the last minute, on one chart. */
-import { useDeferredValue } from 'react';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
@@ -14,12 +13,10 @@ interface Props {
 }
 
 export function LatencyChart({ presenter, log, onLogChange }: Props) {
-  // Deferred: React redraws the chart in an interruptible background render, not inside the store's update.
-  const rows = useDeferredValue(useLab((s) => s.charts.latency));
+  const rows = useLab((s) => s.charts.latency);
   const transports = useEnabledTransports();
   return (
     <ChartCard
-      order={0}
       id="latency"
       title="Delivery latency (ms), last 60 s"
       hint="Median of each second: time from publish on the server to arrival in this page. Try the log scale to compare the fast ones."
@@ -36,21 +33,13 @@ export function LatencyChart({ presenter, log, onLogChange }: Props) {
       }
     >
       <TimeLineChart
-        rows={log ? rows.map(positive) : rows}
+        rows={rows}
         transports={transports}
         presenter={presenter}
         formatY={fmt.ms}
         log={log}
+        label="Median delivery latency per second of each transport, last 60 seconds"
       />
     </ChartCard>
   );
-}
-
-/** A log axis cannot show 0: clamp to a hundredth of a millisecond. */
-function positive<T extends Record<string, number | null | undefined>>(row: T): T {
-  const out: Record<string, number | null | undefined> = { ...row };
-  for (const [key, value] of Object.entries(row)) {
-    if (key !== 'x' && typeof value === 'number') out[key] = Math.max(0.01, value);
-  }
-  return out as T;
 }

@@ -6,6 +6,7 @@
  */
 import { useLab, useStore } from '../lab-context.ts';
 import { ConditionsBadge } from './conditions-badge.tsx';
+import { CONTAINED } from './contained.ts';
 import { CustomNetwork } from './custom-network.tsx';
 import { FaultButtons } from './fault-buttons.tsx';
 
@@ -23,7 +24,7 @@ export function NetworkPanel() {
       : (profiles.find((p) => p.id === profile)?.notice ?? '');
 
   return (
-    <section className="network panel" aria-label="Network conditions" data-panel="network">
+    <section className="network panel" aria-label="Network conditions" data-panel="network" style={CONTAINED}>
       <div className="panel-head">
         <h2>Network</h2>
         <ConditionsBadge />

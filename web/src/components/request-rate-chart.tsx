@@ -1,5 +1,4 @@
 /** HTTP requests per second per transport: where the polling transports spend their requests. */
-import { useDeferredValue } from 'react';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
@@ -8,12 +7,10 @@ import { TimeLineChart } from './time-line-chart.tsx';
 import { useEnabledTransports } from './use-enabled-transports.ts';
 
 export function RequestRateChart({ presenter }: { presenter: boolean }) {
-  // Deferred: React redraws the chart in an interruptible background render, not inside the store's update.
-  const rows = useDeferredValue(useLab((s) => s.charts.requestRate));
+  const rows = useLab((s) => s.charts.requestRate);
   const transports = useEnabledTransports();
   return (
     <ChartCard
-      order={2}
       id="requests"
       title="HTTP requests per second"
       hint="5-second average. SSE and WebSocket make one request per connection, then none."
@@ -23,7 +20,13 @@ export function RequestRateChart({ presenter }: { presenter: boolean }) {
         dash: TRANSPORT_LOOK[t].dash,
       }))}
     >
-      <TimeLineChart rows={rows} transports={transports} presenter={presenter} formatY={fmt.rate} />
+      <TimeLineChart
+        rows={rows}
+        transports={transports}
+        presenter={presenter}
+        formatY={fmt.rate}
+        label="HTTP requests per second of each transport, last 60 seconds"
+      />
     </ChartCard>
   );
 }

@@ -1,12 +1,22 @@
 /**
  * The shared shape of the three "last 60 seconds" charts: one line per
  * enabled transport, no animation, no dots, a bounded window of rows.
+ *
+ * Plain SVG, one path per line: a redraw is a few string joins and a handful
+ * of changed attributes, well under a millisecond. The Recharts charts these
+ * replace were the page's longest tasks (`npm run bench:dashboard -- --profile`):
+ * 15–45 ms of main-thread time per redraw, spread over two or three tasks (its
+ * store and selectors, text measured through the DOM, path lengths), and up
+ * to 90 ms to mount one.
  */
-import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { type CSSProperties, memo, type PointerEvent, useRef, useState } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import type { ChartRow } from '../lab-store.ts';
+import { logDomain, logPosition } from '../log-scale.ts';
 import { TRANSPORT_LOOK } from '../palette.ts';
+import { largest, linearAxis, type PlotBox } from './chart-scale.ts';
+import { ChartTooltip } from './chart-tooltip.tsx';
+import { useWidth } from './use-width.ts';
 
 interface Props {
   rows: ChartRow[];
@@ -14,55 +24,154 @@ interface Props {
   presenter: boolean;
   formatY: (value: number) => string;
   log?: boolean;
+  /** Ticks on whole numbers only (counts, bytes). */
+  integer?: boolean;
+  /** What the chart shows, for screen readers. */
+  label: string;
 }
 
+const X_MIN = -60;
+const X_MAX = 0;
 const X_TICKS = [-60, -45, -30, -15, 0];
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
+const X_AXIS_HEIGHT = 30;
+const TICK = 6;
+const TEXT: CSSProperties = { fontSize: '0.8rem' };
 const formatX = (x: number): string => (x === 0 ? 'now' : `${x} s`);
 
-export const TimeLineChart = memo(function TimeLineChart({ rows, transports, presenter, formatY, log = false }: Props) {
-  const width = presenter ? 4 : 2;
+export const TimeLineChart = memo(function TimeLineChart({
+  rows,
+  transports,
+  presenter,
+  formatY,
+  log = false,
+  integer = false,
+  label,
+}: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const width = useWidth(box);
+  const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
+  const height = presenter ? 320 : 240;
+  const axisWidth = presenter ? 84 : 64;
+  const plot: PlotBox = {
+    left: MARGIN.left + axisWidth,
+    top: MARGIN.top,
+    width: Math.max(10, width - MARGIN.left - axisWidth - MARGIN.right),
+    height: height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT,
+  };
+  const bottom = plot.top + plot.height;
+  const xAt = (x: number): number => plot.left + ((x - X_MIN) / (X_MAX - X_MIN)) * plot.width;
+
+  let yAt: (value: number) => number;
+  let yTicks: number[];
+  if (log) {
+    const values: number[] = [];
+    for (const row of rows) {
+      for (const t of transports) {
+        const v = row[t];
+        if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+      }
+    }
+    const domain = logDomain(values);
+    yAt = (v) => bottom - logPosition(v, domain, plot.height);
+    yTicks = domain.ticks;
+  } else {
+    const axis = linearAxis(largest(rows, transports), integer);
+    yAt = (v) => bottom - (v / axis.max) * plot.height;
+    yTicks = axis.ticks;
+  }
+
+  const lines = transports.map((t) => {
+    let d = '';
+    for (const row of rows) {
+      const v = row[t];
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue; // nulls are bridged (connectNulls)
+      d += `${d === '' ? 'M' : 'L'}${xAt(row.x).toFixed(1)} ${yAt(v).toFixed(1)}`;
+    }
+    return { t, d };
+  });
+
+  // The row nearest the pointer, for the cursor and the tooltip.
+  let hovered: ChartRow | null = null;
+  if (pointer) {
+    const x = X_MIN + ((pointer.x - plot.left) / plot.width) * (X_MAX - X_MIN);
+    for (const row of rows) if (!hovered || Math.abs(row.x - x) < Math.abs(hovered.x - x)) hovered = row;
+  }
+  const follow = (event: PointerEvent<SVGRectElement>): void => {
+    const svg = event.currentTarget.ownerSVGElement?.getBoundingClientRect();
+    if (svg) setPointer({ x: event.clientX - svg.left, y: event.clientY - svg.top });
+  };
+
   return (
-    <ResponsiveContainer width="100%" height={presenter ? 320 : 240}>
-      <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 8 }}>
-        <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
-        <XAxis
-          dataKey="x"
-          type="number"
-          domain={[-60, 0]}
-          ticks={X_TICKS}
-          tickFormatter={formatX}
-          stroke="var(--axis)"
+    <div ref={box} className="line-chart" style={{ position: 'relative', height }}>
+      {/* `recharts-surface`: the class the PNG export (export.ts) looks for. */}
+      <svg className="recharts-surface" width={width} height={height} role="img" aria-label={label}>
+        <g stroke="var(--grid)" strokeDasharray="3 3">
+          {yTicks.map((v) => (
+            <line key={`y${v}`} x1={plot.left} x2={plot.left + plot.width} y1={yAt(v)} y2={yAt(v)} />
+          ))}
+          {X_TICKS.map((x) => (
+            <line key={`x${x}`} x1={xAt(x)} x2={xAt(x)} y1={plot.top} y2={bottom} />
+          ))}
+        </g>
+        <g stroke="var(--axis)">
+          <line x1={plot.left} x2={plot.left + plot.width} y1={bottom} y2={bottom} />
+          <line x1={plot.left} x2={plot.left} y1={plot.top} y2={bottom} />
+          {X_TICKS.map((x) => (
+            <line key={`x${x}`} x1={xAt(x)} x2={xAt(x)} y1={bottom} y2={bottom + TICK} />
+          ))}
+          {yTicks.map((v) => (
+            <line key={`y${v}`} x1={plot.left - TICK} x2={plot.left} y1={yAt(v)} y2={yAt(v)} />
+          ))}
+        </g>
+        <g fill="var(--axis)" style={TEXT}>
+          {X_TICKS.map((x) => (
+            <text key={`x${x}`} x={xAt(x)} y={bottom + TICK + 2} dy="0.71em" textAnchor="middle">
+              {formatX(x)}
+            </text>
+          ))}
+          {yTicks.map((v) => (
+            <text key={`y${v}`} x={plot.left - TICK - 2} y={yAt(v)} dy="0.355em" textAnchor="end">
+              {formatY(v)}
+            </text>
+          ))}
+        </g>
+        <g fill="none" strokeLinejoin="round">
+          {lines.map(({ t, d }) => (
+            <path
+              key={t}
+              d={d}
+              stroke={TRANSPORT_LOOK[t].colour}
+              strokeWidth={presenter ? 4 : 2}
+              strokeDasharray={TRANSPORT_LOOK[t].dash || undefined}
+            />
+          ))}
+        </g>
+        {hovered && <line x1={xAt(hovered.x)} x2={xAt(hovered.x)} y1={plot.top} y2={bottom} stroke="var(--line)" />}
+        <rect
+          x={plot.left}
+          y={plot.top}
+          width={plot.width}
+          height={plot.height}
+          fill="transparent"
+          onPointerMove={follow}
+          onPointerLeave={() => setPointer(null)}
         />
-        <YAxis
-          stroke="var(--axis)"
-          tickFormatter={formatY}
-          width={presenter ? 84 : 64}
-          {...(log
-            ? { scale: 'log' as const, domain: ['auto', 'auto'] as const, allowDataOverflow: true }
-            : { domain: [0, 'auto'] as const })}
+      </svg>
+      {hovered && pointer && (
+        <ChartTooltip
+          x={xAt(hovered.x)}
+          y={Math.min(pointer.y, height - 90)}
+          width={width}
+          label={formatX(hovered.x)}
+          items={transports.flatMap((t) => {
+            const v = hovered?.[t];
+            return typeof v === 'number'
+              ? [{ name: TRANSPORT_LOOK[t].label, colour: TRANSPORT_LOOK[t].colour, value: formatY(v) }]
+              : [];
+          })}
         />
-        <Tooltip
-          isAnimationActive={false}
-          formatter={(value, name) => [typeof value === 'number' ? formatY(value) : String(value), String(name)]}
-          labelFormatter={(x) => formatX(Number(x))}
-          contentStyle={{ background: 'var(--panel)', border: '1px solid var(--line)' }}
-        />
-        {transports.map((t) => (
-          <Line
-            key={t}
-            dataKey={t}
-            name={TRANSPORT_LOOK[t].label}
-            type="linear"
-            stroke={TRANSPORT_LOOK[t].colour}
-            strokeWidth={width}
-            strokeDasharray={TRANSPORT_LOOK[t].dash}
-            dot={false}
-            activeDot={false}
-            connectNulls
-            isAnimationActive={false}
-          />
-        ))}
-      </LineChart>
-    </ResponsiveContainer>
+      )}
+    </div>
   );
 });

@@ -13,6 +13,7 @@ import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { predictionsFor } from '../predictions.ts';
 import { WIRE_EXPLANATIONS } from '../wire-explanations.ts';
 import { ByteSplitBar } from './byte-split-bar.tsx';
+import { CONTAINED } from './contained.ts';
 import { EventFlash } from './event-flash.tsx';
 import { TheoryTable } from './theory-table.tsx';
 
@@ -99,7 +100,7 @@ export function TransportColumn({ transport, onToggle }: Props) {
     <article
       className={`column${view.enabled ? '' : ' column-off'}`}
       data-transport={transport}
-      style={{ '--transport': look.colour } as CSSProperties}
+      style={{ ...CONTAINED, '--transport': look.colour } as CSSProperties}
     >
       <header className="column-head">
         <h2>{look.label}</h2>

@@ -7,6 +7,7 @@ import type { TransportName } from '../../../protocol/feed-event.ts';
 import * as fmt from '../format.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { CONTAINED } from './contained.ts';
 import { useEnabledTransports } from './use-enabled-transports.ts';
 
 export function UpstreamBox() {
@@ -18,7 +19,7 @@ export function UpstreamBox() {
   const chosen = enabled.includes(transport) ? transport : (enabled[0] ?? transport);
 
   return (
-    <section className="upstream panel" aria-label="Send a message upstream">
+    <section className="upstream panel" aria-label="Send a message upstream" style={CONTAINED}>
       <h2>Send a message</h2>
       <p className="muted">
         WebSocket sends it as one frame on the open connection; the other transports send a separate HTTP POST. It comes

@@ -9,6 +9,7 @@ import type { WirePart, WireSample } from '../../../protocol/wire-sample.ts';
 import { decodeFrameHeader } from '../frame-header.ts';
 import { useLab } from '../lab-context.ts';
 import { BYTE_LOOK, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { CONTAINED } from './contained.ts';
 
 const encoder = new TextEncoder();
 
@@ -18,7 +19,7 @@ export function WireInspector() {
   const sample = inspect.data?.transports[chosen] ?? null;
 
   return (
-    <section className="inspector panel" aria-label="Wire inspector">
+    <section className="inspector panel" aria-label="Wire inspector" style={CONTAINED}>
       <h2>Wire inspector</h2>
       <p className="muted">The bytes of this page's last exchange, exactly as the lab saw them on the socket.</p>
       <div className="tabs" role="tablist">

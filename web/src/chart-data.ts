@@ -1,0 +1,163 @@
+/**
+ * The comparison charts' data: the server's meter sampled as it streams in
+ * (requests and bytes per transport over time), and the rows each chart draws
+ * from it and from the per-second latency medians. A chart's rows are rebuilt
+ * on its turn (about once a second) and bounded to the 60-second window.
+ */
+import type { TransportName } from '../../protocol/feed-event.ts';
+import { byteTotal, emptyTransportMetrics, type TransportMetrics } from '../../protocol/metrics.ts';
+import type { BytesRow, ChartData, ChartRow } from './lab-snapshot.ts';
+import { BUCKET_MS, CHART_WINDOW_MS, type LatencyBuckets } from './latency-window.ts';
+import { TRANSPORTS } from './palette.ts';
+
+/** Trailing window of the requests-per-second figure (ms): long enough to smooth a 1 s poll. */
+export const RATE_WINDOW_MS = 5_000;
+
+/**
+ * The charts take turns: each tick rebuilds one of them, so one snapshot
+ * makes React redraw at most one chart and each chart still moves once a second.
+ */
+export const CHART_TURNS = [
+  'latency',
+  'requestRate',
+  'cumulativeBytes',
+  'bytesPerMessage',
+] as const satisfies ReadonlyArray<keyof ChartData>;
+
+export function emptyCharts(): ChartData {
+  return { latency: [], requestRate: [], cumulativeBytes: [], bytesPerMessage: [] };
+}
+
+interface MeterSample {
+  at: number;
+  requests: Record<TransportName, number>;
+  bytes: Record<TransportName, number>;
+}
+
+/** Samples of the meter's running totals, trimmed to what the charts and the request rate need. */
+export class MeterHistory {
+  private samples: MeterSample[] = [];
+
+  /** A meter reading taken at `at`; a transport missing from it counts as zero. */
+  add(at: number, transports: Partial<Record<TransportName, TransportMetrics>>): void {
+    const sample: MeterSample = { at, requests: zeroPerTransport(), bytes: zeroPerTransport() };
+    for (const transport of TRANSPORTS) {
+      const metrics = transports[transport] ?? emptyTransportMetrics();
+      sample.requests[transport] = metrics.requests;
+      sample.bytes[transport] = byteTotal(metrics.bytes.up) + byteTotal(metrics.bytes.down);
+    }
+    this.samples.push(sample);
+    const from = at - CHART_WINDOW_MS - RATE_WINDOW_MS - 2 * BUCKET_MS;
+    let drop = 0;
+    while (drop < this.samples.length && (this.samples[drop]?.at ?? 0) < from) drop++;
+    if (drop > 0) this.samples.splice(0, drop);
+  }
+
+  /** Requests per second over the trailing RATE_WINDOW_MS, as of the newest sample. */
+  requestRate(transport: TransportName): number {
+    const newest = this.samples.at(-1);
+    if (!newest) return 0;
+    const older = this.sampleAt(newest.at - RATE_WINDOW_MS);
+    if (!older || older === newest) return 0;
+    return ((newest.requests[transport] - older.requests[transport]) * 1000) / (newest.at - older.at);
+  }
+
+  /** Requests per second (trailing RATE_WINDOW_MS) or cumulative bytes at the end of each second in the window. */
+  rows(kind: 'requestRate' | 'cumulativeBytes', now: number): ChartRow[] {
+    const rows: ChartRow[] = [];
+    for (const { end, x } of bucketEnds(now)) {
+      const sample = this.sampleAt(end);
+      if (!sample || sample.at > end) continue;
+      const row: ChartRow = { x };
+      if (kind === 'cumulativeBytes') {
+        for (const t of TRANSPORTS) row[t] = sample.bytes[t];
+      } else {
+        const earlier = this.sampleAt(end - RATE_WINDOW_MS);
+        for (const t of TRANSPORTS) {
+          row[t] =
+            earlier && earlier.at < sample.at
+              ? ((sample.requests[t] - earlier.requests[t]) * 1000) / (sample.at - earlier.at)
+              : null;
+        }
+      }
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /** The newest sample at or before `at` (or the oldest one). */
+  private sampleAt(at: number): MeterSample | undefined {
+    const history = this.samples;
+    let lo = 0;
+    let hi = history.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((history[mid]?.at ?? Number.POSITIVE_INFINITY) <= at) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return history[found];
+  }
+}
+
+/** The latency chart: each transport's median per whole second in the window (null where it had no events). */
+export function latencyRows(buckets: Record<TransportName, LatencyBuckets>, now: number): ChartRow[] {
+  const bucket = Math.floor(now / BUCKET_MS);
+  const medians = TRANSPORTS.map((t) => {
+    buckets[t].close(bucket);
+    return new Map(buckets[t].closed.map((c) => [c.bucket, c.median]));
+  });
+  return bucketEnds(now).map(({ x, b }) => {
+    const row: ChartRow = { x };
+    TRANSPORTS.forEach((t, i) => {
+      row[t] = medians[i]?.get(b) ?? null;
+    });
+    return row;
+  });
+}
+
+/** Bytes per delivered event by kind; `previous` itself when nothing changed, so the chart is not redrawn. */
+export function bytesRows(meters: Record<TransportName, TransportMetrics>, previous: BytesRow[]): BytesRow[] {
+  const rows = TRANSPORTS.map((transport) => {
+    const { messages, bytes } = meters[transport];
+    const per = (n: number): number => (messages > 0 ? Math.round(n / messages) : 0);
+    return {
+      transport,
+      header: per(bytes.up.header + bytes.down.header),
+      framing: per(bytes.up.framing + bytes.down.framing),
+      payload: per(bytes.up.payload + bytes.down.payload),
+    };
+  });
+  const same =
+    previous.length === rows.length &&
+    rows.every((row, i) => {
+      const before = previous[i];
+      return (
+        before !== undefined &&
+        before.transport === row.transport &&
+        before.header === row.header &&
+        before.framing === row.framing &&
+        before.payload === row.payload
+      );
+    });
+  return same ? previous : rows;
+}
+
+/** Points at the end of each whole second in the window: x in seconds relative to now. */
+function bucketEnds(now: number): Array<{ end: number; x: number; b: number }> {
+  const bucket = Math.floor(now / BUCKET_MS);
+  const out: Array<{ end: number; x: number; b: number }> = [];
+  for (let b = bucket - CHART_WINDOW_MS / BUCKET_MS; b < bucket; b++) {
+    const end = (b + 1) * BUCKET_MS;
+    out.push({ end, b, x: Math.round((end - now) / 100) / 10 });
+  }
+  return out;
+}
+
+function zeroPerTransport(): Record<TransportName, number> {
+  return Object.fromEntries(TRANSPORTS.map((t) => [t, 0])) as Record<TransportName, number>;
+}

@@ -1,0 +1,139 @@
+/**
+ * What the page's store hands React: one immutable snapshot, published at
+ * most four times a second (see lab-store.ts). Components select the parts
+ * they show (`useLab`), so a part that did not change keeps its identity and
+ * its components do not re-render.
+ */
+import type { ClientState } from '../../clients/feed-client.ts';
+import type { ClockOffset } from '../../clients/clock-offset.ts';
+import type { LatencySummary } from '../../clients/latency-summary.ts';
+import type { FeedEvent, TransportName } from '../../protocol/feed-event.ts';
+import type { TransportMetrics } from '../../protocol/metrics.ts';
+import type { InspectResponse } from '../../protocol/wire-sample.ts';
+import type { ClientRoute } from './client-route.ts';
+import type { LimitDemoResult } from './connection-limit-demo.ts';
+import type { ControlError } from './control-error.ts';
+import type { ClassView, FeedStatus, NetworkProfileInfo, NetworkState, ScenarioInfo } from './lab-api.ts';
+import type { TimelineLane } from './timeline-record.ts';
+
+export type { TimelineChunk, TimelineLane, TimelineRequest, TimelineStream } from './timeline-record.ts';
+export { TIMELINE_WINDOW_MS } from './timeline-record.ts';
+
+export type TransportState = ClientState | 'off';
+
+/** Client-side counts; they survive the client being recreated (new interval) within one reset. */
+export interface Counts {
+  messages: number;
+  gaps: number;
+  duplicates: number;
+  missed: number;
+  reconnects: number;
+  errors: number;
+}
+
+export interface TransportView extends Counts {
+  transport: TransportName;
+  enabled: boolean;
+  state: TransportState;
+  /** The newest seq this page's client holds. */
+  lastSeq: number;
+  lastError: string | null;
+  /** Delivery latency over the last 60 s (ms). */
+  latency: LatencySummary;
+  /** The server's meter for this page's client id. */
+  meter: TransportMetrics;
+  /** Requests per second over the last few seconds, from the meter. */
+  requestRate: number;
+  /** Round-trip times of this page's upstream messages on this transport (ms), newest last. */
+  roundTrips: number[];
+  /** The last outage: from `reconnecting` to `open` again (ms); null before the first one ended. */
+  lastResumeMs: number | null;
+  /** How long the client has been reconnecting (ms); null while it is not. */
+  reconnectingMs: number | null;
+}
+
+/** One row of a time chart: `x` is seconds relative to now (−60 … 0). */
+export type ChartRow = { x: number } & Partial<Record<TransportName, number | null>>;
+
+/** One bar of the bytes-per-event chart: bytes per delivered event, both directions. */
+export interface BytesRow {
+  transport: TransportName;
+  header: number;
+  framing: number;
+  payload: number;
+}
+
+export interface ChartData {
+  latency: ChartRow[];
+  requestRate: ChartRow[];
+  cumulativeBytes: ChartRow[];
+  bytesPerMessage: BytesRow[];
+}
+
+export interface UpstreamView {
+  transport: TransportName;
+  id: string | null;
+  text: string;
+  sentAt: number;
+  roundTripMs: number | null;
+  error: string | null;
+}
+
+export interface InspectView {
+  /** null: not asked yet; false: the server has no /api/inspect. */
+  supported: boolean | null;
+  data: InspectResponse | null;
+  error: string | null;
+}
+
+/** The six-connections demo, as the page shows it. */
+export interface LimitDemoView {
+  running: boolean;
+  progress: string | null;
+  result: LimitDemoResult | null;
+  error: string | null;
+}
+
+export interface LabSnapshot {
+  now: number;
+  clientId: string;
+  clock: ClockOffset | null;
+  /** The round trip theory uses (ms): the conditioner's added round trip + the base round trip. */
+  rttMs: number | null;
+  /** Round trip to the lab on the page's own origin, unshaped (ms): median of recent lab API calls. */
+  baseRttMs: number | null;
+  /** Round trip as the clients see it (ms): median of recent short-poll requests. */
+  measuredRttMs: number | null;
+  /** Which way the clients reach the lab. */
+  route: ClientRoute;
+  /** The conditioner's settings and faults; null before the first answer (or without a conditioner API). */
+  network: NetworkState | null;
+  networkProfiles: NetworkProfileInfo[];
+  networkError: ControlError | null;
+  /** This page holds a teacher token: it shows the class view. */
+  teacher: boolean;
+  /** The class-wide spread (teacher's page only); null until read. */
+  classView: ClassView | null;
+  limitDemo: LimitDemoView;
+  status: FeedStatus | null;
+  scenarios: ScenarioInfo[];
+  scenario: ScenarioInfo | null;
+  controlError: ControlError | null;
+  meterLive: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  transports: Record<TransportName, TransportView>;
+  charts: ChartData;
+  timeline: { now: number; lanes: Record<TransportName, TimelineLane> };
+  inspect: InspectView;
+  upstream: UpstreamView | null;
+}
+
+export interface ClientSettings {
+  intervalMs: number;
+  timeoutMs: number;
+  enabled: Record<TransportName, boolean>;
+}
+
+/** One arriving event, for the per-event flash (called synchronously, keep it cheap). */
+export type ArrivalListener = (transport: TransportName, event: FeedEvent, latencyMs: number) => void;
