@@ -59,9 +59,8 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
 
   return (
     <div ref={box} className="bar-chart" style={{ position: 'relative', height }}>
-      {/* `recharts-surface`: the class the PNG export (export.ts) looks for. */}
       <svg
-        className="recharts-surface"
+        className="chart-surface"
         width={width}
         height={height}
         role="img"
