@@ -153,4 +153,31 @@ describe('WebSocket on the wire', () => {
     expect(afterUp.bytes.up.framing - before.bytes.up.framing).toBe(6);
     raw.close();
   });
+
+  it.each([
+    [200, [0x81, 126, 0, 200]], // 16-bit extended length
+    [70_000, [0x81, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]], // 64-bit extended length
+  ])('a %d-byte event is one frame with a %j header, and that header is all its framing', async (size, header) => {
+    const raw = await rawConnect(lab.port);
+    raw.send(upgrade('ws-long'));
+    await raw.until((b) => b.includes('"type":"hello"'));
+    const before = await metricsOf('ws-long', 'websocket');
+    const seen = raw.received().length;
+
+    const published = publishOfSize(size);
+    const sizes = published.map((e) => e.json.length);
+    const headerBytes = (n: number): number => (n <= 125 ? 2 : n <= 0xffff ? 4 : 10);
+    const expectedLength = sizes.reduce((sum, n) => sum + headerBytes(n) + n, 0);
+    const bytes = await raw.until((b) => b.length >= seen + expectedLength);
+    expect(bytes.length).toBe(seen + expectedLength);
+    const lastFrame = bytes.subarray(seen + expectedLength - header.length - size);
+    expect([...lastFrame.subarray(0, header.length)]).toEqual(header);
+    expect(lastFrame.subarray(header.length).equals((published.at(-1) as StoredEvent).json)).toBe(true);
+
+    const after = await metricsOf('ws-long', 'websocket');
+    expect(after.bytes.down.framing - before.bytes.down.framing).toBe(
+      sizes.reduce((sum, n) => sum + headerBytes(n), 0),
+    );
+    raw.close();
+  });
 });

@@ -68,7 +68,12 @@ export class EventRing {
   }
 }
 
-/** What an event holds in memory: its JSON, its binary frame, and SSE's ready-made chunk (about the JSON again, built on first send). */
+/**
+ * What an event holds in memory: its JSON, its binary body, SSE's ready-made
+ * chunk (about the JSON again) and WebSocket's frame (about the body again),
+ * the last two built on first send.
+ */
 function keptBytes(event: StoredEvent): number {
-  return 2 * event.json.length + (event.binary?.length ?? 0);
+  const body = event.binary?.length ?? event.json.length;
+  return 2 * event.json.length + (event.binary?.length ?? 0) + body;
 }

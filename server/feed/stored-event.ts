@@ -13,7 +13,7 @@ export interface StoredEvent {
   readonly json: Buffer;
   /** For binary events: the WebSocket binary frame's body (see protocol/binary-envelope.ts). */
   readonly binary: Buffer | null;
-  /** A transport's ready-made wire bytes for this event, built by the first sender and shared by the rest. */
+  /** A transport's ready-made wire bytes for this event (SSE chunk, WebSocket frame), built by the first sender and shared by the rest. */
   readonly encoded: Partial<Record<TransportName, Buffer>>;
 }
 

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
 import type { WirePart, WireSample } from '../../protocol/wire-sample.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
+import { frameHeader } from '../transports/websocket-frame.ts';
 
 /** What is needed to show a request head: references only, so recording costs nothing per request. */
 export interface RequestHead {
@@ -169,17 +170,6 @@ function eventParts(transport: TransportName, exchange: Exchange, event: StoredE
       ];
     }
   }
-}
-
-/** RFC 6455 §5.2 server frame header (unmasked), as ws writes it. */
-export function frameHeader(opcode: number, length: number): Buffer {
-  if (length <= 125) return Buffer.from([0x80 | opcode, length]);
-  if (length <= 0xffff) return Buffer.from([0x80 | opcode, 126, length >> 8, length & 0xff]);
-  const header = Buffer.alloc(10);
-  header[0] = 0x80 | opcode;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
 }
 
 function payloadPart(event: StoredEvent): WirePart {

@@ -15,6 +15,7 @@ import { RateLimiter } from '../security/rate-limiter.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
+import { sendEventFrame } from './websocket-frame.ts';
 
 /** Close code when the lab shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
@@ -77,8 +78,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
       const sendEvent = (stored: StoredEvent): void => {
         if (socket.readyState !== socket.OPEN) return;
         WireInspector.sent(exchange, stored, Date.now());
-        if (stored.binary) socket.send(stored.binary, { binary: true });
-        else socket.send(stored.json, { binary: false });
+        sendEventFrame(socket, stored);
         noteSent(stored.binary ? stored.binary.length : stored.json.length, 1);
         // A client that does not read must not make the lab buffer without end: cut it, it resumes with since.
         if (socket.bufferedAmount > options.maxQueuedBytes) {
