@@ -4,7 +4,7 @@
  * connection limit, the inspector, upstream and explanations.
  * The configuration lives here and mirrors itself into the URL.
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
 import { ClassPanel } from './components/class-panel.tsx';
 import { ConnectionLimitPanel } from './components/connection-limit-panel.tsx';
@@ -13,7 +13,6 @@ import { CumulativeBytesChart } from './components/cumulative-bytes-chart.tsx';
 import { Definitions } from './components/definitions.tsx';
 import { HeaderBar } from './components/header-bar.tsx';
 import { LatencyChart } from './components/latency-chart.tsx';
-import { LoadPanel } from './components/load-panel.tsx';
 import { NetworkPanel } from './components/network-panel.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
@@ -25,6 +24,9 @@ import { WireInspector } from './components/wire-inspector.tsx';
 import { configToSearch, type LabConfig } from './lab-config.ts';
 import { useLab, useStore } from './lab-context.ts';
 import { TRANSPORTS } from './palette.ts';
+
+// Loaded after the first render: its charts (Recharts) are half the page's script and it sits far below the fold.
+const LoadPanel = lazy(() => import('./components/load-panel.tsx').then((m) => ({ default: m.LoadPanel })));
 
 export function App({ initial }: { initial: LabConfig }) {
   const store = useStore();
@@ -90,7 +92,9 @@ export function App({ initial }: { initial: LabConfig }) {
         </section>
         <Timeline presenter={config.presenter} />
         <ConnectionLimitPanel />
-        <LoadPanel presenter={config.presenter} />
+        <Suspense fallback={null}>
+          <LoadPanel presenter={config.presenter} />
+        </Suspense>
         <section className="pair">
           <WireInspector />
           <UpstreamBox />
