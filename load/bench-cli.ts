@@ -39,6 +39,8 @@ export interface ServerRun {
   duplicates: number;
   errors: number;
   reconnects: number;
+  /** The lab only (its /api/process), steady window: its publish loop per event, i.e. one thread writing to every socket. */
+  fanOutMs: { p50: number; max: number } | null;
 }
 
 export interface BenchResult {
@@ -205,6 +207,7 @@ function summarize(record: RunRecord, transport: TransportName, flags: BenchFlag
     duplicates: result?.duplicates ?? 0,
     errors: result?.errors ?? 0,
     reconnects: result?.reconnects ?? 0,
+    fanOutMs: steadyEnd.process ? { p50: steadyEnd.process.fanOut.p50Ms, max: steadyEnd.process.fanOut.maxMs } : null,
   };
 }
 
@@ -241,6 +244,12 @@ function medianRun(runs: ServerRun[]): ServerRun {
     duplicates: Math.max(...pick((r) => r.duplicates)),
     errors: Math.max(...pick((r) => r.errors)),
     reconnects: Math.max(...pick((r) => r.reconnects)),
+    fanOutMs: runs.every((r) => r.fanOutMs)
+      ? {
+          p50: median(pick((r) => r.fanOutMs?.p50 ?? null)) ?? 0,
+          max: median(pick((r) => r.fanOutMs?.max ?? null)) ?? 0,
+        }
+      : null,
   };
 }
 
@@ -301,11 +310,22 @@ function formatBench(report: BenchReport): string {
       rows,
     ),
     '',
+    ...fanOutLines(report),
     `Serialize once: ${num(once.events)} events to ${num(once.clients)} WebSocket + ${num(once.clients)} SSE clients ` +
       `(${num(once.deliveries)} deliveries) made ${num(once.stringifyCalls)} JSON.stringify calls ` +
       `(per-delivery serialization would make ${num(once.perDeliveryWouldBe)}).`,
     '',
   ].join('\n');
+}
+
+/** Where a push transport's p99 comes from at thousands of clients: the lab's own loop over its sockets. */
+function fanOutLines(report: BenchReport): string[] {
+  const lines = Object.entries(report.results).flatMap(([name, r]) =>
+    r.lab.fanOutMs
+      ? [`${name} ${ms(r.lab.fanOutMs.p50)} ms (max ${ms(r.lab.fanOutMs.max)} ms) for ${num(r.clients)} clients`]
+      : [],
+  );
+  return lines.length ? [`Lab fan-out per event (its publish loop, p50): ${lines.join('; ')}.`] : [];
 }
 
 runCli(main);

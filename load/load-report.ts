@@ -78,6 +78,9 @@ export interface ServerReport {
   eventLoopUtilization: number | null;
   eventLoopDelayP99Ms: number | null;
   eventLoopDelayMaxMs: number | null;
+  /** The lab's publish loop per event in the steady window (handing it to every stream and held poll), ms. */
+  fanOutP50Ms: number | null;
+  fanOutMaxMs: number | null;
 }
 
 export interface LoadReport {
@@ -274,6 +277,8 @@ export function serverReport(run: Pick<RunRecord, 'before' | 'steadyStart' | 'st
       eventLoopUtilization: active + idle > 0 ? round(active / (active + idle), 3) : null,
       eventLoopDelayP99Ms: round(end.process.eventLoopDelayP99Ms, 2),
       eventLoopDelayMaxMs: round(end.process.eventLoopDelayMaxMs, 2),
+      fanOutP50Ms: round(end.process.fanOut.p50Ms, 2),
+      fanOutMaxMs: round(end.process.fanOut.maxMs, 2),
     };
   }
   if (start.proc && end.proc && before.proc) {
@@ -289,6 +294,8 @@ export function serverReport(run: Pick<RunRecord, 'before' | 'steadyStart' | 'st
       eventLoopUtilization: null,
       eventLoopDelayP99Ms: null,
       eventLoopDelayMaxMs: null,
+      fanOutP50Ms: null,
+      fanOutMaxMs: null,
     };
   }
   return {
@@ -303,6 +310,8 @@ export function serverReport(run: Pick<RunRecord, 'before' | 'steadyStart' | 'st
     eventLoopUtilization: null,
     eventLoopDelayP99Ms: null,
     eventLoopDelayMaxMs: null,
+    fanOutP50Ms: null,
+    fanOutMaxMs: null,
   };
 }
 

@@ -37,7 +37,8 @@ export function formatLoadMarkdown(report: LoadReport): string {
     s.source === null
       ? "The lab's cost: unknown (no `/api/process` and no /proc)."
       : `The lab's cost: CPU ${num(s.cpuPct, 1)} % of a core, event-loop utilisation ${num(s.eventLoopUtilization, 2)}, ` +
-          `loop delay p99 ${num(s.eventLoopDelayP99Ms, 1)} ms, RSS ${num(s.rssMB, 1)} MB (${num(s.memoryPerConnectionKB, 1)} KB per connection).`,
+          `loop delay p99 ${num(s.eventLoopDelayP99Ms, 1)} ms, RSS ${num(s.rssMB, 1)} MB (${num(s.memoryPerConnectionKB, 1)} KB per connection); ` +
+          `handing one event to every client took ${num(s.fanOutP50Ms, 2)} ms (p50, max ${num(s.fanOutMaxMs, 2)} ms).`,
   );
   const lost = entries.reduce((sum, [, t]) => sum + t.lost, 0);
   const duplicates = entries.reduce((sum, [, t]) => sum + t.duplicates, 0);

@@ -38,4 +38,19 @@ export interface ProcessFigures {
   eventLoopDelayMaxMs: number;
   /** Open TCP connections of the lab's server. */
   connections: number;
+  /**
+   * Handing each event to every open stream and held poll (the publish loop), since
+   * the last reset: what grows with the clients, as one thread writes to each socket.
+   */
+  fanOut: FanOutFigures;
+}
+
+export interface FanOutFigures {
+  /** Events published in the window. */
+  events: number;
+  /** Streams and held polls the newest event went to. */
+  listeners: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
 }

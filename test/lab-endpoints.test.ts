@@ -4,7 +4,9 @@
  * inside a transport.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import type { ProcessFigures } from '../protocol/lab-status.ts';
 import type { MetricsSnapshot } from '../protocol/metrics.ts';
 import { type RunningLab, startLab } from './support/lab-server.ts';
 
@@ -122,5 +124,31 @@ describe('the lab reports its own cost', () => {
     });
     expect(body.rssBytes as number).toBeGreaterThan(10 * 1024 * 1024);
     expect(body.connections as number).toBeGreaterThanOrEqual(1);
+  });
+
+  it('and how long handing each event to every open stream took, since the last reset', async () => {
+    const sockets = await Promise.all(
+      [1, 2, 3].map(
+        (i) =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const socket = new WebSocket(`${lab.url.replace('http', 'ws')}/api/feed/websocket?client=fan${i}`);
+            socket.once('message', () => resolve(socket)); // hello: subscribed
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    await getJson('/api/process?reset=true');
+    for (let i = 0; i < 5; i++) lab.app.feed.publish({ topic: 'test', data: i });
+    const { body } = await getJson<ProcessFigures>('/api/process?reset=true');
+    expect(body.fanOut.events).toBe(5);
+    expect(body.fanOut.listeners).toBe(3);
+    expect(body.fanOut.p50Ms).toBeGreaterThan(0);
+    expect(body.fanOut.p99Ms).toBeGreaterThanOrEqual(body.fanOut.p50Ms);
+    expect(body.fanOut.maxMs).toBeGreaterThanOrEqual(body.fanOut.p99Ms);
+    expect(body.fanOut.maxMs).toBeLessThan(1000);
+
+    const { body: after } = await getJson<ProcessFigures>('/api/process');
+    expect(after.fanOut).toMatchObject({ events: 0, p50Ms: 0, maxMs: 0 });
+    for (const socket of sockets) socket.close();
   });
 });

@@ -68,6 +68,10 @@ describe.concurrent('npm run load and npm run bench, as processes', () => {
     expect(report.transports.sse?.requests).toBeLessThan(report.transports['long-poll']?.requests ?? 0);
     expect(report.server.source).not.toBeNull();
     expect(report.server.rssMB).toBeGreaterThan(10);
+    // Each event went to the streams and held polls in one loop of the lab's: timed, and no longer than its slowest.
+    expect(report.server.fanOutP50Ms).toBeGreaterThan(0);
+    expect(report.server.fanOutMaxMs).toBeGreaterThanOrEqual(report.server.fanOutP50Ms ?? 0);
+    expect(result.stdout).toMatch(/handing one event to every client took [\d.]+ ms/);
     expect(result.stdout).toContain('Delivery (latency and rates');
     expect(result.stdout).toContain('| transport | clients |');
     expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(5);

@@ -4,6 +4,7 @@
  * transport shares.
  */
 import { randomBytes } from 'node:crypto';
+import { createHistogram, performance } from 'node:perf_hooks';
 import type { EventOrigin, ResetReason } from '../../protocol/feed-event.ts';
 import type { ResumePoint } from '../transports/feed-query.ts';
 import { EventRing } from './event-ring.ts';
@@ -39,6 +40,10 @@ export class Feed {
   newestSeq = 0;
   private readonly ring: EventRing;
   private readonly listeners = new Set<EventListener>();
+  /** µs each publish spent handing its event to every listener (see /api/process). */
+  readonly fanOutTimes = createHistogram();
+  /** How many listeners the newest event went to. */
+  fanOutListeners = 0;
   private readonly epochListeners = new Set<EpochListener>();
   private settings: FeedSettings;
   private generator: ScenarioGenerator;
@@ -73,7 +78,10 @@ export class Feed {
     this.newestSeq += 1;
     const stored = storeEvent(this.epoch, this.newestSeq, this.now(), body, origin);
     this.ring.push(stored);
+    const started = performance.now();
     for (const listener of this.listeners) listener(stored);
+    this.fanOutTimes.record(Math.max(1, Math.round((performance.now() - started) * 1000)));
+    this.fanOutListeners = this.listeners.size;
     return stored;
   }
 
