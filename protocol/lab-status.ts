@@ -19,6 +19,15 @@ export interface FeedStatus {
  * times are cumulative (diff two reads); the delay figures cover the time since
  * the last `?reset=true` (or the start).
  */
+/** `GET /api/access`: may this caller steer the lab (feed, network, load runs)? */
+export interface LabAccess {
+  lan: boolean;
+  /** Control actions need `Authorization: Bearer <teacher token>`. */
+  controlNeedsToken: boolean;
+  /** This request's credentials would be accepted by a control action. */
+  canControl: boolean;
+}
+
 export interface ProcessFigures {
   /** Server time of the reading, epoch ms. */
   t: number;

@@ -278,6 +278,10 @@ describeInChromium('dashboard in Chromium', (executable) => {
       5_000,
       'both browsers reporting SSE',
     );
+    // Classroom mode is said up front: the teacher's page steers, a student's page watches.
+    await student.locator('[data-access="watching"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-access="teacher"]').count()).toBe(1);
+    expect(await page.locator('[data-access="watching"]').count()).toBe(0);
     expect(await student.locator('[data-panel="class"]').count()).toBe(0);
     // A student's control action is refused (401) and said in plain words; nothing is cut.
     const cut = app.conditioner.state().faults.cutConnections;

@@ -3,6 +3,7 @@
  * their teaching texts, whether this caller may steer the lab, and an index
  * of the API for curl users.
  */
+import type { LabAccess } from '../../protocol/lab-status.ts';
 import type { FastifyInstance } from 'fastify';
 import { listScenarios } from '../feed/scenario.ts';
 import { tokenMatches } from '../security/teacher-token.ts';
@@ -41,19 +42,11 @@ export const API_INDEX = {
   docs: 'README.md and docs/api.md in the repository',
 };
 
-export interface Access {
-  lan: boolean;
-  /** Control actions need `Authorization: Bearer <teacher token>`. */
-  controlNeedsToken: boolean;
-  /** This request's credentials would be accepted by a control action. */
-  canControl: boolean;
-}
-
 export async function infoRoutes(app: FastifyInstance, { options }: TransportContext): Promise<void> {
   // A student's page asks first, so it can say "watching" instead of offering controls that end in 401.
   app.get('/api/access', (request, reply) => {
     const token = options.teacherToken;
-    const access: Access = {
+    const access: LabAccess = {
       lan: options.lan,
       controlNeedsToken: token !== null,
       canControl: token === null || tokenMatches(token, request.headers.authorization),

@@ -3,6 +3,7 @@
  * (see docs/api.md). Errors carry the server's `code` and `hint`.
  */
 import type { TransportName } from '../../protocol/feed-event.ts';
+import type { LabAccess } from '../../protocol/lab-status.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
 import type { LoadRunRequest, LoadRunView } from './load-run-api.ts';
 
@@ -112,6 +113,11 @@ export class LabApi {
     private readonly baseUrl: string,
     private readonly token: string | null = null,
   ) {}
+
+  /** Whether this page may steer the lab: sends its teacher token, if any, as a control action would. */
+  access(): Promise<LabAccess> {
+    return this.call('GET', '/api/access', undefined, true);
+  }
 
   scenarios(): Promise<ScenarioInfo[]> {
     return this.call('GET', '/api/scenarios');

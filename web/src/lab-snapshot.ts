@@ -8,6 +8,7 @@ import type { ClientState } from '../../clients/feed-client.ts';
 import type { ClockOffset } from '../../clients/clock-offset.ts';
 import type { LatencySummary } from '../../clients/latency-summary.ts';
 import type { FeedEvent, TransportName } from '../../protocol/feed-event.ts';
+import type { LabAccess } from '../../protocol/lab-status.ts';
 import type { TransportMetrics } from '../../protocol/metrics.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
 import type { ClientRoute } from './client-route.ts';
@@ -112,6 +113,8 @@ export interface LabSnapshot {
   networkError: ControlError | null;
   /** This page holds a teacher token: it shows the class view. */
   teacher: boolean;
+  /** What the lab says this page may do; null until it answered (or on a lab without `/api/access`). */
+  access: LabAccess | null;
   /** The class-wide spread (teacher's page only); null until read. */
   classView: ClassView | null;
   limitDemo: LimitDemoView;

@@ -19,6 +19,7 @@ import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
+import type { LabAccess } from '../../protocol/lab-status.ts';
 import { emptyTransportMetrics, type MetricsSnapshot } from '../../protocol/metrics.ts';
 import { watchRoundTrips } from './base-rtt.ts';
 import { CHART_TURNS, bytesRows, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
@@ -102,6 +103,7 @@ export class LabStore {
   private route: ClientRoute;
   private network: NetworkState | null = null;
   private networkProfiles: NetworkProfileInfo[] = [];
+  private access: LabAccess | null = null;
   private networkError: ControlError | null = null;
   private baseRtts: number[] = [];
   private classView: ClassView | null = null;
@@ -183,6 +185,12 @@ export class LabStore {
         this.scenarios = list;
       },
       (error: unknown) => this.noteControlError(error),
+    );
+    void this.api.access().then(
+      (access) => {
+        this.access = access;
+      },
+      () => {}, // an older lab: the panels still explain a refusal when one comes
     );
     void this.api.networkProfiles().then(
       (list) => {
@@ -606,6 +614,7 @@ export class LabStore {
       networkProfiles: this.networkProfiles,
       networkError: this.networkError,
       teacher: this.api.hasToken,
+      access: this.access,
       classView: this.classView,
       limitDemo: this.limitDemo,
       status: this.status,

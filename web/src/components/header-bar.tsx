@@ -23,6 +23,7 @@ export function HeaderBar({ config, setConfig }: Props) {
   const clock = useLab((s) => s.clock);
   const clientId = useLab((s) => s.clientId);
   const meterLive = useLab((s) => s.meterLive);
+  const access = useLab((s) => s.access);
 
   return (
     <header className="top-bar" style={CONTAINED}>
@@ -73,6 +74,7 @@ export function HeaderBar({ config, setConfig }: Props) {
           client id <code>{clientId}</code>
         </span>
         {!meterLive && <span className="pill pill-paused">meter offline</span>}
+        {access?.controlNeedsToken && <AccessPill canControl={access.canControl} />}
       </p>
       <div className="view-options">
         <label>
@@ -108,5 +110,26 @@ export function HeaderBar({ config, setConfig }: Props) {
         </button>
       </div>
     </header>
+  );
+}
+
+/** In classroom mode, say up front who steers: a student learns it here, not from a refused click. */
+function AccessPill({ canControl }: { canControl: boolean }) {
+  return canControl ? (
+    <span
+      className="pill pill-open"
+      data-access="teacher"
+      title="This page holds the teacher token: it steers the feed, the network and load runs for everyone, and shows the class."
+    >
+      teacher
+    </span>
+  ) : (
+    <span
+      className="pill"
+      data-access="watching"
+      title="The teacher's page steers the feed, the network and load runs for everyone; this page's own client settings are yours."
+    >
+      watching: the teacher steers the feed
+    </span>
   );
 }
