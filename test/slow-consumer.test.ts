@@ -3,7 +3,7 @@
  * (WebSocket: close 4008), so the lab's memory stays bounded; everyone else
  * keeps receiving every event.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 import { rawConnect } from './support/raw-socket.ts';
@@ -81,4 +81,59 @@ it('a WebSocket client that stops reading is closed (4008, then cut); the others
   await waitFor(() => watched.length === lab.app.feed.newestSeq, 10_000, 'the watcher to receive everything');
   expect(watched).toEqual(Array.from({ length: lab.app.feed.newestSeq }, (_, i) => i + 1));
   raw.close();
+});
+
+describe('a client resuming into a backlog many times the limit is paced, not cut', () => {
+  const BACKLOG = 20_000; // ~11 MB of events: 40× the 256 KB limit, beyond what loopback's kernel buffers hold
+  const payload = 'y'.repeat(500);
+  const publishBacklog = (): number => {
+    for (let i = 0; i < BACKLOG; i++) lab.app.feed.publish({ topic: 'backlog', data: payload });
+    return lab.app.feed.newestSeq;
+  };
+
+  it('WebSocket', async () => {
+    const newest = publishBacklog();
+    const seqs: number[] = [];
+    let closeCode = 0;
+    const late = new WebSocket(
+      `${lab.url.replace('http', 'ws')}/api/feed/websocket?client=late&since=0&epoch=${lab.app.feed.epoch}`,
+    );
+    late.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { seq?: number };
+      if (message.seq !== undefined) seqs.push(message.seq);
+    });
+    late.on('close', (code) => {
+      closeCode = code;
+    });
+    await waitFor(() => seqs.at(-1) === newest || closeCode !== 0, 20_000, 'the backlog or a close');
+    expect(closeCode).toBe(0);
+    expect(seqs).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+    // Caught up, it follows the live feed.
+    lab.app.feed.publish({ topic: 'backlog', data: 'live' });
+    await waitFor(() => seqs.at(-1) === newest + 1, 5000, 'the live event');
+    late.close();
+  });
+
+  it('SSE', async () => {
+    const newest = publishBacklog();
+    const raw = await rawConnect(lab.port);
+    raw.send(`GET /api/feed/sse?client=late&since=0&epoch=${lab.app.feed.epoch} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    let closed = false;
+    raw.socket.once('close', () => {
+      closed = true;
+    });
+    const ids = (): number[] =>
+      [
+        ...raw
+          .received()
+          .toString('latin1')
+          .matchAll(/id: (\d+)\ndata: \{"epoch"/g),
+      ].map((m) => Number(m[1]));
+    await waitFor(() => closed || raw.received().includes(`id: ${newest}\n`), 20_000, 'the backlog or a close');
+    expect(closed).toBe(false);
+    expect(ids()).toEqual(Array.from({ length: newest }, (_, i) => i + 1));
+    lab.app.feed.publish({ topic: 'backlog', data: 'live' });
+    await raw.until((b) => b.includes(`id: ${newest + 1}\n`));
+    raw.close();
+  });
 });

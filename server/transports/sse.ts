@@ -9,6 +9,7 @@ import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
+import { type BacklogSink, replayBacklog } from './backlog-replay.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 
@@ -64,7 +65,7 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       request.query,
       lastEventId ?? optionalString(request.query as Record<string, unknown>, 'lastEventId'),
     );
-    const start = feed.resume(query, Number.MAX_SAFE_INTEGER);
+    const start = feed.resume(query, 0);
     // The head is written by hand, so the CORS lines a hook put on the reply must be copied into it.
     const cors = corsHeadLines(reply);
     const head = cors ? Buffer.concat([RESPONSE_HEAD.subarray(0, -2), Buffer.from(`${cors}\r\n`)]) : RESPONSE_HEAD;
@@ -96,17 +97,27 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
     if (requestMeter) meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
     let lastWrite = Date.now();
 
+    // Corked: hello and the start of any backlog leave in as few packets as possible.
     socket.cork();
     const position = start.reset ? start.next : (query.since ?? start.next);
     send(controlChunk({ type: 'hello', epoch: feed.epoch, next: position }, options.sseRetryMs), 0, 0);
     if (start.reset) {
       send(controlChunk({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset }), 0, 0);
     }
-    for (const stored of start.events) sendEvent(stored);
+    let unsubscribe = (): void => {};
+    let stopOnEpoch = (): void => {};
+    const sink: BacklogSink = {
+      isOpen: () => !socket.destroyed,
+      queuedBytes: () => socket.writableLength,
+      whenDrained: (next) => socket.once('drain', next),
+      send: sendEvent,
+      reset: (next, reason) => send(controlChunk({ type: 'reset', epoch: feed.epoch, next, reason }), 0, 0),
+    };
+    replayBacklog(feed, position, feed.epoch, options.maxQueuedBytes / 2, sink, () => {
+      unsubscribe = feed.subscribe(sendEvent);
+      stopOnEpoch = feed.onEpoch(sendReset);
+    });
     socket.uncork();
-
-    const unsubscribe = feed.subscribe(sendEvent);
-    const stopOnEpoch = feed.onEpoch(sendReset);
     const heartbeat = setInterval(
       () => {
         if (Date.now() - lastWrite >= options.sseHeartbeatMs) send(chunk(': hb\n\n'), 0, 0);

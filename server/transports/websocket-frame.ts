@@ -42,8 +42,13 @@ export function eventFrame(stored: StoredEvent): Buffer {
  * it (ws reads the socket's queue). Without it, ws frames the event itself.
  */
 export function sendEventFrame(socket: WebSocket, stored: StoredEvent): void {
-  const raw = (socket as WebSocket & { _socket?: Duplex | null })._socket;
+  const raw = rawSocketOf(socket);
   if (raw) raw.write(eventFrame(stored));
   else if (stored.binary) socket.send(stored.binary, { binary: true });
   else socket.send(stored.json, { binary: false });
+}
+
+/** The TCP socket under a ws WebSocket (see sendEventFrame); null before it is set or after it is gone. */
+export function rawSocketOf(socket: WebSocket): Duplex | null {
+  return (socket as WebSocket & { _socket?: Duplex | null })._socket ?? null;
 }

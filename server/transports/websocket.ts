@@ -15,7 +15,8 @@ import { RateLimiter } from '../security/rate-limiter.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
-import { sendEventFrame } from './websocket-frame.ts';
+import { type BacklogSink, replayBacklog } from './backlog-replay.ts';
+import { rawSocketOf, sendEventFrame } from './websocket-frame.ts';
 
 /** Close code when the lab shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
@@ -121,16 +122,26 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         alive = true;
       });
 
-      const start = feed.resume(query, Number.MAX_SAFE_INTEGER);
+      const start = feed.resume(query, 0);
       const position = start.reset ? start.next : (query.since ?? start.next);
       sendControl({ type: 'hello', epoch: feed.epoch, next: position });
       if (start.reset) sendControl({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset });
-      for (const stored of start.events) sendEvent(stored);
-
-      const unsubscribe = feed.subscribe(sendEvent);
-      const stopOnEpoch = feed.onEpoch(() =>
-        sendControl({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }),
-      );
+      let unsubscribe = (): void => {};
+      let stopOnEpoch = (): void => {};
+      const raw = rawSocketOf(socket);
+      const sink: BacklogSink = {
+        isOpen: () => socket.readyState === socket.OPEN,
+        queuedBytes: () => socket.bufferedAmount,
+        whenDrained: (next) => (raw ? raw.once('drain', next) : setTimeout(next, 10)),
+        send: sendEvent,
+        reset: (next, reason) => sendControl({ type: 'reset', epoch: feed.epoch, next, reason }),
+      };
+      replayBacklog(feed, position, feed.epoch, options.maxQueuedBytes / 2, sink, () => {
+        unsubscribe = feed.subscribe(sendEvent);
+        stopOnEpoch = feed.onEpoch(() =>
+          sendControl({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }),
+        );
+      });
       // A peer that misses a whole ping interval is gone (e.g. a laptop lid closed): free its socket.
       const heartbeat = setInterval(() => {
         if (!alive) return socket.terminate();
