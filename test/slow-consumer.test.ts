@@ -137,3 +137,37 @@ describe('a client resuming into a backlog many times the limit is paced, not cu
     raw.close();
   });
 });
+
+it('a paced backlog the ring overtakes ends in a reset (too-old), then the live feed', async () => {
+  const small = await startLab({ maxQueuedBytes: 64 * 1024, bufferSize: 30_000 });
+  try {
+    const payload = 'z'.repeat(500);
+    for (let i = 0; i < 30_000; i++) small.app.feed.publish({ topic: 'backlog', data: payload });
+    const raw = await rawConnect(small.port);
+    raw.send(
+      `GET /api/feed/sse?client=paused&since=0&epoch=${small.app.feed.epoch} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+    );
+    await raw.until((b) => b.includes('event: hello'));
+    raw.socket.pause(); // ~16 MB of backlog: the kernel's buffers fill, then the lab waits for a drain
+    await sleep(500);
+    // Meanwhile the ring moves past everything the client has not been sent yet.
+    for (let i = 0; i < 30_000; i++) small.app.feed.publish({ topic: 'backlog', data: payload });
+    const newest = small.app.feed.newestSeq;
+    raw.socket.resume();
+    const bytes = await raw.until((b) => b.includes('event: reset'), 20_000);
+    expect(bytes.toString('latin1')).toMatch(/event: reset\n(id: \d+\n)?data: \{[^\n]*"reason":"too-old"/);
+    small.app.feed.publish({ topic: 'backlog', data: 'live' });
+    await raw.until((b) => b.includes(`id: ${newest + 1}\n`), 5000);
+    // Before the reset, the events it got were consecutive from 1; none after it until the live one.
+    const text = raw.received().toString('latin1');
+    const [before = '', after = ''] = text.split('event: reset');
+    const sent = [...before.matchAll(/id: (\d+)\ndata: \{"epoch"/g)].map((m) => Number(m[1]));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThan(30_000);
+    expect(sent).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
+    expect([...after.matchAll(/id: (\d+)\ndata: \{"epoch"/g)].map((m) => Number(m[1]))).toEqual([newest + 1]);
+    raw.close();
+  } finally {
+    await small.close();
+  }
+}, 30_000);
