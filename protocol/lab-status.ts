@@ -57,7 +57,7 @@ export interface ProcessFigures {
 export interface FanOutFigures {
   /** Events published in the window. */
   events: number;
-  /** Streams and held polls the newest event went to. */
+  /** Streams and held polls subscribed now: what the next event fans out to. */
   listeners: number;
   p50Ms: number;
   p99Ms: number;

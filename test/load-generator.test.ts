@@ -135,7 +135,8 @@ describe.concurrent('every baseline server speaks the protocol the FeedClients e
   });
 });
 
-describe.concurrent('npm run load refuses what it must not do', () => {
+// Six tsx processes start at once beside the other suites: each may take seconds just to load.
+describe.concurrent('npm run load refuses what it must not do', { timeout: 20_000 }, () => {
   it.each([
     [['--clients', '0'], 'LAB_ERR_BAD_FLAG', '--clients must be a whole number'],
     [['--headers', 'chrome'], 'LAB_ERR_BAD_FLAG', '--headers must be one of node, browser, browser-cookies'],

@@ -38,7 +38,7 @@ export async function processRoutes(app: FastifyInstance, { feed }: TransportCon
       eventLoopDelayP99Ms: delay.count > 0 ? Math.max(0, delay.percentile(99) / 1e6 - RESOLUTION_MS) : 0,
       eventLoopDelayMaxMs: delay.count > 0 ? Math.max(0, delay.max / 1e6 - RESOLUTION_MS) : 0,
       connections,
-      fanOut: fanOutFigures(feed.fanOutTimes, feed.fanOutListeners),
+      fanOut: fanOutFigures(feed.fanOutTimes, feed.listenerCount),
     };
     if ((request.query as Record<string, unknown>).reset === 'true') {
       delay.reset();

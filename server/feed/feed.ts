@@ -42,8 +42,6 @@ export class Feed {
   private readonly listeners = new Set<EventListener>();
   /** µs each publish spent handing its event to every listener (see /api/process). */
   readonly fanOutTimes = createHistogram();
-  /** How many listeners the newest event went to. */
-  fanOutListeners = 0;
   private readonly epochListeners = new Set<EpochListener>();
   private settings: FeedSettings;
   private generator: ScenarioGenerator;
@@ -81,7 +79,6 @@ export class Feed {
     const started = performance.now();
     for (const listener of this.listeners) listener(stored);
     this.fanOutTimes.record(Math.max(1, Math.round((performance.now() - started) * 1000)));
-    this.fanOutListeners = this.listeners.size;
     return stored;
   }
 
@@ -93,6 +90,11 @@ export class Feed {
     if (reset) return { events: [], next: this.newestSeq, reset };
     const events = this.ring.after(since, limit);
     return { events, next: events.at(-1)?.seq ?? since };
+  }
+
+  /** Open streams and held polls, i.e. what the next event fans out to. */
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 
   subscribe(listener: EventListener): () => void {

@@ -57,9 +57,7 @@ export class MeterHistory {
   requestRate(transport: TransportName): number {
     const newest = this.samples.at(-1);
     if (!newest) return 0;
-    const older = this.sampleAt(newest.at - RATE_WINDOW_MS);
-    if (!older || older === newest) return 0;
-    return ((newest.requests[transport] - older.requests[transport]) * 1000) / (newest.at - older.at);
+    return requestsPerSecond(newest, this.sampleAt(newest.at - RATE_WINDOW_MS), transport) ?? 0;
   }
 
   /** Requests per second (trailing RATE_WINDOW_MS) or cumulative bytes at the end of each second in the window. */
@@ -73,12 +71,7 @@ export class MeterHistory {
         for (const t of TRANSPORTS) row[t] = sample.bytes[t];
       } else {
         const earlier = this.sampleAt(end - RATE_WINDOW_MS);
-        for (const t of TRANSPORTS) {
-          row[t] =
-            earlier && earlier.at < sample.at
-              ? ((sample.requests[t] - earlier.requests[t]) * 1000) / (sample.at - earlier.at)
-              : null;
-        }
+        for (const t of TRANSPORTS) row[t] = requestsPerSecond(sample, earlier, t);
       }
       rows.push(row);
     }
@@ -102,6 +95,12 @@ export class MeterHistory {
     }
     return history[found];
   }
+}
+
+/** Requests per second between two meter samples; null without an earlier one. */
+function requestsPerSecond(sample: MeterSample, earlier: MeterSample | undefined, t: TransportName): number | null {
+  if (!earlier || earlier.at >= sample.at) return null;
+  return ((sample.requests[t] - earlier.requests[t]) * 1000) / (sample.at - earlier.at);
 }
 
 /** The latency chart: each transport's median per whole second in the window (null where it had no events). */

@@ -2,12 +2,13 @@
  * Bytes per delivered event, stacked headers / framing / event, one bar per
  * transport. Plain SVG, like the time charts (see time-line-chart.tsx).
  */
-import { type CSSProperties, memo, type PointerEvent, useRef, useState } from 'react';
+import { type CSSProperties, memo, useRef, useState } from 'react';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import type { BytesRow } from '../lab-store.ts';
 import { BYTE_KINDS, BYTE_LOOK, TRANSPORT_LOOK } from '../palette.ts';
 import { ChartCard } from './chart-card.tsx';
+import { ChartPointerArea } from './chart-pointer-area.tsx';
 import { linearAxis, type PlotBox } from './chart-scale.ts';
 import { ChartTooltip } from './chart-tooltip.tsx';
 import { useWidth } from './use-width.ts';
@@ -52,10 +53,6 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
   const band = plot.height / Math.max(1, rows.length);
   const hovered = pointerY === null ? -1 : Math.floor((pointerY - plot.top) / band);
   const hoveredRow = rows[hovered];
-  const follow = (event: PointerEvent<SVGRectElement>): void => {
-    const svg = event.currentTarget.ownerSVGElement?.getBoundingClientRect();
-    if (svg) setPointerY(event.clientY - svg.top);
-  };
 
   return (
     <div ref={box} className="bar-chart" style={{ position: 'relative', height }}>
@@ -128,15 +125,7 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
             </g>
           );
         })}
-        <rect
-          x={plot.left}
-          y={plot.top}
-          width={plot.width}
-          height={plot.height}
-          fill="transparent"
-          onPointerMove={follow}
-          onPointerLeave={() => setPointerY(null)}
-        />
+        <ChartPointerArea plot={plot} onPointer={(at) => setPointerY(at?.y ?? null)} />
       </svg>
       {hoveredRow && pointerY !== null && (
         <ChartTooltip

@@ -9,11 +9,12 @@
  * store and selectors, text measured through the DOM, path lengths), and up
  * to 90 ms to mount one.
  */
-import { type CSSProperties, memo, type PointerEvent, useRef, useState } from 'react';
+import { type CSSProperties, memo, useRef, useState } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import type { ChartRow } from '../lab-store.ts';
 import { logDomain, logPosition } from '../log-scale.ts';
 import { TRANSPORT_LOOK } from '../palette.ts';
+import { ChartPointerArea, type PointerAt } from './chart-pointer-area.tsx';
 import { largest, linearAxis, type PlotBox } from './chart-scale.ts';
 import { ChartTooltip } from './chart-tooltip.tsx';
 import { useWidth } from './use-width.ts';
@@ -50,7 +51,7 @@ export const TimeLineChart = memo(function TimeLineChart({
 }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
-  const [pointer, setPointer] = useState<{ x: number; y: number } | null>(null);
+  const [pointer, setPointer] = useState<PointerAt | null>(null);
   const height = presenter ? 320 : 240;
   const axisWidth = presenter ? 84 : 64;
   const plot: PlotBox = {
@@ -97,10 +98,6 @@ export const TimeLineChart = memo(function TimeLineChart({
     const x = X_MIN + ((pointer.x - plot.left) / plot.width) * (X_MAX - X_MIN);
     for (const row of rows) if (!hovered || Math.abs(row.x - x) < Math.abs(hovered.x - x)) hovered = row;
   }
-  const follow = (event: PointerEvent<SVGRectElement>): void => {
-    const svg = event.currentTarget.ownerSVGElement?.getBoundingClientRect();
-    if (svg) setPointer({ x: event.clientX - svg.left, y: event.clientY - svg.top });
-  };
 
   return (
     <div ref={box} className="line-chart" style={{ position: 'relative', height }}>
@@ -147,15 +144,7 @@ export const TimeLineChart = memo(function TimeLineChart({
           ))}
         </g>
         {hovered && <line x1={xAt(hovered.x)} x2={xAt(hovered.x)} y1={plot.top} y2={bottom} stroke="var(--line)" />}
-        <rect
-          x={plot.left}
-          y={plot.top}
-          width={plot.width}
-          height={plot.height}
-          fill="transparent"
-          onPointerMove={follow}
-          onPointerLeave={() => setPointer(null)}
-        />
+        <ChartPointerArea plot={plot} onPointer={setPointer} />
       </svg>
       {hovered && pointer && (
         <ChartTooltip
