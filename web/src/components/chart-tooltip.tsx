@@ -31,14 +31,23 @@ const BOX: CSSProperties = {
   zIndex: 1,
 };
 
+const SWATCH: CSSProperties = {
+  display: 'inline-block',
+  width: '0.7em',
+  height: '0.7em',
+  borderRadius: 2,
+  verticalAlign: 'baseline',
+};
+
 export function ChartTooltip({ x, y, width, label, items }: Props) {
   const side: CSSProperties = x > width / 2 ? { right: width - x + 12 } : { left: x + 12 };
   return (
     <div className="chart-tooltip" style={{ ...BOX, ...side, top: y }} role="presentation">
       <div>{label}</div>
       {items.map((item) => (
-        <div key={item.name} style={{ color: item.colour }}>
-          {item.name} : {item.value}
+        <div key={item.name}>
+          {/* The series' colour as a swatch, the words in the text colour: yellow text on white is unreadable. */}
+          <span style={{ ...SWATCH, background: item.colour }} /> {item.name}: {item.value}
         </div>
       ))}
     </div>
