@@ -9,6 +9,7 @@ import { estimateClockOffset } from '../clients/clock-offset.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { nodeEnv } from '../clients/node-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
+import { median } from '../protocol/figures.ts';
 import { byteTotal, type MetricsSnapshot } from '../protocol/metrics.ts';
 import { buildApp } from '../server/app.ts';
 import { HINTS, isLabError } from '../server/errors.ts';
@@ -125,7 +126,7 @@ async function compare(url: string, flags: CompareFlags, scenarioId: string): Pr
         payload: per(payload),
         total: per(byteTotal(meter.bytes.up) + byteTotal(meter.bytes.down)),
       },
-      roundTripMsP50: median(stats.roundTripMs),
+      roundTripMsP50: roundOrNull(median(stats.roundTripMs)),
     };
   }
   return {
@@ -148,10 +149,8 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return round(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0);
+function roundOrNull(n: number | null): number | null {
+  return n === null ? null : round(n);
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@
  * A bounded ring of the most recent latency samples and their percentiles.
  * Bounded so a client running for hours keeps a constant memory footprint.
  */
+import { percentileOfSorted } from '../protocol/figures.ts';
 
 /** Percentiles in milliseconds; all zeros when there are no samples. */
 export interface LatencySummary {
@@ -60,7 +61,7 @@ export function summarizeLatencies(samples: readonly number[]): LatencySummary {
   const sorted = Float64Array.from(samples).sort();
   let sum = 0;
   for (const ms of sorted) sum += ms;
-  const rank = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * count) - 1)] ?? 0;
+  const rank = (p: number): number => percentileOfSorted(sorted, p) ?? 0;
   return {
     count,
     p50: rank(50),

@@ -5,6 +5,7 @@
  * latency, and the serialize-once count.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
+import { median } from '../protocol/figures.ts';
 import { BASELINES } from './baselines/baseline-registry.ts';
 import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
@@ -251,15 +252,6 @@ function medianRun(runs: ServerRun[]): ServerRun {
         }
       : null,
   };
-}
-
-function median(values: Array<number | null>): number | null {
-  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
-  if (known.length === 0) return null;
-  const middle = Math.floor(known.length / 2);
-  return known.length % 2 === 1
-    ? (known[middle] ?? 0)
-    : round(((known[middle - 1] ?? 0) + (known[middle] ?? 0)) / 2, 3);
 }
 
 function ratio(lab: number, baseline: number): number | null {

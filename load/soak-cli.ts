@@ -15,6 +15,7 @@
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import { median } from '../protocol/figures.ts';
 import type { ProcessFigures } from '../protocol/lab-status.ts';
 import { decimalFlag, parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
 import { runCli } from './cli-support.ts';
@@ -92,8 +93,8 @@ runCli(async () => {
     const measured = samples.filter((s) => s.atS >= warmUpS);
     if (measured.length === 0) throw new Error('no samples were taken after the warm-up');
     const window = Math.max(1, Math.floor(measured.length / 5));
-    const first = median(measured.slice(0, window).map((s) => s.figures.rssBytes));
-    const last = median(measured.slice(-window).map((s) => s.figures.rssBytes));
+    const first = median(measured.slice(0, window).map((s) => s.figures.rssBytes)) ?? 0;
+    const last = median(measured.slice(-window).map((s) => s.figures.rssBytes)) ?? 0;
     const growth = (last - first) / first;
     const stats = clients.map((c) => c.stats());
     const gaps = stats.reduce((sum, s) => sum + s.gaps, 0);
@@ -115,12 +116,6 @@ runCli(async () => {
     await lab.stop();
   }
 });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 function mb(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);

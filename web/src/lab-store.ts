@@ -19,6 +19,7 @@ import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
+import { median } from '../../protocol/figures.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
 import { emptyTransportMetrics, type MetricsSnapshot } from '../../protocol/metrics.ts';
 import { watchRoundTrips } from './base-rtt.ts';
@@ -680,12 +681,6 @@ function newClientId(prefix = 'web'): string {
   return `${prefix}-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
     .join('')
     .slice(0, 8)}`;
-}
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? null;
 }
 
 function describe(error: unknown): string {

@@ -3,6 +3,7 @@
  * the last minute (for the percentiles) and one median per second (for the
  * latency chart). Adding a sample is O(1); the work happens once per snapshot.
  */
+import { percentileOfSorted } from '../../protocol/figures.ts';
 
 /** Width of one point on the time charts (ms): 60 points per line keeps each redraw cheap. */
 export const BUCKET_MS = 1000;
@@ -53,7 +54,7 @@ export class LatencyBuckets {
   close(upTo: number): void {
     if (this.bucket >= 0 && this.bucket < upTo && this.samples.length > 0) {
       const sorted = Float64Array.from(this.samples).sort();
-      this.closed.push({ bucket: this.bucket, median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0 });
+      this.closed.push({ bucket: this.bucket, median: percentileOfSorted(sorted, 50) ?? 0 });
       const keep = CHART_WINDOW_MS / BUCKET_MS + 4;
       if (this.closed.length > keep) this.closed.splice(0, this.closed.length - keep);
       this.samples = [];

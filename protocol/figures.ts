@@ -1,0 +1,96 @@
+/**
+ * One definition per figure: the per-transport numbers the lab shows, each
+ * computed here and nowhere else, so the dashboard, the export, the lessons
+ * and the command-line tools always agree. Definitions in words: README
+ * "What the numbers mean".
+ */
+import { type ByteSplit, byteTotal, type TransportMetrics } from './metrics.ts';
+
+export interface PerEvent {
+  header: number;
+  framing: number;
+  payload: number;
+  total: number;
+}
+
+/**
+ * Bytes per event: every byte the transport moved, both directions (requests,
+ * upstream messages and answers alike), divided by the events it delivered.
+ * null before the first event.
+ */
+export function bytesPerEvent(metrics: TransportMetrics): PerEvent | null {
+  if (metrics.messages === 0) return null;
+  const { up, down } = metrics.bytes;
+  const per = (n: number): number => n / metrics.messages;
+  const header = per(up.header + down.header);
+  const framing = per(up.framing + down.framing);
+  const payload = per(up.payload + down.payload);
+  return { header, framing, payload, total: header + framing + payload };
+}
+
+/**
+ * Server → client framing per event: what the theory of a frame header or an
+ * SSE field counts (a WebSocket event of ≤ 125 B costs 2). null before the
+ * first event.
+ */
+export function downFramingPerEvent(metrics: TransportMetrics): number | null {
+  return metrics.messages > 0 ? metrics.bytes.down.framing / metrics.messages : null;
+}
+
+/** Server → client event bytes per event (the event itself); null before the first event. */
+export function payloadPerEvent(metrics: TransportMetrics): number | null {
+  return metrics.messages > 0 ? metrics.bytes.down.payload / metrics.messages : null;
+}
+
+/** Share of poll answers that carried no event, in %; null before the first request. */
+export function emptyAnswerShare(metrics: TransportMetrics): number | null {
+  return metrics.requests > 0 ? (metrics.emptyResponses / metrics.requests) * 100 : null;
+}
+
+/** Both directions' bytes of each kind added up. */
+export function bothDirections(metrics: TransportMetrics): ByteSplit {
+  const { up, down } = metrics.bytes;
+  return { header: up.header + down.header, framing: up.framing + down.framing, payload: up.payload + down.payload };
+}
+
+/** Every byte the transport moved, both directions. */
+export function totalBytes(metrics: TransportMetrics): number {
+  return byteTotal(metrics.bytes.up) + byteTotal(metrics.bytes.down);
+}
+
+/**
+ * What a transport carried between two readings of the same running totals
+ * (`later` − `earlier`): a segment's figures from the meter's counts since
+ * the client started.
+ */
+export function metricsSince(later: TransportMetrics, earlier: TransportMetrics | null): TransportMetrics {
+  if (!earlier) return later;
+  const split = (a: ByteSplit, b: ByteSplit): ByteSplit => ({
+    header: a.header - b.header,
+    framing: a.framing - b.framing,
+    payload: a.payload - b.payload,
+  });
+  return {
+    connections: later.connections - earlier.connections,
+    requests: later.requests - earlier.requests,
+    emptyResponses: later.emptyResponses - earlier.emptyResponses,
+    messages: later.messages - earlier.messages,
+    bytes: { up: split(later.bytes.up, earlier.bytes.up), down: split(later.bytes.down, earlier.bytes.down) },
+  };
+}
+
+/**
+ * Nearest-rank percentile of sorted values: the smallest value with at least
+ * p % of the values at or below it, so a reported figure is one that really
+ * happened (as an HDR histogram reports it). null for no values.
+ */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
+}
+
+/** The median as the lab reports it: the nearest-rank 50th percentile (the lower middle of an even count). */
+export function median(values: ReadonlyArray<number | null>): number | null {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return percentileOfSorted(Float64Array.from(known).sort(), 50);
+}
