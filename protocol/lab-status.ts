@@ -2,8 +2,11 @@
  * The lab's own state as its API reports it: the feed (`GET /api/feed/status`)
  * and the lab process's cost (`GET /api/process`).
  */
+import type { SegmentInfo } from './segment.ts';
 
 export interface FeedStatus {
+  /** The segment under way: the conditions its figures are measured under. */
+  segment: SegmentInfo;
   epoch: string;
   seq: number;
   running: boolean;

@@ -3,6 +3,7 @@
  * Definitions of every number: README "What the numbers mean".
  */
 import type { TransportName } from './feed-event.ts';
+import type { SegmentInfo } from './segment.ts';
 
 /** Bytes that crossed a socket in one direction, split by what they were for. */
 export interface ByteSplit {
@@ -26,7 +27,8 @@ export interface TransportMetrics {
   bytes: { up: ByteSplit; down: ByteSplit };
 }
 
-export interface MetricsSnapshot {
+/** What the meter counted, as of one instant. */
+export interface MeterReading {
   epoch: string;
   /** Newest seq published in this epoch (0 before the first event). */
   seq: number;
@@ -44,6 +46,15 @@ export interface MetricsSnapshot {
   load: Record<TransportName, TransportMetrics>;
   /** The lab's own traffic: page, assets, metrics, control API, unknown paths. */
   lab: TransportMetrics;
+}
+
+/** `GET /api/metrics`: the meter's reading, and the segment it was taken in. */
+export interface MetricsSnapshot extends MeterReading {
+  /**
+   * The segment under way. On the metrics stream, the first snapshot of a new
+   * segment is the reading at the instant it began: its zero.
+   */
+  segment: SegmentInfo;
 }
 
 /** Client ids of load-run clients start with this (`load-<runId>-<transport>-<n>`): the meter counts them under `load`. */

@@ -24,6 +24,7 @@ import { installRequestMetering } from './meter/request-metering.ts';
 import { WireInspector } from './meter/wire-inspector.ts';
 import { labOriginPredicate } from './security/lab-origins.ts';
 import { installRequestGuards, isLoopbackAddress } from './security/request-guards.ts';
+import { SegmentLog } from './segment-log.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
 import { TRANSPORTS } from './transports/transport-registry.ts';
@@ -52,7 +53,19 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     options.bufferSize,
   );
   const meter = new Meter();
-  const context: TransportContext = { feed, meter, inspector: new WireInspector(), options, closers: new Set() };
+  const conditioner = new Conditioner(
+    applyNetworkRequest(profileSettings('none'), options.network),
+    options.conditionerPort,
+  );
+  const segments = new SegmentLog(() => segmentState(feed, conditioner), now);
+  const context: TransportContext = {
+    feed,
+    meter,
+    inspector: new WireInspector(),
+    options,
+    segments,
+    closers: new Set(),
+  };
 
   const app = Fastify({
     logger: options.logger,
@@ -70,10 +83,6 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('feed', feed);
   app.decorate('meter', meter);
   app.decorate('labOptions', options);
-  const conditioner = new Conditioner(
-    applyNetworkRequest(profileSettings('none'), options.network),
-    options.conditionerPort,
-  );
   app.decorate('conditioner', conditioner);
 
   installRequestMetering(app, meter);
@@ -130,7 +139,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(controlRoutes, context);
   await app.register(processRoutes, context);
   await app.register(webRoutes, context);
-  await app.register(networkRoutes, { conditioner });
+  await app.register(networkRoutes, { conditioner, segments });
   await app.register(classRoutes, context);
   await app.register(loadRoutes, context);
 
@@ -151,6 +160,26 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   });
   app.addHook('onClose', () => conditioner.stop());
   return app;
+}
+
+/** What a new segment records: the feed's position and the conditions now. */
+function segmentState(feed: Feed, conditioner: Conditioner) {
+  const { scenario, ratePerSecond, payloadBytes } = feed.currentSettings;
+  const network = conditioner.state();
+  return {
+    epoch: feed.epoch,
+    seq: feed.newestSeq,
+    conditions: {
+      scenario: scenario.id,
+      ratePerSecond: ratePerSecond ?? scenario.ratePerSecond,
+      payloadBytes: payloadBytes ?? scenario.payload.bytes,
+      network: network.profile,
+      rttMs: network.rttMs,
+      jitterMs: network.jitterMs,
+      downKbps: network.downKbps,
+      upKbps: network.upKbps,
+    },
+  };
 }
 
 function listeningPort(app: FastifyInstance): number | null {

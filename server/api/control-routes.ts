@@ -1,20 +1,24 @@
 /**
  * Steering the feed: scenario, rate, payload size, pause/resume and a new
  * epoch. Lab traffic. Control actions: in LAN mode they need the teacher token.
+ * A new scenario, rate or size, and a restart, start a new segment.
  */
 import type { FastifyInstance } from 'fastify';
 import type { FeedStatus } from '../../protocol/lab-status.ts';
+import type { SegmentReason } from '../../protocol/segment.ts';
 import { LabErrors } from '../errors.ts';
-import type { Feed } from '../feed/feed.ts';
+import type { Feed, FeedSettings } from '../feed/feed.ts';
 import { loadScenario } from '../feed/scenario.ts';
+import type { SegmentLog } from '../segment-log.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
 const SETTINGS_KEYS = new Set(['scenario', 'ratePerSecond', 'payloadBytes', 'running']);
 const SCENARIO_ID = /^[a-z0-9]+(?:-[a-z0-9]+){0,10}$/;
 
-export function feedStatus(feed: Feed): FeedStatus {
+export function feedStatus(feed: Feed, segments: SegmentLog): FeedStatus {
   const { scenario, seed, ratePerSecond, payloadBytes } = feed.currentSettings;
   return {
+    segment: segments.current,
     epoch: feed.epoch,
     seq: feed.newestSeq,
     running: feed.running,
@@ -25,8 +29,9 @@ export function feedStatus(feed: Feed): FeedStatus {
   };
 }
 
-export async function controlRoutes(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
-  app.get('/api/feed/status', () => feedStatus(feed));
+export async function controlRoutes(app: FastifyInstance, { feed, segments }: TransportContext): Promise<void> {
+  const status = (): FeedStatus => feedStatus(feed, segments);
+  app.get('/api/feed/status', status);
 
   app.put('/api/feed/settings', { config: { control: true } }, (request) => {
     const body = request.body;
@@ -56,22 +61,30 @@ export async function controlRoutes(app: FastifyInstance, { feed }: TransportCon
     if (changes.running !== undefined && typeof changes.running !== 'boolean') {
       throw LabErrors.BAD_BODY('"running" must be true or false');
     }
-    if (
-      next.scenario !== current.scenario ||
-      next.ratePerSecond !== current.ratePerSecond ||
-      next.payloadBytes !== current.payloadBytes
-    ) {
-      feed.configure(next);
-    }
+    const change = settingsChange(current, next);
+    if (change) segments.change(change.reason, change.label, () => feed.configure(next));
     if (changes.running === true) feed.start();
     if (changes.running === false) feed.stop();
-    return feedStatus(feed);
+    return status();
   });
 
   app.post('/api/feed/restart', { config: { control: true } }, () => {
-    feed.restart();
-    return feedStatus(feed);
+    segments.change('restart', 'restart', () => feed.restart());
+    return status();
   });
+}
+
+/** What changed, named for the segment's boundary marker; null when nothing did. */
+function settingsChange(
+  current: Readonly<FeedSettings>,
+  next: FeedSettings,
+): { reason: SegmentReason; label: string } | null {
+  if (next.scenario !== current.scenario) return { reason: 'scenario', label: next.scenario.id };
+  if (next.ratePerSecond !== current.ratePerSecond)
+    return { reason: 'rate', label: `${next.ratePerSecond ?? next.scenario.ratePerSecond}/s` };
+  if (next.payloadBytes !== current.payloadBytes)
+    return { reason: 'size', label: `${next.payloadBytes ?? next.scenario.payload.bytes} B` };
+  return null;
 }
 
 function numberIn(value: unknown, name: string, min: number, max: number): number {

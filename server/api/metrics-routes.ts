@@ -2,16 +2,24 @@
  * The meter, read out: `GET /api/metrics[?client=ID]` once, and
  * `GET /api/metrics/stream[?client=ID]` as SSE a few times a second for the
  * dashboard. Both are lab traffic, counted under `lab`. Every snapshot
- * carries `load` too: the load-run clients' part of `transports` (see meter.ts).
+ * carries `load` too: the load-run clients' part of `transports` (see meter.ts),
+ * and the segment under way. When a segment begins, every stream at once gets
+ * the reading of that instant, tagged with the new segment (segment-log.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import type { MetricsSnapshot } from '../../protocol/metrics.ts';
+import type { SegmentInfo } from '../../protocol/segment.ts';
 import { parseFeedQuery } from '../transports/feed-query.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
 export async function metricsRoutes(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, inspector, options, closers } = context;
+  const { feed, meter, inspector, options, closers, segments } = context;
   const now = (): number => performance.timeOrigin + performance.now();
-  const snapshot = (client: string | null) => meter.snapshot(feed.epoch, feed.newestSeq, now(), client ?? undefined);
+  const reading = (client: string | null) => meter.snapshot(feed.epoch, feed.newestSeq, now(), client ?? undefined);
+  const snapshot = (client: string | null, segment: SegmentInfo = segments.current): MetricsSnapshot => ({
+    ...reading(client),
+    segment,
+  });
 
   app.get('/api/metrics', (request, reply) => {
     const { client } = parseFeedQuery(request.query);
@@ -28,17 +36,24 @@ export async function metricsRoutes(app: FastifyInstance, context: TransportCont
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
-    const push = (): void => {
-      response.write(`data: ${JSON.stringify(snapshot(client))}\n\n`);
+    const send = (data: MetricsSnapshot): void => {
+      response.write(`data: ${JSON.stringify(data)}\n\n`);
     };
+    const push = (): void => send(snapshot(client));
     push();
     const timer = setInterval(push, options.metricsIntervalMs);
+    // Read just before a change, sent just after: the new segment's zero.
+    const unwatch = segments.watch(() => {
+      const before = reading(client);
+      return (segment) => send({ ...before, segment });
+    });
     const end = (): void => {
       response.end();
     };
     closers.add(end);
     response.once('close', () => {
       clearInterval(timer);
+      unwatch();
       closers.delete(end);
     });
   });

@@ -11,7 +11,7 @@ import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.t
 import {
   emptyTransportMetrics,
   LOAD_CLIENT_PREFIX,
-  type MetricsSnapshot,
+  type MeterReading,
   type TransportMetrics,
 } from '../../protocol/metrics.ts';
 
@@ -88,7 +88,7 @@ export class Meter {
   }
 
   /** A copy, so a caller can serialize it later without seeing later counts. */
-  snapshot(epoch: string, seq: number, now: number, client?: string): MetricsSnapshot {
+  snapshot(epoch: string, seq: number, now: number, client?: string): MeterReading {
     for (const source of this.unsettled) source.settle();
     this.unsettled.clear();
     if (client === undefined) {

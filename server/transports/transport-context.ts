@@ -3,12 +3,15 @@ import type { Feed } from '../feed/feed.ts';
 import type { Meter } from '../meter/meter.ts';
 import type { WireInspector } from '../meter/wire-inspector.ts';
 import type { LabOptions } from '../lab-options.ts';
+import type { SegmentLog } from '../segment-log.ts';
 
 export interface TransportContext {
   feed: Feed;
   meter: Meter;
   inspector: WireInspector;
   options: LabOptions;
+  /** Control actions that change the conditions start a new segment through it. */
+  segments: SegmentLog;
   /** Streams register here so a graceful shutdown can end them before the server closes. */
   closers: Set<() => void>;
 }
