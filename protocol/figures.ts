@@ -47,6 +47,11 @@ export function emptyAnswerShare(metrics: TransportMetrics): number | null {
   return metrics.requests > 0 ? (metrics.emptyResponses / metrics.requests) * 100 : null;
 }
 
+/** Requests per second over a whole stretch of `durationMs` (a segment's mean rate); null for no time. */
+export function requestsPerSecondOver(metrics: TransportMetrics, durationMs: number): number | null {
+  return durationMs > 0 ? (metrics.requests * 1000) / durationMs : null;
+}
+
 /** Both directions' bytes of each kind added up. */
 export function bothDirections(metrics: TransportMetrics): ByteSplit {
   const { up, down } = metrics.bytes;

@@ -57,6 +57,19 @@ export interface MetricsSnapshot extends MeterReading {
   segment: SegmentInfo;
 }
 
+/**
+ * On the metrics stream (`event: zero`): a poll answer that carried events
+ * from before the segment began ended just now, and this is the transport's
+ * reading right after it — the segment's zero for that transport, so the
+ * segment counts only answers of its own events. At most one per transport
+ * and segment.
+ */
+export interface SegmentZero {
+  segment: number;
+  transport: TransportName;
+  metrics: TransportMetrics;
+}
+
 /** Client ids of load-run clients start with this (`load-<runId>-<transport>-<n>`): the meter counts them under `load`. */
 export const LOAD_CLIENT_PREFIX = 'load-';
 

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { FeedStatus } from '../protocol/lab-status.ts';
-import type { MetricsSnapshot } from '../protocol/metrics.ts';
+import type { MetricsSnapshot, SegmentZero } from '../protocol/metrics.ts';
 import { bytesPerEvent, downFramingPerEvent, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
 import type { SegmentInfo } from '../protocol/segment.ts';
 import { publishMany, type RunningLab, startLab, waitFor } from './support/lab-server.ts';
@@ -31,9 +31,10 @@ const send = async (method: string, path: string, body?: unknown): Promise<Respo
 const segmentNow = async (): Promise<SegmentInfo> =>
   ((await (await fetch(`${lab.url}/api/feed/status`)).json()) as FeedStatus).segment;
 
-/** Every snapshot the metrics stream sends for `client`, as it comes. */
+/** Every snapshot (and moved zero) the metrics stream sends for `client`, as it comes. */
 async function readMetricsStream(client: string) {
   const snapshots: MetricsSnapshot[] = [];
+  const zeros: SegmentZero[] = [];
   const response = await fetch(`${lab.url}/api/metrics/stream?client=${client}`);
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
@@ -45,13 +46,16 @@ async function readMetricsStream(client: string) {
       text += decoder.decode(chunk.value, { stream: true });
       let end = text.indexOf('\n\n');
       while (end >= 0) {
-        snapshots.push(JSON.parse(text.slice(0, end).replace(/^data: /, '')) as MetricsSnapshot);
+        const block = text.slice(0, end);
+        const data = JSON.parse(block.slice(block.indexOf('data: ') + 6));
+        if (block.startsWith('event: zero\n')) zeros.push(data as SegmentZero);
+        else snapshots.push(data as MetricsSnapshot);
         text = text.slice(end + 2);
         end = text.indexOf('\n\n');
       }
     }
   })();
-  return { snapshots, stop: () => reader.cancel() };
+  return { snapshots, zeros, stop: () => reader.cancel() };
 }
 
 describe('a new scenario starts a segment whose figures are its own', () => {
@@ -165,5 +169,45 @@ describe('every change of conditions is one new segment, named for its marker', 
       network: 'custom',
       rttMs: 200,
     });
+  });
+});
+
+describe("a poll answer of events from before the segment is the old segment's", () => {
+  it('the first short-poll answer after a change carries older events: the stream moves that transport’s zero past it', async () => {
+    const stream = await readMetricsStream('poller');
+    const zeros: SegmentZero[] = [];
+    await waitFor(() => stream.snapshots.length > 0, 5000, 'the first snapshot');
+    const poll = async (since: number) =>
+      (await (await fetch(`${lab.url}/api/feed/short-poll?client=poller&since=${since}`)).json()) as {
+        next: number;
+        events: Array<{ seq: number }>;
+      };
+    let since = (await poll(0)).next;
+    publishMany(lab.app, 5, (i) => ({ small: i }));
+    const segment = ((await (await send('PUT', '/api/feed/settings', { payloadBytes: 2000 })).json()) as FeedStatus)
+      .segment;
+    const straddling = await poll(since);
+    expect(straddling.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    since = straddling.next;
+    await waitFor(() => stream.zeros.length > 0, 5000, 'the moved zero');
+    zeros.push(...stream.zeros);
+    expect(zeros).toHaveLength(1);
+    expect(zeros[0]).toMatchObject({ segment: segment.id, transport: 'short-poll' });
+
+    const big = 'y'.repeat(2000);
+    publishMany(lab.app, 2, () => big);
+    const own = await poll(since);
+    expect(own.events).toHaveLength(2);
+    const later = (await (await fetch(`${lab.url}/api/metrics?client=poller`)).json()) as MetricsSnapshot;
+    const inSegment = metricsSince(later.transports['short-poll'], zeros[0]?.metrics ?? null);
+    // One request, one answer, two events of the segment's own: nothing of the straddling answer.
+    expect(inSegment).toMatchObject({ requests: 1, messages: 2, emptyResponses: 0 });
+    expect(payloadPerEvent(inSegment)).toBeGreaterThan(2000);
+    // A second answer of the segment's own events moves nothing.
+    publishMany(lab.app, 1, () => big);
+    await poll(own.next);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stream.zeros).toHaveLength(1);
+    await stream.stop();
   });
 });

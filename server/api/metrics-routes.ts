@@ -4,10 +4,14 @@
  * dashboard. Both are lab traffic, counted under `lab`. Every snapshot
  * carries `load` too: the load-run clients' part of `transports` (see meter.ts),
  * and the segment under way. When a segment begins, every stream at once gets
- * the reading of that instant, tagged with the new segment (segment-log.ts).
+ * the reading of that instant, tagged with the new segment (segment-log.ts);
+ * a client's first poll answer after it that still carries older events then
+ * moves that transport's zero past it (`event: zero`, SegmentZero).
  */
 import type { FastifyInstance } from 'fastify';
-import type { MetricsSnapshot } from '../../protocol/metrics.ts';
+import { isTransportName } from '../../protocol/feed-event.ts';
+import type { MetricsSnapshot, SegmentZero } from '../../protocol/metrics.ts';
+import { eventInSegment } from '../../protocol/segment.ts';
 import type { SegmentInfo } from '../../protocol/segment.ts';
 import { parseFeedQuery } from '../transports/feed-query.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
@@ -43,9 +47,25 @@ export async function metricsRoutes(app: FastifyInstance, context: TransportCont
     push();
     const timer = setInterval(push, options.metricsIntervalMs);
     // Read just before a change, sent just after: the new segment's zero.
+    let awaitingAnswer = new Set<string>();
     const unwatch = segments.watch(() => {
       const before = reading(client);
-      return (segment) => send({ ...before, segment });
+      return (segment) => {
+        send({ ...before, segment });
+        awaitingAnswer = new Set(Object.keys(before.transports));
+      };
+    });
+    // The first poll answer of each transport after the change: if it still carried older events, it is the old segment's.
+    const unwatchAnswers = meter.onAnswer((target, oldest) => {
+      if (client === null || target.client !== client || !awaitingAnswer.delete(target.bucket)) return;
+      const segment = segments.current;
+      if (oldest === null || eventInSegment(oldest, segment) || !isTransportName(target.bucket)) return;
+      const zero: SegmentZero = {
+        segment: segment.id,
+        transport: target.bucket,
+        metrics: reading(client).transports[target.bucket],
+      };
+      response.write(`event: zero\ndata: ${JSON.stringify(zero)}\n\n`);
     });
     const end = (): void => {
       response.end();
@@ -54,6 +74,7 @@ export async function metricsRoutes(app: FastifyInstance, context: TransportCont
     response.once('close', () => {
       clearInterval(timer);
       unwatch();
+      unwatchAnswers();
       closers.delete(end);
     });
   });

@@ -36,6 +36,15 @@ export interface MeterTarget {
 
 type ClientRow = Record<TransportName, TransportMetrics>;
 
+/** Where an event stands in the feed. */
+export interface EventPosition {
+  epoch: string;
+  seq: number;
+}
+
+/** Told when a poll answer's bytes are counted, with the oldest event it carried. */
+export type AnswerListener = (target: MeterTarget, oldest: EventPosition | null) => void;
+
 /** Something that holds bytes it has not attributed yet and can do so on demand (a socket's tally). */
 export interface Settleable {
   settle(): void;
@@ -56,6 +65,7 @@ export class Meter {
   readonly loadTotals: ClientRow = emptyClientRow();
   private readonly clients = new Map<string, ClientRow>();
   private readonly unsettled = new Set<Settleable>();
+  private readonly answerListeners = new Set<AnswerListener>();
 
   target(bucket: MeterBucketName, client: string | null): MeterTarget {
     if (client === null || bucket === 'lab') return { bucket, client, total: this.totals[bucket], own: null };
@@ -73,6 +83,16 @@ export class Meter {
   count(target: MeterTarget, field: 'connections' | 'requests' | 'emptyResponses' | 'messages', n = 1): void {
     target.total[field] += n;
     if (target.own) target.own[field] += n;
+  }
+
+  /** A poll answer was counted (its bytes are in the counters now). */
+  answered(target: MeterTarget, oldest: EventPosition | null): void {
+    for (const listener of this.answerListeners) listener(target, oldest);
+  }
+
+  onAnswer(listener: AnswerListener): () => void {
+    this.answerListeners.add(listener);
+    return () => this.answerListeners.delete(listener);
   }
 
   /**

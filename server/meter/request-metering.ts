@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isTransportName } from '../../protocol/feed-event.ts';
 import { parseClientId } from '../transports/feed-query.ts';
-import type { Meter, MeterBucketName, MeterTarget } from './meter.ts';
+import type { EventPosition, Meter, MeterBucketName, MeterTarget } from './meter.ts';
 import { WireTally } from './wire-tally.ts';
 
 /** What a route can tell the meter about its request. */
@@ -20,6 +20,8 @@ export interface RequestMeter {
   downPayload: number;
   /** The route wrote and settled its own response bytes. */
   selfMetered: boolean;
+  /** Set by a poll answer: the oldest event it carried (null: none). */
+  pollAnswer: { oldest: EventPosition | null } | null;
 }
 
 /** Route config: which bucket the route's requests are counted in. `publish` means "the one named by ?transport=". */
@@ -52,7 +54,7 @@ export function installRequestMetering(app: FastifyInstance, meter: Meter): void
     const target = meter.target(bucketOf(request), parseClientId(request.query));
     tally.claim(target);
     meter.count(target, 'requests');
-    const requestMeter: RequestMeter = { target, tally, downPayload: 0, selfMetered: false };
+    const requestMeter: RequestMeter = { target, tally, downPayload: 0, selfMetered: false, pollAnswer: null };
     request.meter = requestMeter;
 
     const readAtStart = tally.takeRead() - ((request.raw as UpgradeRequest)[kUpgradeHeadLength] ?? 0);
@@ -66,6 +68,7 @@ export function installRequestMetering(app: FastifyInstance, meter: Meter): void
       else tally.settleUp(target, 0);
       if (requestMeter.selfMetered) tally.settleDown(target, 0);
       else settleResponse(meter, requestMeter, reply.raw);
+      if (requestMeter.pollAnswer) meter.answered(target, requestMeter.pollAnswer.oldest);
     });
     done();
   });

@@ -59,6 +59,8 @@ export function sendPollAnswer(
   const { body, payload, prefix } = pollAnswerBody(epoch, result);
   if (request.meter) {
     request.meter.downPayload = payload;
+    const oldest = result.events[0];
+    request.meter.pollAnswer = { oldest: oldest ? { epoch, seq: oldest.seq } : null };
     meter.count(request.meter.target, 'messages', result.events.length);
     if (result.events.length === 0) meter.count(request.meter.target, 'emptyResponses');
   }

@@ -1,6 +1,6 @@
 /**
  * The page: header, controls, the network, what to notice, the four columns,
- * the class (teacher only), the comparison charts, the timeline, the
+ * the class (teacher only), the comparison charts, the segments, the timeline, the
  * connection limit, the inspector, upstream and explanations.
  * The configuration lives here and mirrors itself into the URL.
  */
@@ -16,6 +16,7 @@ import { LatencyChart } from './components/latency-chart.tsx';
 import { NetworkPanel } from './components/network-panel.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
+import { SegmentTable } from './components/segment-table.tsx';
 import { Timeline } from './components/timeline.tsx';
 import { TransportColumn } from './components/transport-column.tsx';
 import { UpstreamBox } from './components/upstream-box.tsx';
@@ -90,6 +91,7 @@ export function App({ initial }: { initial: LabConfig }) {
           <RequestRateChart presenter={config.presenter} />
           <CumulativeBytesChart presenter={config.presenter} />
         </section>
+        <SegmentTable />
         <Timeline presenter={config.presenter} />
         <ConnectionLimitPanel />
         <Suspense fallback={null}>

@@ -1,13 +1,16 @@
 /**
- * Downloads: the current numbers as JSON and CSV, and a chart as PNG. The
+ * Downloads: the current segment's numbers as JSON and CSV, the segment
+ * table as JSON and CSV, and a chart as PNG. The
  * PNG is the chart's own SVG drawn onto a canvas, with the page's computed
  * colours and fonts copied onto each element first (the SVG alone does not
  * carry the page's stylesheet), so no library is needed.
  */
 import { TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+import { bothDirections, bytesPerEvent } from '../../protocol/figures.ts';
 import { byteTotal } from '../../protocol/metrics.ts';
 import type { LabSnapshot } from './lab-store.ts';
 import { describeConditions } from './network-caption.ts';
+import { type SegmentSummary, segmentsCsv } from './page-segments.ts';
 import { predictionsFor } from './predictions.ts';
 
 /** The numbers a download carries: one object per transport, flat enough for a spreadsheet. */
@@ -22,6 +25,8 @@ export function currentNumbers(snapshot: LabSnapshot) {
   return {
     exportedAt: new Date().toISOString(),
     clientId: snapshot.clientId,
+    // Every figure below is this segment's: measured under these conditions only.
+    segment: snapshot.segment,
     feed: snapshot.status,
     // Numbers mean little without the network they were measured on.
     network: {
@@ -40,7 +45,7 @@ export function currentNumbers(snapshot: LabSnapshot) {
       const { meter } = view;
       const up = meter.bytes.up;
       const down = meter.bytes.down;
-      const perMessage = (n: number): number | null => (meter.messages > 0 ? n / meter.messages : null);
+      const both = bothDirections(meter);
       return {
         transport,
         enabled: view.enabled,
@@ -62,12 +67,12 @@ export function currentNumbers(snapshot: LabSnapshot) {
         emptyResponses: meter.emptyResponses,
         connections: meter.connections,
         serverMessages: meter.messages,
-        bytesHeader: up.header + down.header,
-        bytesFraming: up.framing + down.framing,
-        bytesPayload: up.payload + down.payload,
+        bytesHeader: both.header,
+        bytesFraming: both.framing,
+        bytesPayload: both.payload,
         bytesUp: byteTotal(up),
         bytesDown: byteTotal(down),
-        bytesPerMessage: perMessage(byteTotal(up) + byteTotal(down)),
+        bytesPerMessage: bytesPerEvent(meter)?.total ?? null,
         requestsPerSecond: view.requestRate,
         lastRoundTripMs: view.roundTrips.at(-1) ?? null,
         theory: predictionsFor(view, inputs).map((p) => ({
@@ -115,6 +120,16 @@ export function toCsv(snapshot: LabSnapshot): string {
 
 export function downloadCsv(snapshot: LabSnapshot): void {
   download(new Blob([toCsv(snapshot)], { type: 'text/csv' }), `transport-lab-${stamp()}.csv`);
+}
+
+/** The segment table (ended segments and the current one) as JSON. */
+export function downloadSegmentsJson(rows: SegmentSummary[]): void {
+  const text = JSON.stringify({ exportedAt: new Date().toISOString(), segments: rows }, null, 2);
+  download(new Blob([text], { type: 'application/json' }), `transport-lab-segments-${stamp()}.json`);
+}
+
+export function downloadSegmentsCsv(rows: SegmentSummary[]): void {
+  download(new Blob([segmentsCsv(rows)], { type: 'text/csv' }), `transport-lab-segments-${stamp()}.csv`);
 }
 
 export interface LegendItem {

@@ -3,7 +3,8 @@
  * (see docs/api.md). Errors carry the server's `code` and `hint`.
  */
 import type { TransportName } from '../../protocol/feed-event.ts';
-import type { LabAccess } from '../../protocol/lab-status.ts';
+import type { FeedStatus, LabAccess } from '../../protocol/lab-status.ts';
+import type { MetricsSnapshot } from '../../protocol/metrics.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
 import type { LoadRunRequest, LoadRunView } from './load-run-api.ts';
 
@@ -22,15 +23,7 @@ export interface ScenarioInfo {
 }
 
 /** `GET /api/feed/status`, also the answer of the settings and restart calls. */
-export interface FeedStatus {
-  epoch: string;
-  seq: number;
-  running: boolean;
-  scenario: string;
-  seed: number;
-  ratePerSecond: number;
-  payloadBytes: number;
-}
+export type { FeedStatus };
 
 export interface FeedSettings {
   scenario?: string;
@@ -133,6 +126,11 @@ export class LabApi {
 
   restart(): Promise<FeedStatus> {
     return this.call('POST', '/api/feed/restart');
+  }
+
+  /** The meter's reading for this client id now, tagged with the segment under way. */
+  metrics(clientId: string): Promise<MetricsSnapshot> {
+    return this.call('GET', `/api/metrics?client=${encodeURIComponent(clientId)}`);
   }
 
   inspect(clientId: string): Promise<InspectResponse> {

@@ -15,14 +15,16 @@ import type { ClientRoute } from './client-route.ts';
 import type { LimitDemoResult } from './connection-limit-demo.ts';
 import type { ControlError } from './control-error.ts';
 import type { ClassView, FeedStatus, NetworkProfileInfo, NetworkState, ScenarioInfo } from './lab-api.ts';
+import type { PageSegment, SegmentMark, SegmentSummary } from './page-segments.ts';
 import type { TimelineLane } from './timeline-record.ts';
+import type { Readiness } from './warm-up.ts';
 
 export type { TimelineChunk, TimelineLane, TimelineRequest, TimelineStream } from './timeline-record.ts';
 export { TIMELINE_WINDOW_MS } from './timeline-record.ts';
 
 export type TransportState = ClientState | 'off';
 
-/** Client-side counts; they survive the client being recreated (new interval) within one reset. */
+/** Client-side counts in the segment; they survive the client being recreated (new interval). */
 export interface Counts {
   messages: number;
   gaps: number;
@@ -39,11 +41,13 @@ export interface TransportView extends Counts {
   /** The newest seq this page's client holds. */
   lastSeq: number;
   lastError: string | null;
-  /** Delivery latency over the last 60 s (ms). */
+  /** Delivery latency of the segment's events (ms). */
   latency: LatencySummary;
-  /** The server's meter for this page's client id. */
+  /** The server's meter for this page's client id, since the segment began. */
   meter: TransportMetrics;
-  /** Requests per second over the last few seconds, from the meter. */
+  /** Which figures have enough data in the segment to be shown (warm-up.ts). */
+  ready: Readiness;
+  /** Requests per second over the last few seconds of the segment, from the meter. */
   requestRate: number;
   /** Round-trip times of this page's upstream messages on this transport (ms), newest last. */
   roundTrips: number[];
@@ -64,10 +68,26 @@ export interface BytesRow {
   payload: number;
 }
 
+/** Where a segment begins on a time chart (x as its rows'), its marker and the caption of its stretch. */
+export interface ChartMark {
+  /** The segment's start, page clock (ms): stable while x moves. */
+  at: number;
+  x: number;
+  /** The boundary marker's words; null for a segment that began before the window. */
+  label: string | null;
+  caption: string;
+}
+
+/** A time chart's rows and its segments' marks, built at the same moment. */
+export interface TimeSeries {
+  rows: ChartRow[];
+  marks: ChartMark[];
+}
+
 export interface ChartData {
-  latency: ChartRow[];
-  requestRate: ChartRow[];
-  cumulativeBytes: ChartRow[];
+  latency: TimeSeries;
+  requestRate: TimeSeries;
+  cumulativeBytes: TimeSeries;
   bytesPerMessage: BytesRow[];
 }
 
@@ -126,6 +146,14 @@ export interface LabSnapshot {
   intervalMs: number;
   timeoutMs: number;
   transports: Record<TransportName, TransportView>;
+  /** The segment the figures are of; null until the first meter reading. */
+  segment: PageSegment | null;
+  /** Segment starts within the charts' window (page-segments.ts). */
+  segmentMarks: SegmentMark[];
+  /** Ended segments, oldest first: the segment table. */
+  pastSegments: SegmentSummary[];
+  /** The feed's newest position, live from the metrics stream. */
+  liveFeed: { epoch: string; seq: number } | null;
   charts: ChartData;
   timeline: { now: number; lanes: Record<TransportName, TimelineLane> };
   inspect: InspectView;

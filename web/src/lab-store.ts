@@ -14,6 +14,11 @@
  * The clients go through the network conditioner when the lab runs one (see
  * client-route.ts); the meter, inspector, controls, network panel and class
  * view stay on the page's own origin.
+ *
+ * Figures are the current segment's (page-segments.ts): the lab announces
+ * its segments on the metrics stream, with the meter's reading at the
+ * instant each began; the page's own changes read the meter first, then
+ * apply. Either way the reading is the segment's zero.
  */
 import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
@@ -21,9 +26,15 @@ import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offse
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { median } from '../../protocol/figures.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
-import { emptyTransportMetrics, type MetricsSnapshot } from '../../protocol/metrics.ts';
+import {
+  emptyTransportMetrics,
+  type MetricsSnapshot,
+  type SegmentZero,
+  type TransportMetrics,
+} from '../../protocol/metrics.ts';
+import type { SegmentInfo } from '../../protocol/segment.ts';
 import { watchRoundTrips } from './base-rtt.ts';
-import { CHART_TURNS, bytesRows, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
+import { CHART_TURNS, bytesRows, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { classReportFor } from './class-report.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
 import { runConnectionLimitDemo } from './connection-limit-demo.ts';
@@ -49,7 +60,17 @@ import type {
   LimitDemoView,
   UpstreamView,
 } from './lab-snapshot.ts';
+import { CHART_WINDOW_MS } from './latency-window.ts';
 import { shapeChanged, theoryRttMs } from './network-caption.ts';
+import {
+  conditionsCaption,
+  type PageSegment,
+  pageChangeLabel,
+  SEGMENTS_KEPT,
+  type SegmentMark,
+  type SegmentSummary,
+  summarize,
+} from './page-segments.ts';
 import { TRANSPORTS } from './palette.ts';
 import { TransportRecord } from './transport-record.ts';
 
@@ -58,11 +79,13 @@ export type {
   ArrivalListener,
   BytesRow,
   ChartData,
+  ChartMark,
   ChartRow,
   ClientSettings,
   InspectView,
   LabSnapshot,
   LimitDemoView,
+  TimeSeries,
   TimelineChunk,
   TimelineLane,
   TimelineRequest,
@@ -93,6 +116,14 @@ export class LabStore {
   private settings: ClientSettings;
   private records = makeRecords();
   private meterHistory = new MeterHistory();
+  /** The lab's segment the page's current one lies in; null before the first meter reading. */
+  private labSegment: SegmentInfo | null = null;
+  private segment: PageSegment | null = null;
+  private pastSegments: SegmentSummary[] = [];
+  /** The segments' starts still within the charts' window, and the current one's (same array until one begins). */
+  private segmentMarks: SegmentMark[] = [];
+  /** The feed's newest position, from the metrics stream (a few times a second). */
+  private liveFeed: { epoch: string; seq: number } | null = null;
   private meterSource: EventSource | null = null;
   private meterLive = false;
   private status: FeedStatus | null = null;
@@ -235,41 +266,39 @@ export class LabStore {
 
   // ── Controls ─────────────────────────────────────────────────────────────
 
-  /** Applies the page's client settings: starts, stops or recreates the clients that changed. */
+  /**
+   * Applies the page's client settings: starts, stops or recreates the
+   * clients that changed, in a new segment (the meter is read first, so the
+   * segment's zero is exact).
+   */
   configure(settings: ClientSettings): void {
     const before = this.settings;
     this.settings = { ...settings, enabled: { ...settings.enabled } };
     if (!this.clientsRunning) return;
-    for (const transport of TRANSPORTS) {
-      const record = this.records[transport];
-      const on = settings.enabled[transport];
-      const optionChanged =
-        (transport === 'short-poll' && settings.intervalMs !== before.intervalMs) ||
-        (transport === 'long-poll' && settings.timeoutMs !== before.timeoutMs);
-      if (record.client && (!on || optionChanged)) record.retire(this.now());
-      // Percentiles compare with the theory for the current settings, so they start afresh (the chart keeps its history).
-      if (optionChanged) record.restartLatencies();
-      if (on && !record.client) this.startClient(transport);
-    }
-    this.tick(true);
+    const label = pageChangeLabel(before, settings);
+    if (label === null) return;
+    void this.beginPageSegment(label, () => {
+      for (const transport of TRANSPORTS) {
+        const record = this.records[transport];
+        const on = settings.enabled[transport];
+        const optionChanged =
+          (transport === 'short-poll' && settings.intervalMs !== before.intervalMs) ||
+          (transport === 'long-poll' && settings.timeoutMs !== before.timeoutMs);
+        if (record.client && (!on || optionChanged)) record.retire(this.now());
+        if (on && !record.client) this.startClient(transport);
+      }
+    });
   }
 
-  /** Forgets every number: a new client id (so the server's meter starts from zero too) and fresh clients. */
-  resetNumbers(): void {
-    for (const record of Object.values(this.records)) record.client?.stop();
-    this.meterSource?.close();
-    this.clientId = newClientId();
-    this.records = makeRecords();
-    this.meterHistory = new MeterHistory();
-    this.upstream = null;
-    this.recentRoundTrips.clear();
-    this.charts = emptyCharts();
-    this.inspect = { supported: this.inspect.supported, data: null, error: null };
-    if (this.clientsRunning) {
-      this.startClients();
-      this.openMeter();
-    }
-    this.tick(true);
+  /** "New segment": the figures count from now, under the same conditions. */
+  newSegment(): void {
+    if (this.clientsRunning) void this.beginPageSegment('new segment', () => {});
+  }
+
+  /** The past segments, oldest first, and the current one as it stands. */
+  segmentRows(): SegmentSummary[] {
+    const now = this.now();
+    return this.segment ? [...this.pastSegments, summarize(this.segment, now, this.snapshot.transports)] : [];
   }
 
   /** `PUT /api/feed/settings`; the answer becomes the shown status. */
@@ -393,7 +422,7 @@ export class LabStore {
       longPollTimeoutMs: this.settings.timeoutMs,
       keepLatencySamples: 0, // the store keeps its own 60 s window
       onEvent: (event, latencyMs) => {
-        record.event(this.now(), latencyMs);
+        record.event(this.now(), latencyMs, event);
         for (const listener of this.arrivalListeners) listener(transport, event, latencyMs);
       },
       onRoundTrip: (id, ms) => {
@@ -440,11 +469,101 @@ export class LabStore {
       }
       if (snapshot.client !== undefined && snapshot.client !== this.clientId) return;
       this.meterLive = true;
+      this.liveFeed = { epoch: snapshot.epoch, seq: snapshot.seq };
       for (const transport of TRANSPORTS) {
         this.records[transport].meter = snapshot.transports[transport] ?? emptyTransportMetrics();
       }
-      this.meterHistory.add(this.now(), snapshot.transports);
+      const segment = snapshot.segment;
+      if (segment && segment.id !== this.labSegment?.id) this.beginLabSegment(segment, snapshot);
+      else this.meterHistory.add(this.now(), snapshot.transports);
     });
+    source.addEventListener('zero', (message: MessageEvent<string>) => {
+      if (source !== this.meterSource) return;
+      let zero: SegmentZero;
+      try {
+        zero = JSON.parse(message.data) as SegmentZero;
+      } catch {
+        return;
+      }
+      // Only for the lab's segment under way, and only while the page's own segment is that one.
+      if (zero.segment !== this.labSegment?.id || this.segment?.reason === 'page') return;
+      this.records[zero.transport].moveZero(zero.metrics);
+      this.meterHistory.moveSegmentZero(zero.transport, zero.metrics);
+    });
+  }
+
+  // ── Segments ─────────────────────────────────────────────────────────────
+
+  /**
+   * The lab began a segment (or this is the page's first reading): a
+   * snapshot tagged with a new segment is the meter at its start. The
+   * feed's settings and the network are read again at once, for the theory.
+   */
+  private beginLabSegment(segment: SegmentInfo, reading: MetricsSnapshot): void {
+    const first = this.labSegment === null;
+    this.labSegment = segment;
+    if (first) {
+      // The page's client id is new: its meter counts from zero, and every event so far is the segment's.
+      this.beginSegment(segment.reason, segment.label, null, null);
+      this.meterHistory.add(this.now(), reading.transports);
+      return;
+    }
+    this.beginSegment(segment.reason, segment.label, { epoch: segment.epoch, seq: segment.seq }, reading.transports);
+    void this.refreshStatus();
+    void this.refreshNetwork();
+  }
+
+  /** A change of the page's own: read the meter (the segment's zero), begin the segment, then apply the change. */
+  private async beginPageSegment(label: string, apply: () => void): Promise<void> {
+    let reading: MetricsSnapshot | null = null;
+    try {
+      reading = await this.api.metrics(this.clientId);
+    } catch {
+      // The lab did not answer: the newest streamed reading is the closest zero there is.
+    }
+    const meters = reading?.transports ?? mapTransports((t) => this.records[t].meter);
+    const feed = reading ? { epoch: reading.epoch, seq: reading.seq } : this.liveFeed;
+    if (reading) for (const t of TRANSPORTS) this.records[t].meter = reading.transports[t];
+    this.beginSegment('page', label, feed, meters);
+    apply();
+    this.tick(true);
+  }
+
+  private beginSegment(
+    reason: PageSegment['reason'],
+    label: string,
+    boundary: { epoch: string; seq: number } | null,
+    meters: Record<TransportName, TransportMetrics> | null,
+  ): void {
+    const now = this.now();
+    if (this.segment) {
+      this.pastSegments.push(summarize(this.segment, now, this.snapshot.transports));
+      if (this.pastSegments.length > SEGMENTS_KEPT) this.pastSegments.shift();
+    }
+    const lab = this.labSegment?.conditions;
+    const shaped = this.route.via === 'conditioner';
+    const conditions = {
+      scenario: lab?.scenario ?? this.status?.scenario ?? '',
+      ratePerSecond: lab?.ratePerSecond ?? this.status?.ratePerSecond ?? 0,
+      payloadBytes: lab?.payloadBytes ?? this.status?.payloadBytes ?? 0,
+      network: shaped ? (lab?.network ?? 'none') : 'direct',
+      rttMs: shaped ? (lab?.rttMs ?? 0) : 0,
+      jitterMs: shaped ? (lab?.jitterMs ?? 0) : 0,
+      downKbps: shaped ? (lab?.downKbps ?? 0) : 0,
+      upKbps: shaped ? (lab?.upKbps ?? 0) : 0,
+      intervalMs: this.settings.intervalMs,
+      timeoutMs: this.settings.timeoutMs,
+      transports: TRANSPORTS.filter((t) => this.settings.enabled[t]),
+    };
+    this.segment = { index: (this.segment?.index ?? 0) + 1, reason, label, startedAt: now, conditions };
+    for (const t of TRANSPORTS) this.records[t].beginSegment(boundary, meters?.[t] ?? null);
+    this.meterHistory.beginSegment(now, meters);
+    this.upstream = null;
+    const windowStart = now - CHART_WINDOW_MS;
+    const kept = this.segmentMarks.filter((_mark, i, all) => (all[i + 1]?.at ?? now) > windowStart);
+    this.segmentMarks = [...kept, { at: now, label, reason, caption: conditionsCaption(conditions) }];
+    // The bytes bars are the segment's: they start afresh (the time charts keep their rows, marked).
+    this.charts = { ...this.charts, bytesPerMessage: [] };
   }
 
   private async refreshStatus(): Promise<void> {
@@ -506,17 +625,14 @@ export class LabStore {
     }
   }
 
-  /** New network settings; when they shape traffic differently, latencies and round trips start afresh. */
+  /** New network settings; when they shape traffic differently, the measured round trip starts afresh. */
   private setNetwork(state: NetworkState): void {
     const before = this.network;
     // The same answer keeps the same object, so the network panel does not redraw every 2 s for nothing.
     if (before && JSON.stringify(before) === JSON.stringify(state)) return;
     this.network = state;
     if (before && shapeChanged(before, state)) {
-      for (const record of Object.values(this.records)) {
-        record.restartLatencies();
-        record.shortPollDurations = [];
-      }
+      for (const record of Object.values(this.records)) record.shortPollDurations = [];
     }
   }
 
@@ -536,18 +652,9 @@ export class LabStore {
     }
   }
 
-  /** A new status; when the feed's scenario, rate or payload changed, the latency percentiles start afresh. */
+  /** A new status (a new scenario, rate or size reaches the figures as a segment, on the metrics stream). */
   private setStatus(status: FeedStatus): void {
-    const before = this.status;
     this.status = status;
-    if (
-      before &&
-      (before.scenario !== status.scenario ||
-        before.ratePerSecond !== status.ratePerSecond ||
-        before.payloadBytes !== status.payloadBytes)
-    ) {
-      for (const record of Object.values(this.records)) record.restartLatencies();
-    }
   }
 
   private scheduleInspect(delayMs: number): void {
@@ -626,8 +733,18 @@ export class LabStore {
       intervalMs: this.settings.intervalMs,
       timeoutMs: this.settings.timeoutMs,
       transports: mapTransports((t) =>
-        this.records[t].view(t, this.settings.enabled[t], now, this.meterHistory.requestRate(t)),
+        this.records[t].view(
+          t,
+          this.settings.enabled[t],
+          now,
+          this.segment?.startedAt ?? now,
+          this.meterHistory.requestRate(t),
+        ),
       ),
+      segment: this.segment,
+      segmentMarks: this.segmentMarks,
+      pastSegments: this.pastSegments,
+      liveFeed: this.liveFeed,
       charts: this.charts,
       timeline: { now, lanes: mapTransports((t) => this.records[t].timeline.lane(now)) },
       inspect: this.inspect,
@@ -638,14 +755,15 @@ export class LabStore {
   private buildChart<K extends keyof ChartData>(kind: K, now: number): ChartData[K];
   private buildChart(kind: keyof ChartData, now: number): ChartData[keyof ChartData] {
     if (kind === 'bytesPerMessage') {
-      const meters = mapTransports((t) => this.records[t].meter);
+      const meters = mapTransports((t) => this.snapshot.transports[t].meter);
       return bytesRows(meters, this.charts.bytesPerMessage);
     }
+    const marks = chartMarks(this.segmentMarks, now);
     if (kind === 'latency') {
       const buckets = mapTransports((t) => this.records[t].buckets);
-      return latencyRows(buckets, now);
+      return { rows: latencyRows(buckets, now), marks };
     }
-    return this.meterHistory.rows(kind, now);
+    return { rows: this.meterHistory.rows(kind, now), marks };
   }
 
   /** Median of recent short-poll request times: the round trip as the clients see it, shaping included. */

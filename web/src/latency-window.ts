@@ -12,16 +12,24 @@ export const CHART_WINDOW_MS = 60_000;
 /** Most recent latencies kept per transport for the percentiles (covers 60 s at 100 events/s). */
 const LATENCY_KEEP = 6000;
 
-/** Bounded ring of (time, latency) pairs. */
+/** Bounded ring of (time, latency, event position) samples. */
 export class LatencyWindow {
   private readonly at = new Float64Array(LATENCY_KEEP);
   private readonly ms = new Float64Array(LATENCY_KEEP);
+  private readonly seq = new Float64Array(LATENCY_KEEP);
+  private readonly epoch: string[] = new Array(LATENCY_KEEP);
   private next = 0;
   private size = 0;
 
-  add(at: number, ms: number): void {
+  get count(): number {
+    return this.size;
+  }
+
+  add(at: number, ms: number, event: { epoch: string; seq: number }): void {
     this.at[this.next] = at;
     this.ms[this.next] = ms;
+    this.seq[this.next] = event.seq;
+    this.epoch[this.next] = event.epoch;
     this.next = (this.next + 1) % LATENCY_KEEP;
     this.size = Math.min(LATENCY_KEEP, this.size + 1);
   }
@@ -35,6 +43,21 @@ export class LatencyWindow {
       out.push(this.ms[index] ?? 0);
     }
     return out;
+  }
+
+  /**
+   * A new window holding the samples of events `belongs` accepts: a segment
+   * the page learns of a moment after it began keeps the events that arrived
+   * meanwhile.
+   */
+  carryOver(belongs: (event: { epoch: string; seq: number }) => boolean): LatencyWindow {
+    const kept = new LatencyWindow();
+    for (let i = this.size - 1; i >= 0; i--) {
+      const index = (this.next - 1 - i + LATENCY_KEEP) % LATENCY_KEEP;
+      const event = { epoch: this.epoch[index] ?? '', seq: this.seq[index] ?? 0 };
+      if (belongs(event)) kept.add(this.at[index] ?? 0, this.ms[index] ?? 0, event);
+    }
+    return kept;
   }
 }
 

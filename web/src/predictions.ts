@@ -4,6 +4,7 @@
  * the columns and by the export, so both always say the same.
  */
 import type { TransportName } from '../../protocol/feed-event.ts';
+import { downFramingPerEvent, emptyAnswerShare, payloadPerEvent } from '../../protocol/figures.ts';
 import type { FeedStatus, ScenarioInfo } from './lab-api.ts';
 import type { TransportView } from './lab-store.ts';
 import {
@@ -20,6 +21,8 @@ import {
 export type PredictionUnit = 'ms' | 'B' | '/s' | '%';
 
 export interface Prediction {
+  /** Names the row for tests and exports: `mean-latency`, `requests-per-second`, `empty-answers`, `framing-down`. */
+  key: 'mean-latency' | 'requests-per-second' | 'empty-answers' | 'framing-down';
   /** What is predicted, in plain words. */
   label: string;
   /** The formula, short enough for a column, e.g. "(T + RTT)/2 + RTT/2". */
@@ -27,7 +30,7 @@ export interface Prediction {
   /** The formula in words with the values used, for a tooltip and the export. */
   detail: string;
   theory: number;
-  /** null until there is something measured. */
+  /** null until there is enough measured in the segment (warm-up.ts). */
   measured: number | null;
   unit: PredictionUnit;
 }
@@ -46,15 +49,16 @@ export function predictionsFor(view: TransportView, inputs: PredictionInputs): P
   const rate = inputs.status?.ratePerSecond ?? inputs.scenario?.ratePerSecond ?? 0;
   const pattern = inputs.scenario?.pattern ?? 'steady';
   const burst = inputs.scenario?.burstSize ?? 1;
-  const meanLatency = view.latency.count > 0 ? view.latency.mean : null;
-  const { meter } = view;
-  const payloadPerEvent =
-    meter.messages > 0 ? meter.bytes.down.payload / meter.messages : (inputs.scenario?.payload.bytes ?? 0);
-  const framingPerEvent = meter.messages > 0 ? meter.bytes.down.framing / meter.messages : null;
+  const { meter, ready } = view;
+  const meanLatency = ready.latency ? view.latency.mean : null;
+  const eventBytes = payloadPerEvent(meter) ?? inputs.status?.payloadBytes ?? inputs.scenario?.payload.bytes ?? 0;
+  const framingPerEvent = ready.bytes ? downFramingPerEvent(meter) : null;
+  const requestRate = ready.requests ? view.requestRate : null;
   const rttText = `RTT = ${rtt.toFixed(1)} ms`;
   const byTransport: Record<TransportName, () => Prediction[]> = {
     'short-poll': () => [
       {
+        key: 'mean-latency',
         label: 'mean latency',
         formula: '(T + RTT)/2 + RTT/2',
         detail: `half a poll cycle of T + RTT, then half a round trip back; T = ${inputs.intervalMs} ms, ${rttText}`,
@@ -63,24 +67,27 @@ export function predictionsFor(view: TransportView, inputs: PredictionInputs): P
         unit: 'ms',
       },
       {
+        key: 'requests-per-second',
         label: 'requests per second',
         formula: '1 / (T + RTT)',
         detail: `one request per cycle of interval + round trip; T = ${inputs.intervalMs} ms, ${rttText}`,
         theory: shortPollRequestsPerSecond(inputs.intervalMs, rtt),
-        measured: meter.requests > 0 ? view.requestRate : null,
+        measured: requestRate,
         unit: '/s',
       },
       {
+        key: 'empty-answers',
         label: 'empty answers',
         formula: 'no event within T + RTT',
         detail: `chance that one poll cycle of T + RTT sees no event at ${rate} events/s (${pattern} arrivals)`,
         theory: shortPollEmptyShare(rate, inputs.intervalMs, rtt, pattern, burst) * 100,
-        measured: meter.requests > 0 ? (meter.emptyResponses / meter.requests) * 100 : null,
+        measured: ready.requests ? emptyAnswerShare(meter) : null,
         unit: '%',
       },
     ],
     'long-poll': () => [
       {
+        key: 'mean-latency',
         label: 'mean latency',
         formula: 'RTT/2 (+RTT/2 between polls)',
         detail: `half a round trip when a request is waiting at the server, plus half a round trip more for events that land while the next request travels; ${rttText}`,
@@ -89,16 +96,18 @@ export function predictionsFor(view: TransportView, inputs: PredictionInputs): P
         unit: 'ms',
       },
       {
+        key: 'requests-per-second',
         label: 'requests per second',
         formula: 'one per batch of events',
         detail: `about one request per batch of events: ${rate} events/s${pattern === 'bursty' ? ` in bursts of ${burst}` : ''}, at most one per round trip; ${rttText}`,
         theory: longPollRequestsPerSecond(rate, rtt, inputs.timeoutMs, pattern, burst),
-        measured: meter.requests > 0 ? view.requestRate : null,
+        measured: requestRate,
         unit: '/s',
       },
     ],
     sse: () => [
       {
+        key: 'mean-latency',
         label: 'mean latency',
         formula: 'RTT/2',
         detail: `half a round trip: the response is already open; ${rttText}`,
@@ -107,17 +116,19 @@ export function predictionsFor(view: TransportView, inputs: PredictionInputs): P
         unit: 'ms',
       },
       {
-        label: 'framing per event',
+        key: 'framing-down',
+        label: 'framing per event, server → client',
         formula: 'id: + data: + 2 newlines + chunk size',
         detail:
           '"id: N\\n" + "data: " + "\\n\\n" around the event, plus the chunk size line (hex + CRLF) and the CRLF that ends the chunk',
-        theory: sseEventFramingBytes(inputs.status?.seq ?? view.lastSeq, Math.round(payloadPerEvent)),
+        theory: sseEventFramingBytes(inputs.status?.seq ?? view.lastSeq, Math.round(eventBytes)),
         measured: framingPerEvent,
         unit: 'B',
       },
     ],
     websocket: () => [
       {
+        key: 'mean-latency',
         label: 'mean latency',
         formula: 'RTT/2',
         detail: `half a round trip: the connection is already open; ${rttText}`,
@@ -126,10 +137,11 @@ export function predictionsFor(view: TransportView, inputs: PredictionInputs): P
         unit: 'ms',
       },
       {
-        label: 'framing per event',
+        key: 'framing-down',
+        label: 'framing per event, server → client',
         formula: 'frame header: 2, 4 or 10 B',
-        detail: `frame header for a ${Math.round(payloadPerEvent)} B event: 2 B up to 125 B, 4 B up to 65,535 B, else 10 B`,
-        theory: webSocketFrameHeaderBytes(payloadPerEvent),
+        detail: `frame header for a ${Math.round(eventBytes)} B event: 2 B up to 125 B, 4 B up to 65,535 B, else 10 B`,
+        theory: webSocketFrameHeaderBytes(eventBytes),
         measured: framingPerEvent,
         unit: 'B',
       },

@@ -1,18 +1,21 @@
 /**
- * Everything the page keeps about one transport between resets: its client
- * (replaced when its option changes), the counts of replaced clients, the
- * latencies, the timeline, round trips and the server's meter, and how they
- * become the column's view. What happens per event or per wire activity is
- * O(1); the view is built once per snapshot.
+ * Everything the page keeps about one transport: its client (replaced when
+ * its option changes), the counts of replaced clients, the latencies, the
+ * timeline, round trips and the server's meter, and how they become the
+ * column's view of the current segment. What happens per event or per wire
+ * activity is O(1); the view is built once per snapshot.
  */
 import type { FeedClient, WireActivity } from '../../clients/feed-client.ts';
 import { summarizeLatencies } from '../../clients/latency-summary.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
+import { metricsSince } from '../../protocol/figures.ts';
 import { emptyTransportMetrics, type TransportMetrics } from '../../protocol/metrics.ts';
+import { eventInSegment } from '../../protocol/segment.ts';
 import type { Counts, TransportView } from './lab-snapshot.ts';
-import { CHART_WINDOW_MS, LatencyBuckets, LatencyWindow } from './latency-window.ts';
+import { LatencyBuckets, LatencyWindow } from './latency-window.ts';
 import { ResumeTimer } from './resume-timer.ts';
 import { TimelineRecord } from './timeline-record.ts';
+import { readiness } from './warm-up.ts';
 
 /** Short-poll request times kept for the measured round trip (their median). */
 const SHORT_POLL_KEEP = 21;
@@ -28,20 +31,31 @@ const COUNT_KEYS = [
   'errors',
 ] as const satisfies ReadonlyArray<keyof Counts>;
 
+type EventPosition = { epoch: string; seq: number };
+
+const ZERO_COUNTS: Counts = { messages: 0, gaps: 0, duplicates: 0, missed: 0, reconnects: 0, errors: 0 };
+
 export class TransportRecord {
   client: FeedClient | null = null;
-  /** Delivery latencies of the last minute; replaced (started afresh) when what they compare with changes. */
-  latencies = new LatencyWindow();
+  /** Delivery latencies of the segment's events (its newest ones, bounded). */
+  private latencies = new LatencyWindow();
   readonly buckets = new LatencyBuckets();
   readonly timeline = new TimelineRecord();
   /** Recent short-poll request times (ms), for the round trip as the clients see it. */
   shortPollDurations: number[] = [];
   readonly roundTrips: number[] = [];
+  /** The server's running totals for this page's client id. */
   meter: TransportMetrics = emptyTransportMetrics();
   readonly resume = new ResumeTimer();
-  /** Counts of clients replaced since the last reset. */
-  private readonly base: Counts = { messages: 0, gaps: 0, duplicates: 0, missed: 0, reconnects: 0, errors: 0 };
+  /** Counts of clients replaced since the page started. */
+  private readonly base: Counts = { ...ZERO_COUNTS };
   private baseLastSeq = 0;
+  /** The meter's totals and the client counts when the segment began. */
+  private meterAtStart: TransportMetrics | null = null;
+  private countsAtStart: Counts = { ...ZERO_COUNTS };
+  /** Where the lab's segment began in the feed; events at or before it are not the segment's. */
+  private boundary: EventPosition | null = null;
+  private segmentEvents = 0;
 
   /** Stops the client, keeping its counts for the column (they are totals since the last reset). */
   retire(now: number): void {
@@ -56,15 +70,32 @@ export class TransportRecord {
     this.timeline.endAll(now);
   }
 
-  /** Starts latencies afresh: the percentiles compare with theory for settings that just changed. */
-  restartLatencies(): void {
-    this.latencies = new LatencyWindow();
+  /**
+   * A new segment: its figures count from here. `meterAtStart` is the
+   * meter's reading at its start (null: from zero); `boundary` is where it
+   * began in the feed, so events the page received before it learned of the
+   * segment still count in it, and events in flight from before it do not.
+   */
+  beginSegment(boundary: EventPosition | null, meterAtStart: TransportMetrics | null): void {
+    this.boundary = boundary;
+    this.latencies = boundary ? this.latencies.carryOver((e) => eventInSegment(e, boundary)) : new LatencyWindow();
+    this.segmentEvents = this.latencies.count;
+    this.meterAtStart = meterAtStart;
+    this.countsAtStart = this.totalCounts();
+    this.roundTrips.length = 0;
   }
 
-  event(at: number, latencyMs: number): void {
-    this.latencies.add(at, latencyMs);
+  /** The segment's first poll answer carried older events: the meter's zero moves past it (SegmentZero). */
+  moveZero(meterAfterAnswer: TransportMetrics): void {
+    this.meterAtStart = meterAfterAnswer;
+  }
+
+  event(at: number, latencyMs: number, event: EventPosition): void {
     this.buckets.add(at, latencyMs);
     this.timeline.event(at);
+    if (this.boundary && !eventInSegment(event, this.boundary)) return;
+    this.latencies.add(at, latencyMs, event);
+    this.segmentEvents++;
   }
 
   roundTrip(ms: number): void {
@@ -106,11 +137,21 @@ export class TransportRecord {
     }
   }
 
-  /** The column's figures as of `now`. */
-  view(transport: TransportName, enabled: boolean, now: number, requestRate: number): TransportView {
+  /** The column's figures for the segment that began at `segmentStart`, as of `now`. */
+  view(
+    transport: TransportName,
+    enabled: boolean,
+    now: number,
+    segmentStart: number,
+    requestRate: number,
+  ): TransportView {
     const stats = this.client?.stats();
-    const counts = { ...this.base };
-    if (stats) for (const key of COUNT_KEYS) counts[key] += stats[key];
+    const totals = this.totalCounts();
+    const counts = { ...ZERO_COUNTS };
+    for (const key of COUNT_KEYS) counts[key] = totals[key] - this.countsAtStart[key];
+    counts.messages = this.segmentEvents;
+    const latency = summarizeLatencies(this.latencies.since(Number.NEGATIVE_INFINITY));
+    const meter = metricsSince(this.meter, this.meterAtStart);
     return {
       transport,
       enabled,
@@ -118,12 +159,21 @@ export class TransportRecord {
       ...counts,
       lastSeq: stats && stats.lastSeq > 0 ? stats.lastSeq : this.baseLastSeq,
       lastError: stats?.lastError ?? null,
-      latency: summarizeLatencies(this.latencies.since(now - CHART_WINDOW_MS)),
-      meter: this.meter,
+      latency,
+      meter,
+      ready: readiness(latency.count, meter.messages, meter.requests, now - segmentStart),
       requestRate,
       roundTrips: [...this.roundTrips],
       lastResumeMs: this.resume.lastMs,
       reconnectingMs: this.resume.pendingMs(now),
     };
+  }
+
+  /** Counts since the page started: replaced clients' and the running one's. */
+  private totalCounts(): Counts {
+    const counts = { ...this.base };
+    const stats = this.client?.stats();
+    if (stats) for (const key of COUNT_KEYS) counts[key] += stats[key];
+    return counts;
   }
 }

@@ -9,10 +9,12 @@ interface Props {
   perMessage: Record<ByteKind, number> | null;
   /** The largest bytes-per-message of all columns: the full width. */
   scaleMax: number;
+  /** What the bar says while there is nothing to show. */
+  waiting: string;
 }
 
-export function ByteSplitBar({ perMessage, scaleMax }: Props) {
-  if (!perMessage) return <div className="byte-bar byte-bar-empty">no events yet</div>;
+export function ByteSplitBar({ perMessage, scaleMax, waiting }: Props) {
+  if (!perMessage) return <div className="byte-bar byte-bar-empty">{waiting}</div>;
   const total = perMessage.header + perMessage.framing + perMessage.payload;
   return (
     <div className="byte-split">
@@ -33,7 +35,8 @@ export function ByteSplitBar({ perMessage, scaleMax }: Props) {
         {BYTE_KINDS.map((kind) => (
           <li key={kind}>
             <span className="swatch" style={{ background: BYTE_LOOK[kind].colour }} />
-            {BYTE_LOOK[kind].label} <strong>{Math.round(perMessage[kind])} B</strong>
+            {BYTE_LOOK[kind].label} <strong data-metric={`per-event-${kind}`}>{Math.round(perMessage[kind])}</strong>{' '}
+            <strong>B</strong>
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
 /**
  * The controls: the feed's settings (the server's, for everyone watching),
- * this page's client settings, and pause / restart / reset.
+ * this page's client settings, and pause / restart / a new segment.
  */
 import type { Dispatch, SetStateAction } from 'react';
 import { type LabConfig, LIMITS } from '../lab-config.ts';
@@ -104,11 +104,11 @@ export function ControlsPanel({ config, setConfig }: Props) {
         <div className="buttons">
           <button
             type="button"
-            data-control="reset"
-            title="Forget this page's numbers and start counting again with a new client id"
-            onClick={() => store.resetNumbers()}
+            data-control="new-segment"
+            title="Start a new segment: the figures count from now (the table below keeps the one that ends)"
+            onClick={() => store.newSegment()}
           >
-            Reset numbers
+            New segment
           </button>
         </div>
       </fieldset>

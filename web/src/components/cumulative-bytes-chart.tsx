@@ -7,7 +7,7 @@ import { TimeLineChart } from './time-line-chart.tsx';
 import { useEnabledTransports } from './use-enabled-transports.ts';
 
 export function CumulativeBytesChart({ presenter }: { presenter: boolean }) {
-  const rows = useLab((s) => s.charts.cumulativeBytes);
+  const { rows, marks } = useLab((s) => s.charts.cumulativeBytes);
   const transports = useEnabledTransports();
   return (
     <ChartCard
@@ -22,6 +22,7 @@ export function CumulativeBytesChart({ presenter }: { presenter: boolean }) {
     >
       <TimeLineChart
         rows={rows}
+        marks={marks}
         transports={transports}
         presenter={presenter}
         formatY={fmt.bytes}

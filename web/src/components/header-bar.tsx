@@ -1,9 +1,11 @@
 /** Title, what the feed is doing right now, and the page's view options and downloads. */
 import type { Dispatch, SetStateAction } from 'react';
+import { payloadPerEvent } from '../../../protocol/figures.ts';
 import { downloadCsv, downloadJson } from '../export.ts';
 import * as fmt from '../format.ts';
 import type { LabConfig, Theme } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
+import type { LabSnapshot } from '../lab-store.ts';
 import { ClientRouteBadge } from './client-route-badge.tsx';
 import { CONTAINED } from './contained.ts';
 
@@ -24,6 +26,8 @@ export function HeaderBar({ config, setConfig }: Props) {
   const clientId = useLab((s) => s.clientId);
   const meterLive = useLab((s) => s.meterLive);
   const access = useLab((s) => s.access);
+  const liveSeq = useLab((s) => s.liveFeed?.seq ?? s.status?.seq ?? 0);
+  const envelope = useLab(envelopeBytes);
 
   return (
     <header className="top-bar" style={CONTAINED}>
@@ -36,9 +40,17 @@ export function HeaderBar({ config, setConfig }: Props) {
           <>
             <strong>{scenario?.title ?? status.scenario}</strong>
             <span>{fmt.rate(status.ratePerSecond)} events/s</span>
-            <span>{fmt.count(status.payloadBytes)} B of data each</span>
+            <span title="The data the scenario makes; each event adds its envelope — epoch, seq, t (publish time) and topic as JSON — and that whole event is what the columns call “the event itself”">
+              {fmt.count(status.payloadBytes)} B of data each
+              {envelope !== null && (
+                <span className="muted" data-feed="envelope">
+                  {' '}
+                  (+{fmt.count(envelope)} B of epoch, seq, t, topic)
+                </span>
+              )}
+            </span>
             <span>
-              newest seq <span data-feed="seq">{status.seq}</span>
+              newest seq <span data-feed="seq">{liveSeq}</span>
             </span>
             <span className={status.running ? 'pill pill-open' : 'pill pill-paused'}>
               {status.running ? 'publishing' : 'paused'}
@@ -111,6 +123,18 @@ export function HeaderBar({ config, setConfig }: Props) {
       </div>
     </header>
   );
+}
+
+/**
+ * What each event's envelope adds to its data, in this segment: the event
+ * as sent (the payload per event) minus the data size. null until an event
+ * arrived, and for binary data (base64 changes its size as well).
+ */
+function envelopeBytes(s: LabSnapshot): number | null {
+  if (!s.status || s.scenario?.payload.binary) return null;
+  const payload = payloadPerEvent(s.transports.websocket.meter) ?? payloadPerEvent(s.transports.sse.meter);
+  if (payload === null) return null;
+  return Math.max(0, Math.round(payload - s.status.payloadBytes));
 }
 
 /** In classroom mode, say up front who steers: a student learns it here, not from a refused click. */

@@ -13,7 +13,7 @@ interface Props {
 }
 
 export function LatencyChart({ presenter, log, onLogChange }: Props) {
-  const rows = useLab((s) => s.charts.latency);
+  const { rows, marks } = useLab((s) => s.charts.latency);
   const transports = useEnabledTransports();
   return (
     <ChartCard
@@ -34,6 +34,7 @@ export function LatencyChart({ presenter, log, onLogChange }: Props) {
     >
       <TimeLineChart
         rows={rows}
+        marks={marks}
         transports={transports}
         presenter={presenter}
         formatY={fmt.ms}

@@ -7,7 +7,7 @@ import { TimeLineChart } from './time-line-chart.tsx';
 import { useEnabledTransports } from './use-enabled-transports.ts';
 
 export function RequestRateChart({ presenter }: { presenter: boolean }) {
-  const rows = useLab((s) => s.charts.requestRate);
+  const { rows, marks } = useLab((s) => s.charts.requestRate);
   const transports = useEnabledTransports();
   return (
     <ChartCard
@@ -22,6 +22,7 @@ export function RequestRateChart({ presenter }: { presenter: boolean }) {
     >
       <TimeLineChart
         rows={rows}
+        marks={marks}
         transports={transports}
         presenter={presenter}
         formatY={fmt.rate}

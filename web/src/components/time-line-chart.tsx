@@ -1,6 +1,8 @@
 /**
  * The shared shape of the three "last 60 seconds" charts: one line per
- * enabled transport, no animation, no dots, a bounded window of rows.
+ * enabled transport, no animation, no dots, a bounded window of rows, and
+ * each segment's start as a labelled vertical line with the conditions of
+ * its stretch written above it.
  *
  * Plain SVG, one path per line: a redraw is a few string joins and a handful
  * of changed attributes, well under a millisecond. The Recharts charts these
@@ -11,7 +13,7 @@
  */
 import { type CSSProperties, memo, useRef, useState } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
-import type { ChartRow } from '../lab-store.ts';
+import type { ChartMark, ChartRow } from '../lab-store.ts';
 import { logDomain, logPosition } from '../log-scale.ts';
 import { TRANSPORT_LOOK } from '../palette.ts';
 import { ChartPointerArea, type PointerAt } from './chart-pointer-area.tsx';
@@ -21,6 +23,7 @@ import { useWidth } from './use-width.ts';
 
 interface Props {
   rows: ChartRow[];
+  marks: ChartMark[];
   transports: TransportName[];
   presenter: boolean;
   formatY: (value: number) => string;
@@ -34,7 +37,8 @@ interface Props {
 const X_MIN = -60;
 const X_MAX = 0;
 const X_TICKS = [-60, -45, -30, -15, 0];
-const MARGIN = { top: 8, right: 16, bottom: 4, left: 8 };
+/** The top margin holds each stretch's conditions. */
+const MARGIN = { top: 22, right: 16, bottom: 4, left: 8 };
 const X_AXIS_HEIGHT = 30;
 const TICK = 6;
 const TEXT: CSSProperties = { fontSize: '0.8rem' };
@@ -42,6 +46,7 @@ const formatX = (x: number): string => (x === 0 ? 'now' : `${x} s`);
 
 export const TimeLineChart = memo(function TimeLineChart({
   rows,
+  marks,
   transports,
   presenter,
   formatY,
@@ -142,6 +147,34 @@ export const TimeLineChart = memo(function TimeLineChart({
               strokeDasharray={TRANSPORT_LOOK[t].dash || undefined}
             />
           ))}
+        </g>
+        <g className="segment-marks" fill="var(--muted)" style={TEXT}>
+          {marks.map((mark, i) => {
+            const from = xAt(Math.max(X_MIN, mark.x));
+            const to = xAt(marks[i + 1]?.x ?? X_MAX);
+            return (
+              <g key={mark.at}>
+                {mark.label !== null && (
+                  <line
+                    x1={from}
+                    x2={from}
+                    y1={2}
+                    y2={bottom}
+                    stroke="var(--text)"
+                    strokeDasharray="4 3"
+                    data-segment-mark={mark.label}
+                  />
+                )}
+                {/* A nested svg clips the caption to its own stretch. */}
+                <svg x={from} y={0} width={Math.max(0, to - from)} height={MARGIN.top}>
+                  <title>{mark.label === null ? mark.caption : `${mark.label} — ${mark.caption}`}</title>
+                  <text x={4} y={14} fill={mark.label === null ? 'var(--muted)' : 'var(--text)'}>
+                    {mark.label === null ? mark.caption : `${mark.label}: ${mark.caption}`}
+                  </text>
+                </svg>
+              </g>
+            );
+          })}
         </g>
         {hovered && <line x1={xAt(hovered.x)} x2={xAt(hovered.x)} y1={plot.top} y2={bottom} stroke="var(--line)" />}
         <ChartPointerArea plot={plot} onPointer={setPointer} />

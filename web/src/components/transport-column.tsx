@@ -1,11 +1,12 @@
 /**
  * One transport, live: state, a flash per event, latency, counts, bytes, and
- * theory beside measurement. Figures tests read carry `data-metric` with a
- * plain number as text (units sit outside those elements).
+ * theory beside measurement, all of the current segment. Figures tests read
+ * carry `data-metric` with a plain number as text (units sit outside those
+ * elements); a figure without enough data yet says "measuring…".
  */
 import type { CSSProperties } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
-import type { TransportMetrics } from '../../../protocol/metrics.ts';
+import { bothDirections, bytesPerEvent } from '../../../protocol/figures.ts';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import type { LabSnapshot, TransportView } from '../lab-store.ts';
@@ -23,42 +24,36 @@ interface Props {
   onToggle: (on: boolean) => void;
 }
 
-/** Bytes per event, both directions, split by kind; null before the first event. */
-export function bytesPerMessage(meter: TransportMetrics) {
-  if (meter.messages === 0) return null;
-  const { up, down } = meter.bytes;
-  return {
-    header: (up.header + down.header) / meter.messages,
-    framing: (up.framing + down.framing) / meter.messages,
-    payload: (up.payload + down.payload) / meter.messages,
-  };
+/** Bytes per event of a column with enough data in the segment; null while it is measuring. */
+function shownBytesPerEvent(view: TransportView) {
+  return view.ready.bytes ? bytesPerEvent(view.meter) : null;
 }
 
-function largestBytesPerMessage(snapshot: LabSnapshot): number {
+function largestBytesPerEvent(snapshot: LabSnapshot): number {
   let max = 0;
-  for (const t of TRANSPORTS) {
-    const split = bytesPerMessage(snapshot.transports[t].meter);
-    if (split) max = Math.max(max, split.header + split.framing + split.payload);
-  }
+  for (const t of TRANSPORTS) max = Math.max(max, shownBytesPerEvent(snapshot.transports[t])?.total ?? 0);
   return max;
 }
 
 /**
- * "fastest" / "slowest" and "fewest bytes" / "most bytes" among the columns
- * with data, so the headline difference is readable without comparing numbers.
+ * "fastest" / "slowest" and "fewest bytes" / "most bytes", so the headline
+ * difference is readable without comparing numbers — only once every column
+ * that is on has enough data in the segment to be compared.
  */
 function ranks(snapshot: LabSnapshot, transport: TransportName): string {
   const latency: Array<[TransportName, number]> = [];
   const weight: Array<[TransportName, number]> = [];
+  let on = 0;
   for (const t of TRANSPORTS) {
     const view = snapshot.transports[t];
     if (!view.enabled) continue;
-    if (view.latency.count > 0) latency.push([t, view.latency.p50]);
-    const split = bytesPerMessage(view.meter);
-    if (split) weight.push([t, split.header + split.framing + split.payload]);
+    on++;
+    if (view.ready.latency) latency.push([t, view.latency.p50]);
+    const split = shownBytesPerEvent(view);
+    if (split) weight.push([t, split.total]);
   }
   const rank = (list: Array<[TransportName, number]>, low: string, high: string): string => {
-    if (list.length < 2) return '';
+    if (list.length < 2 || list.length < on) return '';
     const sorted = [...list].sort((a, b) => a[1] - b[1]);
     if (sorted[0]?.[0] === transport) return low;
     if (sorted.at(-1)?.[0] === transport) return high;
@@ -66,6 +61,9 @@ function ranks(snapshot: LabSnapshot, transport: TransportName): string {
   };
   return `${rank(latency, 'fastest', 'slowest')}|${rank(weight, 'fewest bytes', 'most bytes')}`;
 }
+
+/** What a figure says while its transport has too little data in the segment (warm-up.ts). */
+const MEASURING = 'measuring…';
 
 const STATE_TEXT: Record<TransportView['state'], string> = {
   idle: 'idle',
@@ -83,18 +81,15 @@ export function TransportColumn({ transport, onToggle }: Props) {
   const rttMs = useLab((s) => s.rttMs);
   const intervalMs = useLab((s) => s.intervalMs);
   const timeoutMs = useLab((s) => s.timeoutMs);
-  const scaleMax = useLab(largestBytesPerMessage);
+  const scaleMax = useLab(largestBytesPerEvent);
   const [latencyRank, bytesRank] = useLab((s) => ranks(s, transport)).split('|');
   const look = TRANSPORT_LOOK[transport];
   const { meter } = view;
-  const totals = {
-    header: meter.bytes.up.header + meter.bytes.down.header,
-    framing: meter.bytes.up.framing + meter.bytes.down.framing,
-    payload: meter.bytes.up.payload + meter.bytes.down.payload,
-  };
-  const perMessage = bytesPerMessage(meter);
+  const totals = bothDirections(meter);
+  const perEvent = shownBytesPerEvent(view);
   const predictions = predictionsFor(view, { status, scenario, rttMs, intervalMs, timeoutMs });
-  const hasLatency = view.latency.count > 0;
+  const hasLatency = view.ready.latency;
+  const waiting = view.enabled ? MEASURING : '–';
 
   return (
     <article
@@ -120,15 +115,15 @@ export function TransportColumn({ transport, onToggle }: Props) {
       <p className="one-line">{WIRE_EXPLANATIONS[transport].oneLine}</p>
       <EventFlash transport={transport} />
 
-      <div className="latency" title="Delivery latency over the last 60 s: receive time − publish time">
+      <div className="latency" title="Delivery latency of this segment's events: receive time − publish time">
         <div className="big-figure">
           <span className="figure-label">
             latency, median{' '}
             {latencyRank && <span className={`rank rank-${latencyRank.replace(' ', '-')}`}>{latencyRank}</span>}
           </span>
           <span className="figure-value">
-            <span data-metric="latency-p50">{hasLatency ? fmt.ms(view.latency.p50) : '–'}</span>
-            <span className="unit"> ms</span>
+            <span data-metric="latency-p50">{hasLatency ? fmt.ms(view.latency.p50) : waiting}</span>
+            {hasLatency && <span className="unit"> ms</span>}
           </span>
         </div>
         <div className="small-figures">
@@ -141,7 +136,11 @@ export function TransportColumn({ transport, onToggle }: Props) {
         </div>
       </div>
 
-      <TheoryTable predictions={predictions} note={theoryNote(transport, rttMs, intervalMs, timeoutMs)} />
+      <TheoryTable
+        predictions={predictions}
+        note={theoryNote(transport, rttMs, intervalMs, timeoutMs)}
+        waiting={waiting}
+      />
 
       <dl className="counts">
         <Count label="events received" metric="messages" value={view.messages} />
@@ -161,15 +160,16 @@ export function TransportColumn({ transport, onToggle }: Props) {
       </dl>
 
       <div className="bytes">
-        <h3 title="Every byte this transport moved, both directions, divided by the events it delivered">
+        <h3 title="Every byte this transport moved in this segment, both directions, divided by the events it delivered">
           Bytes per event {bytesRank && <span className={`rank rank-${bytesRank.replace(' ', '-')}`}>{bytesRank}</span>}
-          <span className="bytes-total">
-            {perMessage ? `${Math.round(perMessage.header + perMessage.framing + perMessage.payload)} B` : '–'}
+          <span className="bytes-total" data-metric="bytes-per-event">
+            {perEvent ? Math.round(perEvent.total) : waiting}
           </span>
+          {perEvent && <span className="unit"> B</span>}
         </h3>
-        <ByteSplitBar perMessage={perMessage} scaleMax={scaleMax} />
+        <ByteSplitBar perMessage={perEvent} scaleMax={scaleMax} waiting={waiting} />
         <p className="byte-totals">
-          so far, both directions: headers <span data-metric="bytes-header">{totals.header}</span> B · framing{' '}
+          this segment, both directions: headers <span data-metric="bytes-header">{totals.header}</span> B · framing{' '}
           <span data-metric="bytes-framing">{totals.framing}</span> B · events{' '}
           <span data-metric="bytes-payload">{totals.payload}</span> B
         </p>

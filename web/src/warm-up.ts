@@ -1,0 +1,26 @@
+/**
+ * Warm-up honesty: until a transport has enough data in the segment, its
+ * figures say "measuring…" instead of a percentile or a share of one sample,
+ * and no badge (fastest, fewest bytes) compares it.
+ */
+
+/** Latency percentiles and bytes per event need this many events in the segment. */
+export const MIN_EVENTS = 3;
+/** Shares of answers and request rates need this many requests in the segment… */
+export const MIN_REQUESTS = 5;
+/** …and this much of the segment (ms): a rate over less says little. */
+export const MIN_SEGMENT_MS = 2000;
+
+export interface Readiness {
+  latency: boolean;
+  bytes: boolean;
+  requests: boolean;
+}
+
+export function readiness(latencySamples: number, events: number, requests: number, segmentAgeMs: number): Readiness {
+  return {
+    latency: latencySamples >= MIN_EVENTS,
+    bytes: events >= MIN_EVENTS,
+    requests: requests >= MIN_REQUESTS && segmentAgeMs >= MIN_SEGMENT_MS,
+  };
+}
