@@ -24,8 +24,13 @@ export interface WireSample {
   requestHead: string;
   /** The status line and headers as sent (for WebSocket: the 101 answer). */
   responseHead: string;
-  /** One event as it travelled, split into annotated parts; null when none was sent yet. */
+  /**
+   * One event as it travelled, split into annotated parts; null when none was
+   * sent yet. For a poll: the whole answer that carried it.
+   */
   event: WirePart[] | null;
+  /** How many events those parts carry: a poll answer's count, 1 for a stream's event, 0 before any. */
+  eventsCarried: number;
 }
 
 export type InspectResponse = { transports: Record<TransportName, WireSample | null> };

@@ -72,6 +72,23 @@ describeInChromium('dashboard in Chromium', (executable) => {
     return Number(text);
   };
   const everyColumn = (name: string): Promise<number[]> => Promise.all(TRANSPORT_NAMES.map((t) => metric(t, name)));
+  const currentSegmentIndex = async (): Promise<number> =>
+    Number(await page.locator('tbody.segment-live').getAttribute('data-segment-row'));
+  /** A segment-table cell summed per transport over the segments from `fromIndex` on, the current one included. */
+  const segmentTotals = (cell: string, fromIndex: number): Promise<number[]> =>
+    page.evaluate(
+      ({ cell, fromIndex, transports }) =>
+        transports.map((t) =>
+          [...document.querySelectorAll<HTMLElement>('[data-segment-row]')]
+            .filter((row) => Number(row.dataset.segmentRow) >= fromIndex)
+            .reduce(
+              (sum, row) =>
+                sum + Number(row.querySelector(`tr[data-transport="${t}"] [data-cell="${cell}"]`)?.textContent ?? 0),
+              0,
+            ),
+        ),
+      { cell, fromIndex, transports: [...TRANSPORT_NAMES] },
+    );
 
   /** Polls `read` until `accept` holds; returns the last value read. */
   async function until<T>(
@@ -107,6 +124,13 @@ describeInChromium('dashboard in Chromium', (executable) => {
       (counts) => counts.every((n, i) => n > (first[i] ?? 0)),
       5_000,
       'every message count to grow',
+    );
+    // Percentiles say "measuring…" until a column has a few events in the segment.
+    await until(
+      () => everyColumn('latency-p50'),
+      (values) => values.every((ms) => Number.isFinite(ms)),
+      5_000,
+      'a median in every column',
     );
     for (const transport of TRANSPORT_NAMES) {
       const p50 = await metric(transport, 'latency-p50');
@@ -224,7 +248,9 @@ describeInChromium('dashboard in Chromium', (executable) => {
   }, 25_000);
 
   it('dropping every connection: each column reconnects, resumes, and counts no gap', async () => {
-    const before = await everyColumn('reconnects');
+    // Each fault starts a segment: count reconnects and gaps over the segments from here on.
+    const firstSegment = await currentSegmentIndex();
+    const before = await segmentTotals('reconnects', firstSegment);
     // On loopback no client should have needed to reconnect yet; say so if one did (the counts below are deltas).
     if (before.some((n) => n > 0)) console.warn(`[dashboard.e2e] reconnects before any fault: ${before.join(', ')}`);
     faultsInjected = true;
@@ -239,7 +265,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
     await page.click('[data-control="fault-drop-all"]');
     await page.click('[data-control="fault-calm"]');
     await until(
-      () => everyColumn('reconnects'),
+      () => segmentTotals('reconnects', firstSegment),
       (counts) => counts.every((n, i) => n >= (before[i] ?? 0) + 1),
       8_000,
       'a reconnect in every column',
@@ -257,7 +283,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       8_000,
       'events flowing again in every column',
     );
-    expect(await everyColumn('gaps')).toEqual([0, 0, 0, 0]);
+    expect(await segmentTotals('gaps', firstSegment)).toEqual([0, 0, 0, 0]);
     expect(app.conditioner.state().faults.cutConnections).toBeGreaterThan(0);
   }, 30_000);
 
@@ -402,6 +428,53 @@ describeInChromium('dashboard in Chromium', (executable) => {
     );
     expect(page.url()).toContain('scenario=multiplayer-game');
   }, 20_000);
+
+  it('a new scenario and network start a segment: the columns show its figures only, the charts mark it, the table keeps both', async () => {
+    const before = await currentSegmentIndex();
+    await page.selectOption('[data-control="scenario"]', 'large-snapshot');
+    await until(
+      () => currentSegmentIndex(),
+      (index) => index > before,
+      5_000,
+      'a new segment for large-snapshot',
+    );
+    // "The event itself" is the 100 KB event alone, and a WebSocket frame header of a 100 KB event is 10 B;
+    // a ping (2 B, every 25 s) may fall in the segment too: over 5 events it adds at most 0.4 B per event.
+    await until(
+      () => everyColumn('messages'),
+      (counts) => counts.every((n) => n >= 5),
+      30_000,
+      'five large events in every column',
+    );
+    const payloads = await everyColumn('per-event-payload');
+    for (const [i, bytes] of payloads.entries()) expect(bytes, TRANSPORT_NAMES[i]).toBeGreaterThanOrEqual(90_000);
+    expect(Math.floor(await metric('websocket', 'measured-framing-down'))).toBe(10);
+    const marked = (label: string) => () =>
+      page.locator(`[data-chart="latency"] [data-segment-mark="${label}"]`).count();
+    // The charts take turns to redraw, about once a second each.
+    await until(marked('large-snapshot'), (n) => n === 1, 3_000, 'the large-snapshot marker on the latency chart');
+
+    await page.selectOption('[data-control="network-profile"]', 'lan');
+    await until(
+      () => currentSegmentIndex(),
+      (index) => index > before + 1,
+      5_000,
+      'a new segment for lan',
+    );
+    await until(marked('lan'), (n) => n === 1, 3_000, 'the lan marker on the latency chart');
+    const labels = await page.locator('[data-segment-row] [data-segment-label]').allTextContents();
+    expect(labels.slice(0, 2)).toEqual(['lan', 'large-snapshot']); // newest first
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-segments.png'), fullPage: true });
+
+    await page.selectOption('[data-control="network-profile"]', 'none');
+    await page.selectOption('[data-control="scenario"]', 'stock-ticker');
+    await until(
+      () => Promise.resolve(app.feed.currentSettings.scenario.id),
+      (id) => id === 'stock-ticker',
+      5_000,
+      'the default scenario back',
+    );
+  }, 60_000);
 
   it('logs no console errors', async () => {
     expect(consoleErrors).toEqual([]);

@@ -119,6 +119,7 @@ function toSample(transport: TransportName, exchange: Exchange): WireSample {
     requestHead: requestHeadText(exchange.requestHead),
     responseHead: exchange.responseHead,
     event: event ? eventParts(transport, exchange, event) : null,
+    eventsCarried: event ? 1 + (exchange.poll?.others ?? 0) : 0,
   };
 }
 

@@ -58,6 +58,7 @@ import type {
   InspectView,
   LabSnapshot,
   LimitDemoView,
+  TransportView,
   UpstreamView,
 } from './lab-snapshot.ts';
 import { CHART_WINDOW_MS } from './latency-window.ts';
@@ -298,7 +299,7 @@ export class LabStore {
   /** The past segments, oldest first, and the current one as it stands. */
   segmentRows(): SegmentSummary[] {
     const now = this.now();
-    return this.segment ? [...this.pastSegments, summarize(this.segment, now, this.snapshot.transports)] : [];
+    return this.segment ? [...this.pastSegments, summarize(this.segment, now, this.transportViews(now))] : [];
   }
 
   /** `PUT /api/feed/settings`; the answer becomes the shown status. */
@@ -537,7 +538,8 @@ export class LabStore {
   ): void {
     const now = this.now();
     if (this.segment) {
-      this.pastSegments.push(summarize(this.segment, now, this.snapshot.transports));
+      // Views as of now, not the last snapshot's: nothing between the two may fall out of both segments.
+      this.pastSegments.push(summarize(this.segment, now, this.transportViews(now)));
       if (this.pastSegments.length > SEGMENTS_KEPT) this.pastSegments.shift();
     }
     const lab = this.labSegment?.conditions;
@@ -732,15 +734,7 @@ export class LabStore {
       meterLive: this.meterLive,
       intervalMs: this.settings.intervalMs,
       timeoutMs: this.settings.timeoutMs,
-      transports: mapTransports((t) =>
-        this.records[t].view(
-          t,
-          this.settings.enabled[t],
-          now,
-          this.segment?.startedAt ?? now,
-          this.meterHistory.requestRate(t),
-        ),
-      ),
+      transports: this.transportViews(now),
       segment: this.segment,
       segmentMarks: this.segmentMarks,
       pastSegments: this.pastSegments,
@@ -750,6 +744,13 @@ export class LabStore {
       inspect: this.inspect,
       upstream: this.upstream,
     };
+  }
+
+  private transportViews(now: number): Record<TransportName, TransportView> {
+    const start = this.segment?.startedAt ?? now;
+    return mapTransports((t) =>
+      this.records[t].view(t, this.settings.enabled[t], now, start, this.meterHistory.requestRate(t)),
+    );
   }
 
   private buildChart<K extends keyof ChartData>(kind: K, now: number): ChartData[K];

@@ -45,6 +45,7 @@ export interface TransportSummary {
   requestsPerSecond: number | null;
   emptyAnswerPercent: number | null;
   gaps: number;
+  reconnects: number;
 }
 
 export interface SegmentSummary extends PageSegment {
@@ -101,6 +102,7 @@ export function summarize(
         requestsPerSecond: view.ready.requests ? requestsPerSecondOver(view.meter, durationMs) : null,
         emptyAnswerPercent: view.ready.requests ? emptyAnswerShare(view.meter) : null,
         gaps: view.gaps,
+        reconnects: view.reconnects,
       };
       return [t, summary];
     }),
@@ -132,6 +134,7 @@ export function segmentsCsv(rows: readonly SegmentSummary[]): string {
     'requests_per_s',
     'empty_answers_pct',
     'gaps',
+    'reconnects',
   ];
   const cell = (value: string | number | boolean | null): string => {
     if (value === null) return '';
@@ -166,6 +169,7 @@ export function segmentsCsv(rows: readonly SegmentSummary[]): string {
           s.requestsPerSecond,
           s.emptyAnswerPercent,
           s.gaps,
+          s.reconnects,
         ]
           .map(cell)
           .join(','),

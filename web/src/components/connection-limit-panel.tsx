@@ -50,7 +50,10 @@ export function ConnectionLimitPanel() {
           <p data-demo="result" data-stalled={demo.result.stalled ? 'yes' : 'no'}>
             {demo.result.stalled ? (
               <>
-                {demo.result.opened} of {demo.result.extra} extra streams opened; the request waited{' '}
+                {demo.result.opened} of {demo.result.extra} extra streams opened
+                {demo.result.opened < demo.result.extra &&
+                  ` — the page already holds ${demo.result.extra - demo.result.opened === 1 ? 'a connection' : `${demo.result.extra - demo.result.opened} connections`} to this origin (its metrics stream${route.via === 'conditioner' ? '' : ' and the columns’ streams'}), and six is all the browser allows`}
+                ; the request waited{' '}
                 <strong>
                   <span data-demo="waited-ms">{fmt.ms(demo.result.waitedMs)}</span> ms
                 </strong>{' '}

@@ -53,6 +53,7 @@ export function SegmentTable() {
               <th scope="col">requests/s</th>
               <th scope="col">empty answers</th>
               <th scope="col">gaps</th>
+              <th scope="col">reconnects</th>
             </tr>
           </thead>
           {current && <SegmentRows row={current} live />}
@@ -106,7 +107,8 @@ const SegmentRows = memo(function SegmentRows({ row, live }: { row: SegmentSumma
             </td>
             <td>{optional(s.requestsPerSecond, fmt.rate)}</td>
             <td>{optional(s.emptyAnswerPercent, (n) => `${Math.round(n)}%`)}</td>
-            <td>{s.gaps}</td>
+            <td data-cell="gaps">{s.gaps}</td>
+            <td data-cell="reconnects">{s.reconnects}</td>
           </tr>
         );
       })}

@@ -122,7 +122,9 @@ export function TransportColumn({ transport, onToggle }: Props) {
             {latencyRank && <span className={`rank rank-${latencyRank.replace(' ', '-')}`}>{latencyRank}</span>}
           </span>
           <span className="figure-value">
-            <span data-metric="latency-p50">{hasLatency ? fmt.ms(view.latency.p50) : waiting}</span>
+            <span data-metric="latency-p50" className={hasLatency ? undefined : 'measuring'}>
+              {hasLatency ? fmt.ms(view.latency.p50) : waiting}
+            </span>
             {hasLatency && <span className="unit"> ms</span>}
           </span>
         </div>
@@ -162,7 +164,7 @@ export function TransportColumn({ transport, onToggle }: Props) {
       <div className="bytes">
         <h3 title="Every byte this transport moved in this segment, both directions, divided by the events it delivered">
           Bytes per event {bytesRank && <span className={`rank rank-${bytesRank.replace(' ', '-')}`}>{bytesRank}</span>}
-          <span className="bytes-total" data-metric="bytes-per-event">
+          <span className={perEvent ? 'bytes-total' : 'bytes-total measuring'} data-metric="bytes-per-event">
             {perEvent ? Math.round(perEvent.total) : waiting}
           </span>
           {perEvent && <span className="unit"> B</span>}

@@ -61,7 +61,7 @@ function SampleView({ transport, sample }: { transport: TransportName; sample: W
       />
       <h3>One event on the wire</h3>
       {sample.event ? (
-        <EventParts transport={transport} parts={sample.event} />
+        <EventParts transport={transport} sample={sample} parts={sample.event} />
       ) : (
         <p className="muted">No event sent yet.</p>
       )}
@@ -86,8 +86,9 @@ function Head({ title, text, direction }: { title: string; text: string; directi
   );
 }
 
-function EventParts({ transport, parts }: { transport: TransportName; parts: WirePart[] }) {
+function EventParts({ transport, sample, parts }: { transport: TransportName; sample: WireSample; parts: WirePart[] }) {
   const total = parts.reduce((sum, p) => sum + p.bytes, 0);
+  const payload = parts.filter((p) => p.kind === 'payload').reduce((s, p) => s + p.bytes, 0);
   let frameHeaderMarked = false;
   return (
     <div>
@@ -129,11 +130,32 @@ function EventParts({ transport, parts }: { transport: TransportName; parts: Wir
           );
         })}
       </ol>
-      <p className="muted">
-        {total} B on the wire for this event;{' '}
-        {parts.filter((p) => p.kind === 'payload').reduce((s, p) => s + p.bytes, 0)} B of them are the event itself.
+      <p className="muted" data-inspect="per-event">
+        {sample.eventsCarried > 1 ? (
+          <PerEventOfAnswer sample={sample} body={total} payload={payload} />
+        ) : (
+          `${total} B on the wire for this event; ${payload} B of them are the event itself.`
+        )}
       </p>
     </div>
+  );
+}
+
+/**
+ * A poll answer carries several events: its bytes per event as the column
+ * counts them — the answer's request and response heads and its body, over
+ * the events it carried — with the whole answer beside it.
+ */
+function PerEventOfAnswer({ sample, body, payload }: { sample: WireSample; body: number; payload: number }) {
+  const heads = encoder.encode(sample.requestHead).length + encoder.encode(sample.responseHead).length;
+  const n = sample.eventsCarried;
+  return (
+    <>
+      This answer carried {n} events: {body} B of body ({payload} B of them the events themselves) and {heads} B of
+      request and response headers, {body + heads} B in all —{' '}
+      <strong>{Math.round((body + heads) / n)} B per event</strong>, of which {Math.round(payload / n)} B is the event
+      itself (the column's bytes per event, for this answer alone).
+    </>
   );
 }
 
