@@ -264,6 +264,13 @@ describeInChromium('dashboard in Chromium', (executable) => {
     await page.waitForTimeout(500);
     await page.click('[data-control="fault-drop-all"]');
     await page.click('[data-control="fault-calm"]');
+    // The timeline marks each fault where it happened.
+    await until(
+      () => page.locator('[data-timeline-fault="drop-all"]').count(),
+      (n) => n === 2,
+      3_000,
+      'two drop-all marks on the timeline',
+    );
     await until(
       () => segmentTotals('reconnects', firstSegment),
       (counts) => counts.every((n, i) => n >= (before[i] ?? 0) + 1),

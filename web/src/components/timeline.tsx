@@ -2,7 +2,8 @@
  * The last ten seconds per transport as swim lanes, like a browser's network
  * waterfall: each poll request as a bar from sent to answered, the one SSE
  * response and the one WebSocket connection as long bars, each event as a
- * tick, upstream messages below.
+ * tick, upstream messages below, and each fault (drop-all, stall, chaos,
+ * calm) as a labelled vertical line across every lane.
  *
  * Each lane is drawn in one-second chunks (see timeline-record.ts), each a
  * few SVG paths in its own coordinates. A chunk the store did not change
@@ -29,6 +30,7 @@ const MAX_LABELS = 40;
 
 export function Timeline({ presenter }: { presenter: boolean }) {
   const timeline = useLab((s) => s.timeline);
+  const marks = useLab((s) => s.segmentMarks);
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
   const clip = `timeline-plot-${useId().replace(/[^a-zA-Z0-9_-]/g, '')}`;
@@ -76,6 +78,24 @@ export function Timeline({ presenter }: { presenter: boolean }) {
               clip={clip}
             />
           ))}
+          {marks
+            .filter((mark) => mark.reason === 'fault' && mark.at >= from)
+            .map((mark) => (
+              <g key={mark.at} data-timeline-fault={mark.label}>
+                <line
+                  x1={x(mark.at)}
+                  x2={x(mark.at)}
+                  y1={0}
+                  y2={lanesHeight}
+                  stroke="var(--text)"
+                  strokeWidth={2}
+                  strokeDasharray="4 3"
+                />
+                <text x={x(mark.at) + 4} y={12} fill="var(--text)" style={{ fontSize: '0.75rem' }}>
+                  {mark.label}
+                </text>
+              </g>
+            ))}
           <Axis x={x} now={timeline.now} top={lanesHeight} />
         </svg>
       </div>
