@@ -110,13 +110,13 @@ const INSPECT_RETRY_MS = 10_000;
 export class LabStore {
   private readonly api: LabApi;
   private readonly env = browserEnv();
-  private clientId = newClientId();
-  /** This page's id in the class view: one per page load, unlike the client id, which "Reset numbers" renews. */
+  private readonly clientId = newClientId();
+  /** This page's id in the class view and the connection demo, kept apart from the clients' id the meter counts. */
   private readonly pageId = newClientId('page');
   private clock: ClockOffset | null = null;
   private settings: ClientSettings;
-  private records = makeRecords();
-  private meterHistory = new MeterHistory();
+  private readonly records = makeRecords();
+  private readonly meterHistory = new MeterHistory();
   /** The lab's segment the page's current one lies in; null before the first meter reading. */
   private labSegment: SegmentInfo | null = null;
   private segment: PageSegment | null = null;
