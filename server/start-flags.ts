@@ -23,6 +23,8 @@ export interface StartFlags {
   history: number | undefined;
   /** Port of the network conditioner; null = none (`--conditioner-port off`). */
   conditionerPort: number | null;
+  /** No `--conditioner-port` was given: the default (the lab's port + 1) may be replaced by a free one when taken. */
+  conditionerPortIsDefault: boolean;
   /** The conditioner's initial profile (`--network`). */
   network: NetworkProfileName | undefined;
 }
@@ -94,6 +96,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
       conditionerText === 'off'
         ? null
         : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
+    conditionerPortIsDefault: conditionerText === undefined,
     network,
   };
 }
