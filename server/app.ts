@@ -41,6 +41,8 @@ declare module 'fastify' {
     labOptions: LabOptions;
     /** The network conditioner; `port` is null unless `conditionerPort` was set and the lab listens. */
     conditioner: Conditioner;
+    /** The wire inspector behind `GET /api/inspect` (its `keptBytes` stay under `INSPECTOR_MAX_BYTES`). */
+    inspector: WireInspector;
     /** Upstream budgets: per client address, for everyone together, and a lab-started load run's. */
     upstream: UpstreamBudget;
     /** Who is really behind a lab socket (the conditioner's client, not 127.0.0.1): see client-addresses.ts. */
@@ -87,6 +89,8 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
       headersTimeout: options.headersTimeoutMs,
       maxHeaderSize: options.maxHeaderBytes,
       connectionsCheckingInterval: 1000,
+      // The lab's guard answers a missing Host itself, in its error shape (Node's own 400 has no body).
+      requireHostHeader: false,
     },
     clientErrorHandler: (error, socket) => {
       // Malformed, oversized or too slow HTTP never reaches a route: answer with the lab's error shape and close.
@@ -97,6 +101,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('feed', feed);
   app.decorate('meter', meter);
   app.decorate('labOptions', options);
+  app.decorate('inspector', context.inspector);
   app.decorate('upstream', upstream);
   app.decorate('clientAddresses', clientAddresses);
   const conditioner = new Conditioner(
