@@ -26,10 +26,13 @@ export const CLOSE_POLICY_VIOLATION = 1008;
 const MAX_REFUSED_IN_A_ROW = 20;
 /**
  * Close code when a client reads too slowly and its queue passed `maxQueuedBytes`. Its queue is
- * dropped first, so the close frame follows the little its socket still holds; ws then waits up
- * to 30 s for the peer's close before cutting the socket.
+ * dropped first, so the close frame follows the little its socket still holds; the socket is
+ * closed once the frame is out to the kernel (which still delivers it), or after
+ * `SLOW_CONSUMER_CLOSE_WAIT_MS` for a peer that reads nothing at all.
  */
 export const CLOSE_SLOW_CONSUMER = 4008;
+/** How long a slow consumer's socket may hold its close frame before it is cut anyway, ms. */
+export const SLOW_CONSUMER_CLOSE_WAIT_MS = 5000;
 /** On shutdown, how long a peer may take to answer the 1001 close frame before its socket is cut, ms. */
 const CLOSE_GRACE_MS = 500;
 
@@ -100,9 +103,12 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         queue.send(eventFrame(stored), payload, 1);
         // A client that does not read must not make the lab buffer without end: cut it, it resumes with since.
         // Its backlog is dropped first, so the 4008 close frame is the next thing it reads.
-        if (queue.queuedBytes > options.maxQueuedBytes) {
+        if (queue.queuedBytes > options.maxQueuedBytes && raw) {
           queue.stop();
           socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
+          // Closed at the TCP level only once the close frame went out: the kernel then delivers it, then the FIN.
+          raw.end(() => raw.destroy());
+          setTimeout(() => socket.terminate(), SLOW_CONSUMER_CLOSE_WAIT_MS).unref();
         }
       };
 
