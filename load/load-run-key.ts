@@ -6,13 +6,13 @@
  * carry none, and share their address's budget like any other sender.
  */
 
+import { LOAD_RUN_HEADER } from '../protocol/load-run-header.ts';
+
 /** The environment variable the lab puts the run's key in. */
 export const LOAD_RUN_KEY_ENV = 'LAB_LOAD_RUN_KEY';
-/** The request header the key travels in (the lab's `LOAD_RUN_HEADER`). */
-export const LOAD_RUN_KEY_HEADER = 'x-lab-load-run';
 
 /** The header to add to upstream requests: the run's key when the lab started this process, else none. */
 export function loadRunKeyHeader(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const key = env[LOAD_RUN_KEY_ENV];
-  return key ? { [LOAD_RUN_KEY_HEADER]: key } : {};
+  return key ? { [LOAD_RUN_HEADER]: key } : {};
 }

@@ -2,6 +2,7 @@
  * buildApp: the whole lab as a Fastify instance that never listens by itself,
  * so tests can `listen({ port: 0 })` it and main.ts can add flags and signals.
  */
+import type { Socket } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { classRoutes } from './api/class-routes.ts';
@@ -65,8 +66,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   );
   const meter = new Meter();
   const clientAddresses = new ClientAddresses();
-  const clientAddressOf = (socket: Parameters<ClientAddresses['clientAddressOf']>[0]): string =>
-    clientAddresses.clientAddressOf(socket);
+  const clientAddressOf = (socket: Socket): string => clientAddresses.clientAddressOf(socket);
   const upstream = new UpstreamBudget(options.upstreamLimits);
   const context: TransportContext = {
     feed,

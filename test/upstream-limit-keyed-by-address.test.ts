@@ -9,7 +9,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { LOAD_RUN_HEADER, UPSTREAM_LIMITS } from '../server/security/upstream-budget.ts';
+import { LOAD_RUN_HEADER } from '../protocol/load-run-header.ts';
+import { UPSTREAM_LIMITS } from '../server/security/upstream-budget.ts';
 import { type FeedWatcher, watchFeed } from './support/feed-watcher.ts';
 import { type RunningLab, startLab, waitFor } from './support/lab-server.ts';
 

@@ -7,11 +7,10 @@
  *
  * A load run the lab started itself (server/load-control/) is one deliberate
  * sender with many virtual clients: it carries the run's secret key
- * (`x-lab-load-run`, handed to the child process only) and gets a budget of
+ * (`LOAD_RUN_HEADER`, handed to the child process only) and gets a budget of
  * its own, scaled by its client count, outside the shared one.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { LOAD_RUN_KEY_HEADER } from '../../load/load-run-key.ts';
 import { LabErrors } from '../errors.ts';
 import { RateLimiter, UPSTREAM_BURST, UPSTREAM_PER_SECOND } from './rate-limiter.ts';
 
@@ -39,8 +38,6 @@ export const UPSTREAM_LIMITS: UpstreamLimits = {
   totalBytesBurst: 2 * 1024 * 1024,
 };
 
-/** The header a lab-started load run's clients carry its key in (set by load/load-run-key.ts). */
-export const LOAD_RUN_HEADER = LOAD_RUN_KEY_HEADER;
 /** Addresses remembered; the oldest are forgotten first (a forgotten one starts with a full burst again). */
 const MAX_ADDRESSES = 10_000;
 

@@ -7,7 +7,7 @@ import { LabErrors } from '../errors.ts';
 import { jsonContentTypeProblem } from '../json-content-type.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
-import { LOAD_RUN_HEADER } from '../security/upstream-budget.ts';
+import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { parseUpstream } from './upstream-message.ts';
 
 export async function publishRoute(
