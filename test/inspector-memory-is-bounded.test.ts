@@ -93,6 +93,10 @@ it('5,000 ids × 4 transports × 15 KB heads: kept bytes under the budget, heap 
   await new Promise((resolve) => setTimeout(resolve, 200)); // the last sockets' close
   gc();
   const growth = process.memoryUsage().heapUsed - heapBefore;
+  console.log(
+    `inspector after ${IDS} ids × 4 transports × 15 KB heads: kept ${(inspector.keptBytes / 1024 / 1024).toFixed(2)} MiB ` +
+      `for ${inspector.clientCount} ids; heap growth ${(growth / 1024 / 1024).toFixed(1)} MiB`,
+  );
   expect(growth).toBeLessThan(64 * 1024 * 1024);
 
   // The newest ids are still inspectable, heads and all; the oldest were forgotten.
