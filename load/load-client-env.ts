@@ -16,6 +16,7 @@ import type { ClientEnv } from '../clients/client-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
 import { type HeaderSetName, type RequestKind, requestHeaders } from './browser-headers.ts';
 import { leanFetch } from './lean-fetch.ts';
+import { loadRunKeyHeader } from './load-run-key.ts';
 import { WireCounter } from './wire-counter.ts';
 
 export interface LoadEnv {
@@ -35,7 +36,8 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
   const now = (): number => performance.timeOrigin + performance.now();
 
   if (transport === 'websocket') {
-    const extra = requestHeaders(headerSet, 'websocket', origin);
+    // A run the lab started carries its key, for its own upstream budget (see load-run-key.ts).
+    const extra = { ...requestHeaders(headerSet, 'websocket', origin), ...loadRunKeyHeader() };
     const browserLike = headerSet !== 'node';
     // ws opens its socket through http.request's createConnection: ours counts it.
     const countedConnect = ((options: net.NetConnectOpts) => {
@@ -76,7 +78,13 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
   });
   const kindOf = (init: RequestInit | undefined): RequestKind =>
     (init?.method ?? 'GET').toUpperCase() === 'GET' ? 'fetch-get' : 'fetch-post';
-  const pollFetch = leanFetch(agent, (init) => requestHeaders(headerSet, kindOf(init), origin));
+  const runKey = loadRunKeyHeader();
+  const pollFetch = leanFetch(agent, (init) => {
+    const kind = kindOf(init);
+    return kind === 'fetch-post'
+      ? { ...requestHeaders(headerSet, kind, origin), ...runKey }
+      : requestHeaders(headerSet, kind, origin);
+  });
   const env: ClientEnv = { fetch: pollFetch as unknown as typeof fetch, now };
   if (transport === 'sse') {
     const streamFetch = leanFetch(agent, () => requestHeaders(headerSet, 'event-source', origin));

@@ -60,7 +60,8 @@ Options:
                          (default 0: all at once); latency percentiles and rates
                          cover the time after the ramp
   --interval <ms>        short-poll wait after each answer, 10-60000 (default 1000)
-  --upstream <msgs/s>    upstream messages per second per client, 0-20 (the lab's limit per sender)
+  --upstream <msgs/s>    upstream messages per second per client, 0-20 (the lab allows 20/s per address
+                         in all: keep clients × rate under it, or start the run from the dashboard)
                          (default: the scenario's upstreamPerSecond)
   --headers <set>        ${HEADER_SETS.join(' | ')} (default node): browser sends
                          Chrome's ~500-byte request heads, browser-cookies adds ~1 KB of cookies

@@ -2,6 +2,7 @@
  * buildApp: the whole lab as a Fastify instance that never listens by itself,
  * so tests can `listen({ port: 0 })` it and main.ts can add flags and signals.
  */
+import type { Socket } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { classRoutes } from './api/class-routes.ts';
@@ -22,9 +23,15 @@ import { type LabOptions, labOptions } from './lab-options.ts';
 import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
 import { WireInspector } from './meter/wire-inspector.ts';
+import { ClientAddresses } from './security/client-addresses.ts';
 import { labOriginPredicate } from './security/lab-origins.ts';
-import { installRequestGuards, isLoopbackAddress } from './security/request-guards.ts';
+import { isLoopbackAddress } from './security/loopback-address.ts';
+import { installRequestGuards } from './security/request-guards.ts';
+import { limitSlowHeads } from './security/slow-heads.ts';
+import { UpstreamBudget } from './security/upstream-budget.ts';
 import { SegmentLog } from './segment-log.ts';
+import { clientErrorAnswer } from './client-error-answer.ts';
+import { jsonContentTypeProblem } from './json-content-type.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
 import { TRANSPORTS } from './transports/transport-registry.ts';
@@ -36,6 +43,12 @@ declare module 'fastify' {
     labOptions: LabOptions;
     /** The network conditioner; `port` is null unless `conditionerPort` was set and the lab listens. */
     conditioner: Conditioner;
+    /** The wire inspector behind `GET /api/inspect` (its `keptBytes` stay under `INSPECTOR_MAX_BYTES`). */
+    inspector: WireInspector;
+    /** Upstream budgets: per client address, for everyone together, and a lab-started load run's. */
+    upstream: UpstreamBudget;
+    /** Who is really behind a lab socket (the conditioner's client, not 127.0.0.1): see client-addresses.ts. */
+    clientAddresses: ClientAddresses;
   }
 }
 
@@ -53,9 +66,13 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     options.bufferSize,
   );
   const meter = new Meter();
+  const clientAddresses = new ClientAddresses();
+  const clientAddressOf = (socket: Socket): string => clientAddresses.clientAddressOf(socket);
+  const upstream = new UpstreamBudget(options.upstreamLimits);
   const conditioner = new Conditioner(
     applyNetworkRequest(profileSettings('none'), options.network),
     options.conditionerPort,
+    { clientAddresses, anyFreePortWhenBusy: options.conditionerPortFallback },
   );
   const segments = new SegmentLog(() => segmentState(feed, conditioner), now);
   const context: TransportContext = {
@@ -65,24 +82,36 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     options,
     segments,
     closers: new Set(),
+    upstream,
+    clientAddressOf,
   };
 
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.maxMessageBytes,
     forceCloseConnections: true,
+    // Slow senders: a head must arrive within headersTimeoutMs, a whole request (a trickled body too)
+    // within requestTimeoutMs, checked every second (Node's default check runs every 30 s).
+    requestTimeout: options.requestTimeoutMs,
+    http: {
+      headersTimeout: options.headersTimeoutMs,
+      maxHeaderSize: options.maxHeaderBytes,
+      connectionsCheckingInterval: 1000,
+      // The lab's guard answers a missing Host itself, in its error shape (Node's own 400 has no body).
+      requireHostHeader: false,
+    },
     clientErrorHandler: (error, socket) => {
-      // Malformed HTTP never reaches a route: answer with the lab's error shape and close.
+      // Malformed, oversized or too slow HTTP never reaches a route: answer with the lab's error shape and close.
       if (!socket.writable) return socket.destroy();
-      const body = JSON.stringify(errorBody(LabErrors.BAD_REQUEST(`malformed HTTP request: ${error.message}`)));
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+      socket.end(clientErrorAnswer(error, options.maxHeaderBytes));
     },
   });
   app.decorate('feed', feed);
   app.decorate('meter', meter);
   app.decorate('labOptions', options);
+  app.decorate('inspector', context.inspector);
+  app.decorate('upstream', upstream);
+  app.decorate('clientAddresses', clientAddresses);
   app.decorate('conditioner', conditioner);
 
   installRequestMetering(app, meter);
@@ -90,18 +119,24 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     labPort: () => listeningPort(app),
     conditionerPort: () => conditioner.port,
   });
+  const perAddressExempt = options.perAddressExempt ?? isLoopbackAddress;
   installRequestGuards(app, {
     lan: options.lan,
     teacherToken: options.teacherToken,
     isLabOrigin,
     maxConnectionsPerAddress: options.maxConnectionsPerAddress,
-    capExempt: options.perAddressExempt ?? isLoopbackAddress,
+    capExempt: perAddressExempt,
+    clientAddressOf,
   });
+  limitSlowHeads(app.server, options.slowHeads, clientAddressOf, perAddressExempt);
   installLabOriginCors(app, isLabOrigin);
   app.removeAllContentTypeParsers();
   // Plain JSON.parse: it keeps "__proto__" as an ordinary own key, which parseUpstream then refuses
   // with its own code, the same way on HTTP and WebSocket.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Only UTF-8: a body declared in another charset would be read as UTF-8 and mean something else.
+    const typeProblem = jsonContentTypeProblem(request.headers['content-type']);
+    if (typeProblem) return done(typeProblem, undefined);
     if (body === '') return done(LabErrors.BAD_JSON('the body is empty'), undefined);
     try {
       done(null, JSON.parse(body as string));
@@ -110,9 +145,13 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     }
   });
   app.setErrorHandler((error, request, reply) => {
-    const labError = toLabError(error as Error, options.maxMessageBytes);
+    const labError = toLabError(error as Error, options.maxMessageBytes, request.headers['content-type']);
     if (labError.statusCode >= 500) request.log.error(error);
-    if (!reply.sent) reply.code(labError.statusCode).send(errorBody(labError));
+    if (reply.sent) return;
+    // Refused before its body was read (411, 413, 415): the connection closes rather than read a
+    // trickled body on for nothing.
+    if (!request.raw.complete) reply.header('connection', 'close');
+    reply.code(labError.statusCode).send(errorBody(labError));
   });
   app.setNotFoundHandler((request, reply) => {
     const error = LabErrors.NOT_FOUND(request.method, request.url.split('?')[0] ?? '');

@@ -4,13 +4,19 @@
  */
 import type { FastifyError } from 'fastify';
 import { isLabError, type LabErrorLike, LabErrors } from './errors.ts';
+import { shownContentType } from './json-content-type.ts';
 
-export function toLabError(error: FastifyError | LabErrorLike | Error, bodyLimit: number): LabErrorLike {
+/** @param contentType the request's Content-Type header, named in a 415 (Fastify's own message names none) */
+export function toLabError(
+  error: FastifyError | LabErrorLike | Error,
+  bodyLimit: number,
+  contentType?: string,
+): LabErrorLike {
   if (isLabError(error)) return error;
   const fastifyError = error as FastifyError;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return LabErrors.UNSUPPORTED_MEDIA_TYPE(fastifyError.message.replace(/^Unsupported Media Type:?\s*/i, ''));
+      return LabErrors.UNSUPPORTED_MEDIA_TYPE(shownContentType(contentType));
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return LabErrors.BODY_TOO_LARGE(bodyLimit);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

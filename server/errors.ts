@@ -28,9 +28,20 @@ export const LabErrors = {
   ),
   UNSUPPORTED_MEDIA_TYPE: createError<'LAB_ERR_UNSUPPORTED_MEDIA_TYPE', 415, [string]>(
     'LAB_ERR_UNSUPPORTED_MEDIA_TYPE',
-    'content type "%s" is not accepted here',
+    'content type %s is not accepted here',
     415,
   ),
+  URI_TOO_LONG: createError<'LAB_ERR_URI_TOO_LONG', 414, [number]>(
+    'LAB_ERR_URI_TOO_LONG',
+    'the request line is longer than the limit of %d bytes',
+    414,
+  ),
+  HEADERS_TOO_LARGE: createError<'LAB_ERR_HEADERS_TOO_LARGE', 431, [number]>(
+    'LAB_ERR_HEADERS_TOO_LARGE',
+    'the request head is larger than the limit of %d bytes',
+    431,
+  ),
+  REQUEST_TIMEOUT: createError<'LAB_ERR_REQUEST_TIMEOUT', 408, [string]>('LAB_ERR_REQUEST_TIMEOUT', '%s', 408),
   NOT_FOUND: createError<'LAB_ERR_NOT_FOUND', 404, [string, string]>('LAB_ERR_NOT_FOUND', 'no route for %s %s', 404),
   METHOD_NOT_ALLOWED: createError<'LAB_ERR_METHOD_NOT_ALLOWED', 405, [string, string]>(
     'LAB_ERR_METHOD_NOT_ALLOWED',
@@ -49,7 +60,7 @@ export const LabErrors = {
   ),
   FOREIGN_ORIGIN: createError<'LAB_ERR_FOREIGN_ORIGIN', 403, [string]>(
     'LAB_ERR_FOREIGN_ORIGIN',
-    'pages from %s may not use the feed',
+    'pages from %s may not use the feed or change the lab',
     403,
   ),
   UNAUTHORIZED: createError<'LAB_ERR_UNAUTHORIZED', 401, []>(
@@ -57,9 +68,9 @@ export const LabErrors = {
     'this control action needs the teacher token',
     401,
   ),
-  RATE_LIMITED: createError<'LAB_ERR_RATE_LIMITED', 429, [number]>(
+  RATE_LIMITED: createError<'LAB_ERR_RATE_LIMITED', 429, [string]>(
     'LAB_ERR_RATE_LIMITED',
-    'too many upstream messages: at most %d a second',
+    'too many upstream messages: %s',
     429,
   ),
   SCENARIO: createError<'LAB_ERR_SCENARIO', 400, [string]>('LAB_ERR_SCENARIO', '%s', 400),
@@ -84,13 +95,17 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_FORBIDDEN_KEY: 'rename the key; "__proto__", "constructor" and "prototype" are refused anywhere in a message',
   LAB_ERR_BODY_TOO_LARGE: 'send a smaller body',
   LAB_ERR_LENGTH_REQUIRED: 'send the body in one piece with a Content-Length header (curl -d does this)',
-  LAB_ERR_UNSUPPORTED_MEDIA_TYPE: 'send Content-Type: application/json',
+  LAB_ERR_UNSUPPORTED_MEDIA_TYPE: 'send Content-Type: application/json (UTF-8: no other charset is accepted)',
+  LAB_ERR_URI_TOO_LONG: 'send a shorter URL; the query parameters are short (see docs/api.md)',
+  LAB_ERR_HEADERS_TOO_LARGE: 'send fewer or smaller headers (cookies of other sites on localhost add up)',
+  LAB_ERR_REQUEST_TIMEOUT: 'send the request head and body without pauses; the lab does not wait for slow senders',
   LAB_ERR_NOT_FOUND:
     'the feed lives at /api/feed/{short-poll,long-poll,sse,websocket} and /api/feed/publish; see GET /api for the list',
   LAB_ERR_METHOD_NOT_ALLOWED: 'see GET /api for the methods of each endpoint',
   LAB_ERR_NOT_WEBSOCKET: 'connect with a WebSocket client (e.g. new WebSocket("ws://…/api/feed/websocket"))',
   LAB_ERR_BAD_HOST: 'open the lab by the address it printed (localhost, 127.0.0.1, or its LAN address in --lan mode)',
-  LAB_ERR_FOREIGN_ORIGIN: "use the feed from the lab's own page, or without a browser (curl sends no Origin)",
+  LAB_ERR_FOREIGN_ORIGIN:
+    "use the feed and the controls from the lab's own page, or without a browser (curl sends no Origin)",
   LAB_ERR_UNAUTHORIZED:
     'open the teacher URL printed at start (it carries ?token=…) or send Authorization: Bearer <token>',
   LAB_ERR_RATE_LIMITED: "send fewer upstream messages; the limit protects everyone else's feed",

@@ -4,6 +4,8 @@
 import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { LabErrors } from './errors.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
+import { SLOW_HEAD_LIMITS, type SlowHeadLimits } from './security/slow-heads.ts';
+import { UPSTREAM_LIMITS, type UpstreamLimits } from './security/upstream-budget.ts';
 
 export interface LabOptions {
   /** The scenario the feed plays (default `stock-ticker`). */
@@ -57,6 +59,21 @@ export interface LabOptions {
   perAddressExempt: ((address: string) => boolean) | undefined;
   /** The conditioner's initial network: a profile name or a custom setting (see `PUT /api/network`). @default 'none' */
   network: NetworkRequest;
+  /**
+   * When the conditioner's port is taken, take any free port instead (and say so) rather than fail.
+   * `npm start` sets it for the default port (the lab's + 1), not for an explicit `--conditioner-port`. @default false
+   */
+  conditionerPortFallback: boolean;
+  /** @default 10000 ms a request head may take to arrive, in every mode (Node's `headersTimeout`) */
+  headersTimeoutMs: number;
+  /** @default 30000 ms a whole request, head and body, may take to arrive (Node's `requestTimeout`) */
+  requestTimeoutMs: number;
+  /** @default 16384 bytes, the largest request head (request line 8192: longer is 414) */
+  maxHeaderBytes: number;
+  /** Connections still sending their head: how many may be slow, per address and in total (see slow-heads.ts). */
+  slowHeads: SlowHeadLimits;
+  /** Upstream messages per address and from everyone together (see upstream-budget.ts). */
+  upstreamLimits: UpstreamLimits;
 }
 
 export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
@@ -82,6 +99,12 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     maxConnectionsPerAddress: 64,
     perAddressExempt: undefined,
     network: 'none',
+    conditionerPortFallback: false,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    maxHeaderBytes: 16 * 1024,
+    slowHeads: SLOW_HEAD_LIMITS,
+    upstreamLimits: UPSTREAM_LIMITS,
     ...withoutUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
@@ -95,6 +118,9 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
   checkRange('maxMessageBytes', options.maxMessageBytes, 1024, 16 * 1024 * 1024);
   checkRange('maxQueuedBytes', options.maxQueuedBytes, 16 * 1024, 1024 * 1024 * 1024);
   checkRange('metricsIntervalMs', options.metricsIntervalMs, 50, 60_000);
+  checkRange('headersTimeoutMs', options.headersTimeoutMs, 100, 600_000, true);
+  checkRange('requestTimeoutMs', options.requestTimeoutMs, options.headersTimeoutMs, 600_000, true);
+  checkRange('maxHeaderBytes', options.maxHeaderBytes, 1024, 1024 * 1024, true);
   checkRange('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 1, 100_000, true);
   if (options.lan && options.teacherToken === null) {
     throw LabErrors.BAD_FLAG('LAN mode needs a teacher token: anyone on the network could steer the lab otherwise');

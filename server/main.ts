@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     lan: flags.lan,
     teacherToken,
     conditionerPort: flags.conditionerPort,
+    // The default port (the lab's + 1) is one other dev servers like: when it is taken, any free one does.
+    conditionerPortFallback: flags.conditionerPortIsDefault,
     ...(flags.network !== undefined ? { network: flags.network } : {}),
   });
   // A deep accept queue: thousands of clients connecting at once (a load run, a class) must not be dropped.
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
   if (conditionerPort !== null) {
     const { profile } = app.conditioner.settings;
     console.log(`  network conditioner at http://${shownHost}:${conditionerPort}/ (profile ${profile})`);
+    const taken = app.conditioner.portTakenInstead;
+    if (taken !== null) console.log(`  (port ${taken} was taken, so the conditioner uses ${conditionerPort})`);
   }
   console.log(`  scenario ${scenario.id} (seed ${seed}); Ctrl-C stops it`);
   if (teacherToken !== null) console.log(`\n${lanBanner(port, teacherToken)}`);

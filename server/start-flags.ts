@@ -23,6 +23,8 @@ export interface StartFlags {
   history: number | undefined;
   /** Port of the network conditioner; null = none (`--conditioner-port off`). */
   conditionerPort: number | null;
+  /** No `--conditioner-port` was given: the default (the lab's port + 1) may be replaced by a free one when taken. */
+  conditionerPortIsDefault: boolean;
   /** The conditioner's initial profile (`--network`). */
   network: NetworkProfileName | undefined;
 }
@@ -45,8 +47,9 @@ Options:
                       (default 100000; at most 64 MiB of events either way)
   --conditioner-port <n|off>
                       port of the network conditioner, a shaping proxy in front
-                      of the lab (default: the lab's port + 1, i.e. 3001; 0 when
-                      --port is 0; off = none)
+                      of the lab (default: the lab's port + 1, i.e. 3001, or
+                      any free port when that one is taken; 0 when --port is 0;
+                      off = none)
   --network <profile> the conditioner's starting profile: none, lan, fast-4g,
                       slow-4g, 3g, satellite (default none)
   -h, --help          show this help`;
@@ -94,6 +97,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
       conditionerText === 'off'
         ? null
         : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
+    conditionerPortIsDefault: conditionerText === undefined,
     network,
   };
 }

@@ -13,7 +13,7 @@
 import type { FastifyInstance } from 'fastify';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import { LabErrors } from '../errors.ts';
-import { isLoopbackAddress } from '../security/request-guards.ts';
+import { isLoopbackAddress } from '../security/loopback-address.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
 /** A page that has not reported for this long (ms) no longer counts. */
@@ -211,11 +211,12 @@ function shown(value: unknown): string {
   return (JSON.stringify(value) ?? 'nothing').slice(0, 40);
 }
 
-export async function classRoutes(app: FastifyInstance, { options }: TransportContext): Promise<void> {
+export async function classRoutes(app: FastifyInstance, { options, clientAddressOf }: TransportContext): Promise<void> {
   const roster = new ClassRoster(undefined, undefined, undefined, options.perAddressExempt ?? isLoopbackAddress);
 
   app.post('/api/class/report', (request, reply) => {
-    roster.report(parseClassReport(request.body), request.socket.remoteAddress ?? '');
+    // The real client: behind the conditioner, the student's address, not 127.0.0.1.
+    roster.report(parseClassReport(request.body), clientAddressOf(request.raw.socket));
     return reply.code(204).send();
   });
 

@@ -11,8 +11,8 @@ import { LoadRunner } from '../load-control/load-runner.ts';
 import { loadTargetUrl } from '../load-control/load-target.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
-export async function loadRoutes(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
-  const runner = new LoadRunner();
+export async function loadRoutes(app: FastifyInstance, { feed, upstream }: TransportContext): Promise<void> {
+  const runner = new LoadRunner(upstream);
   // A run must not outlive the lab it loads.
   app.addHook('onClose', () => runner.stop());
 

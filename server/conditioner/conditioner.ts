@@ -6,6 +6,7 @@
  * nothing of HTTP, so the lab's meter counts its traffic like any other.
  */
 import net from 'node:net';
+import type { ClientAddresses } from '../security/client-addresses.ts';
 import { type FaultRequest, type FaultState, NetworkFaults } from './network-faults.ts';
 import { applyNetworkRequest, type NetworkRequest, type NetworkSettings } from './network-settings.ts';
 import { type ConnectionSummary, ProxiedConnection } from './proxied-connection.ts';
@@ -28,6 +29,13 @@ export interface ConditionerAddress {
   targetPort: number;
 }
 
+export interface ConditionerLinks {
+  /** Where the conditioner notes whom each of its sockets to the lab carries, for the lab's address-keyed limits. */
+  clientAddresses: ClientAddresses;
+  /** When `listenPort` is taken (EADDRINUSE), listen on any free port instead. @default false */
+  anyFreePortWhenBusy?: boolean;
+}
+
 /** Closed connections kept for `connections()`; the oldest are forgotten first. */
 const CLOSED_KEPT = 1000;
 
@@ -39,6 +47,7 @@ export class Conditioner {
   private settleStart: (port: number | null) => void = () => {};
   private failStart: (error: Error) => void = () => {};
   private nextId = 1;
+  private busyPort: number | null = null;
   private readonly open = new Set<ProxiedConnection>();
   private readonly closed: ConnectionSummary[] = [];
   readonly faults: NetworkFaults<ProxiedConnection>;
@@ -50,6 +59,7 @@ export class Conditioner {
   constructor(
     settings: NetworkSettings,
     private readonly listenPort: number | null,
+    private readonly links: ConditionerLinks,
   ) {
     this.current = settings;
     this.started = new Promise<number | null>((resolve, reject) => {
@@ -75,24 +85,38 @@ export class Conditioner {
     return this.boundPort;
   }
 
+  /** The port asked for when it was taken and another was used instead (`anyFreePortWhenBusy`); else null. */
+  get portTakenInstead(): number | null {
+    return this.busyPort;
+  }
+
   /** Starts listening (the lab calls it once it listens itself); resolves with the bound port, as `ready()` does. */
   start(address: ConditionerAddress): Promise<number | null> {
     if (this.listenPort === null || this.server) return this.started;
+    this.listen(address, this.listenPort);
+    return this.started;
+  }
+
+  private listen(address: ConditionerAddress, port: number): void {
     const server = net.createServer({ allowHalfOpen: true }, (client) => this.accept(client, address));
     this.server = server;
-    const onError = (error: Error): void => {
+    const onError = (error: NodeJS.ErrnoException): void => {
       this.server = null;
+      if (error.code === 'EADDRINUSE' && port !== 0 && this.links.anyFreePortWhenBusy) {
+        this.busyPort = port;
+        this.listen(address, 0);
+        return;
+      }
       this.failStart(error);
     };
     server.once('error', onError);
-    server.listen(this.listenPort, address.host, () => {
+    server.listen(port, address.host, () => {
       server.off('error', onError);
       // Later errors (an accept failing under EMFILE) must not take the lab down; the next accept may work.
       server.on('error', () => {});
       this.boundPort = (server.address() as net.AddressInfo).port;
       this.settleStart(this.boundPort);
     });
-    return this.started;
   }
 
   /**
@@ -141,7 +165,12 @@ export class Conditioner {
       this.nextId++,
       client,
       target,
-      { up: () => this.shape('up'), down: () => this.shape('down'), rttMs: this.current.rttMs },
+      {
+        up: () => this.shape('up'),
+        down: () => this.shape('down'),
+        rttMs: this.current.rttMs,
+        clientAddresses: this.links.clientAddresses,
+      },
       (done) => {
         this.open.delete(done);
         this.faults.forget(done);

@@ -4,6 +4,7 @@
  * only their timing is the network's.
  */
 import net from 'node:net';
+import type { ClientAddresses } from '../security/client-addresses.ts';
 import { type DirectionCounts, type DirectionShape, ShapedDirection } from './shaped-direction.ts';
 
 /** What the conditioner shows about one connection (`GET /api/network/connections`). */
@@ -28,6 +29,8 @@ export interface ConnectionLinks {
   down: () => DirectionShape;
   /** Added round trip now, ms: the setup a new connection pays before its first byte. */
   rttMs: number;
+  /** Told whom the socket to the lab carries, so the lab's limits see the client, not the conditioner. */
+  clientAddresses: ClientAddresses;
 }
 
 const FIRST_LINE_MAX = 300;
@@ -54,6 +57,12 @@ export class ProxiedConnection {
   ) {
     // Both sides half-open: a FIN is passed on in order, after the bytes still on the way.
     this.lab = net.connect({ host: target.host, port: target.port, allowHalfOpen: true });
+    // Noted on connect, before any byte can leave (writes wait for 'connect', and this listener is first).
+    const clientAddress = client.remoteAddress ?? '';
+    this.lab.once('connect', () => {
+      const forget = links.clientAddresses.noteProxied(this.lab, clientAddress);
+      this.lab.once('close', forget);
+    });
     for (const socket of [client, this.lab]) socket.setNoDelay(true);
     // The handshake a real connection pays: one round trip before the client's first byte can leave.
     const setupDone = performance.now() + links.rttMs;

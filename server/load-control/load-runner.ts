@@ -5,11 +5,14 @@
  * address, reading its `--progress-json` lines into a view the page polls.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '../../load/load-report.ts';
 import type { JsonProgressLine, JsonProgressTransport } from '../../load/progress-display.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { LabErrors } from '../errors.ts';
+import { LOAD_RUN_KEY_ENV } from '../../load/load-run-key.ts';
+import type { UpstreamBudget } from '../security/upstream-budget.ts';
 import type { LoadRunSettings } from './load-run-request.ts';
 import type { LoadRunError, LoadRunState, LoadRunView, LoadSample, PerTransport } from './load-run-view.ts';
 
@@ -50,6 +53,9 @@ export class LoadRunner {
   private error: LoadRunError | null = null;
   private watchdog: NodeJS.Timeout | null = null;
 
+  /** @param upstream where a run's own upstream budget is opened (its clients carry the run's key) */
+  constructor(private readonly upstream: UpstreamBudget | null = null) {}
+
   /** True while a run is starting or running: a second start is refused. */
   get busy(): boolean {
     return this.state === 'starting' || this.state === 'running';
@@ -82,12 +88,16 @@ export class LoadRunner {
       ...['--duration', String(settings.durationS), '--ramp', String(settings.rampS)],
       ...['--transports', settings.transports.join(','), '--progress-json'],
     ];
+    // The run's upstream budget, for its clients only: the key goes to the child alone, in its environment.
+    const runKey = randomBytes(24).toString('base64url');
+    const endBudget =
+      this.upstream?.openLoadRun(runKey, settings.clientsPerTransport * settings.transports.length) ?? (() => {});
     // Through sh only to raise the open-files limit (every client is a socket); `exec` keeps the pid the generator's.
     const shell = 'ulimit -Sn "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
     const child = spawn('/bin/sh', ['-c', shell, process.execPath, '--import', 'tsx', 'load/load-cli.ts', ...args], {
       cwd: REPO_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '', HOST: '' },
+      env: { ...process.env, PORT: '', HOST: '', [LOAD_RUN_KEY_ENV]: runKey },
     });
     this.child = child;
     children.add(child);
@@ -106,12 +116,14 @@ export class LoadRunner {
       // 'close', not 'exit': every line of stdout has been read by then.
       child.once('close', (code, signal) => {
         children.delete(child);
+        endBudget();
         this.ended(code, signal, stderr);
         resolve();
       });
       child.once('error', (error) => {
         if (child.pid !== undefined) return; // a failed kill: the process still runs, 'close' will come
         children.delete(child);
+        endBudget();
         this.fail({ code: null, message: `the load generator could not start: ${error.message}`, hint: null });
         resolve();
       });

@@ -2,7 +2,10 @@
  * The wire inspector: per transport (and per client id), the last exchange's
  * heads and the last event sent. Sending only stores references; the
  * annotated byte parts are built when someone asks (`GET /api/inspect`), so
- * thousands of connections pay nothing for it.
+ * thousands of connections pay nothing for it. The heads it keeps are bounded
+ * in bytes across all client ids (`INSPECTOR_MAX_BYTES`), the least recently
+ * seen ids forgotten first: a client inventing ids with 15 KB heads cannot
+ * grow the lab's memory.
  */
 import type { IncomingMessage } from 'node:http';
 import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
@@ -20,6 +23,8 @@ export interface RequestHead {
 
 interface Exchange {
   at: number;
+  /** The heads' size as kept, bytes (see headBytes). */
+  bytes: number;
   requestHead: RequestHead;
   responseHead: string;
   /** The last event sent, with what surrounded it in a poll answer. */
@@ -29,12 +34,28 @@ interface Exchange {
 
 type Row = Partial<Record<TransportName, Exchange>>;
 
-const MAX_ROWS = 5_000;
+/** Bytes of request and response heads kept for all client ids together: 8 MiB. */
+export const INSPECTOR_MAX_BYTES = 8 * 1024 * 1024;
 const PREVIEW_CHARS = 2_000;
 
 export class WireInspector {
   private readonly latest: Row = {};
+  /** Least recently seen first: a client's row moves to the end with each exchange. */
   private readonly byClient = new Map<string, Row>();
+  private bytesKept = 0;
+
+  /** @param maxBytes=INSPECTOR_MAX_BYTES heads kept across all client ids, bytes */
+  constructor(private readonly maxBytes = INSPECTOR_MAX_BYTES) {}
+
+  /** Bytes of heads kept for client ids now (never above `maxBytes`). */
+  get keptBytes(): number {
+    return this.bytesKept;
+  }
+
+  /** Client ids with a row now. */
+  get clientCount(): number {
+    return this.byClient.size;
+  }
 
   /** Starts (or restarts) the record of an exchange: a new request and its answer's head. */
   exchange(
@@ -47,13 +68,14 @@ export class WireInspector {
     const previous = (client !== null ? this.byClient.get(client)?.[transport] : undefined) ?? this.latest[transport];
     const exchange: Exchange = {
       at,
+      bytes: headBytes(requestHead) + responseHead.length,
       requestHead,
       responseHead,
       event: previous?.event ?? null,
       poll: previous?.poll ?? null,
     };
     this.latest[transport] = exchange;
-    if (client !== null) this.row(client)[transport] = exchange;
+    if (client !== null) this.keep(client, transport, exchange);
     return exchange;
   }
 
@@ -81,23 +103,31 @@ export class WireInspector {
     ) as Record<TransportName, WireSample | null>;
   }
 
-  private row(client: string): Row {
-    let row = this.byClient.get(client);
-    if (!row) {
-      if (this.byClient.size >= MAX_ROWS) {
-        const oldest = this.byClient.keys().next().value;
-        if (oldest !== undefined) this.byClient.delete(oldest);
-      }
-      row = {};
-      this.byClient.set(client, row);
+  private keep(client: string, transport: TransportName, exchange: Exchange): void {
+    const row = this.byClient.get(client) ?? {};
+    this.byClient.delete(client);
+    this.bytesKept += exchange.bytes - (row[transport]?.bytes ?? 0);
+    row[transport] = exchange;
+    this.byClient.set(client, row);
+    // Oldest first; never the row just written (four heads are far below the budget).
+    for (const [oldest, oldRow] of this.byClient) {
+      if (this.bytesKept <= this.maxBytes || oldest === client) break;
+      this.byClient.delete(oldest);
+      for (const kept of Object.values(oldRow)) this.bytesKept -= kept.bytes;
     }
-    return row;
   }
 }
 
 /** Kept per exchange; the text is built only when someone inspects. */
 export function requestHeadOf(raw: IncomingMessage): RequestHead {
   return { method: raw.method, url: raw.url, httpVersion: raw.httpVersion, rawHeaders: raw.rawHeaders };
+}
+
+/** A request head's size as kept: its strings' lengths (what the rebuilt text would take). */
+function headBytes(head: RequestHead): number {
+  let bytes = (head.method?.length ?? 0) + (head.url?.length ?? 0) + 16;
+  for (const part of head.rawHeaders) bytes += part.length + 2;
+  return bytes;
 }
 
 /**

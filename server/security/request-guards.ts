@@ -1,16 +1,26 @@
 /**
  * The checks every request passes before any data flows:
- * - `Host` must be one of the lab's names (against DNS rebinding): 421;
- * - on the feed (every transport, incl. WebSocket upgrades, and publish) a
- *   browser's `Origin` must be one of the lab's own pages: 403 — requests
+ * - exactly one `Host`, naming the lab (against DNS rebinding): 400 when it is
+ *   missing or repeated, 421 when foreign; an absolute-form target
+ *   (`GET http://host/…`) must name the lab too;
+ * - a WebSocket upgrade only on a path a transport upgrades (routes declared
+ *   `websocket: true`, so a new transport's path is allowed by registering it):
+ *   anything else gets the lab's 404 before any 101;
+ * - on the feed (every transport and publish) and on every state-changing
+ *   request (any method but GET, HEAD, OPTIONS) a browser's `Origin` must be
+ *   one of the lab's own pages: 403, `Origin: null` included — requests
  *   without `Origin` (curl, the load generator) are served;
  * - control actions need the teacher token when one is set (LAN mode): 401;
- * - in LAN mode, one address may hold at most `maxConnectionsPerAddress`
- *   connections (loopback, where the load generator runs, is exempt).
+ * - in LAN mode, one client address may hold at most `maxConnectionsPerAddress`
+ *   connections, counted at a connection's first request by its real address
+ *   (`clientAddressOf`: the student behind the conditioner, not 127.0.0.1).
  */
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_REQUEST_LINE_BYTES } from '../client-error-answer.ts';
 import { errorBody, type LabErrorLike, LabErrors } from '../errors.ts';
-import { hostnameOfHostHeader, labHostnames } from './lab-hosts.ts';
+import { ConnectionCap } from './connection-cap.ts';
+import { isLabHost, labHostnames } from './lab-hosts.ts';
 import { tokenMatches } from './teacher-token.ts';
 
 export interface GuardOptions {
@@ -19,10 +29,12 @@ export interface GuardOptions {
   teacherToken: string | null;
   /** Whether an exact Origin value is one of the lab's own pages (`labOriginPredicate`, shared with CORS). */
   isLabOrigin: (origin: string) => boolean;
-  /** @default 64 connections per remote address in LAN mode */
+  /** @default 64 connections per client address in LAN mode */
   maxConnectionsPerAddress: number;
   /** Addresses the cap does not apply to (`isLoopbackAddress` in real use, where the load generator runs). */
   capExempt: (address: string) => boolean;
+  /** The real client of a lab socket (see client-addresses.ts). */
+  clientAddressOf: (socket: Socket) => string;
 }
 
 declare module 'fastify' {
@@ -32,41 +44,76 @@ declare module 'fastify' {
   }
 }
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-/** A remote address on this machine: the teacher's own page, the load generator. */
-export const isLoopbackAddress = (address: string): boolean => LOOPBACK.test(address);
-/** All of 127.0.0.0/8 is this machine (the load generator may spread over it). */
-const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 export function installRequestGuards(app: FastifyInstance, options: GuardOptions): void {
   const hostnames = labHostnames(options.lan);
+  // Collected as routes are added: this hook is installed before any transport registers.
+  const upgradePaths = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if ((route as { websocket?: boolean }).websocket === true) upgradePaths.add(route.url);
+  });
+  const admitted = new WeakSet<Socket>();
+  const cap = options.lan ? new ConnectionCap(options.maxConnectionsPerAddress, options.capExempt) : null;
 
   app.addHook('onRequest', (request, reply, done) => {
-    const host = request.headers.host;
-    if (host !== undefined) {
-      const name = hostnameOfHostHeader(host);
-      if (name === null || !(hostnames.has(name) || LOOPBACK_V4.test(name))) {
-        refuse(request, reply, LabErrors.BAD_HOST(host.slice(0, 100)));
+    const socket = request.raw.socket as Socket | null;
+    if (cap && socket && !admitted.has(socket)) {
+      const release = cap.admit(options.clientAddressOf(socket));
+      if (release === null) {
+        socket.destroy();
         return;
       }
+      admitted.add(socket);
+      socket.once('close', release);
     }
-    if (isFeedRoute(request)) {
+    if ((request.raw.url ?? '').length > MAX_REQUEST_LINE_BYTES) {
+      return refuse(request, reply, LabErrors.URI_TOO_LONG(MAX_REQUEST_LINE_BYTES));
+    }
+    const hostProblem = checkHost(request, hostnames);
+    if (hostProblem) return refuse(request, reply, hostProblem);
+    if (request.headers.upgrade !== undefined) {
+      const path = request.routeOptions.url;
+      if (request.method !== 'GET' || path === undefined || !upgradePaths.has(path)) {
+        return refuse(request, reply, LabErrors.NOT_FOUND(request.method, request.url.split('?')[0] ?? ''));
+      }
+    }
+    if (isFeedRoute(request) || !SAFE_METHODS.has(request.method)) {
       const origin = request.headers.origin;
       if (origin !== undefined && !options.isLabOrigin(origin)) {
-        refuse(request, reply, LabErrors.FOREIGN_ORIGIN(origin.slice(0, 100)));
-        return;
+        return refuse(request, reply, LabErrors.FOREIGN_ORIGIN(origin.slice(0, 100)));
       }
     }
     if (request.routeOptions.config?.control && options.teacherToken !== null) {
       if (!tokenMatches(options.teacherToken, request.headers.authorization)) {
-        refuse(request, reply, LabErrors.UNAUTHORIZED());
-        return;
+        return refuse(request, reply, LabErrors.UNAUTHORIZED());
       }
     }
     done();
   });
+}
 
-  if (options.lan) limitConnectionsPerAddress(app, options.maxConnectionsPerAddress, options.capExempt);
+/** Exactly one Host naming the lab, and an absolute-form target naming it too; null when all is well. */
+function checkHost(request: FastifyRequest, hostnames: ReadonlySet<string>): LabErrorLike | null {
+  const raw = request.raw.rawHeaders;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'host') count++;
+  if (count === 0) return LabErrors.BAD_REQUEST('a request needs a Host header (HTTP/1.1 requires it)');
+  if (count > 1) return LabErrors.BAD_REQUEST(`a request needs exactly one Host header (got ${count})`);
+  const host = request.headers.host ?? '';
+  if (!isLabHost(host, hostnames)) return LabErrors.BAD_HOST(host.slice(0, 100));
+  const target = request.raw.url ?? '';
+  if (ABSOLUTE_FORM.test(target)) {
+    let authority: string;
+    try {
+      authority = new URL(target).host;
+    } catch {
+      return LabErrors.BAD_REQUEST('the request target is not a valid URL');
+    }
+    if (!isLabHost(authority, hostnames)) return LabErrors.BAD_HOST(authority.slice(0, 100));
+  }
+  return null;
 }
 
 /**
@@ -81,24 +128,4 @@ function refuse(request: FastifyRequest, reply: FastifyReply, error: LabErrorLik
 function isFeedRoute(request: FastifyRequest): boolean {
   const meter = request.routeOptions.config?.meter;
   return meter !== undefined && meter !== 'lab';
-}
-
-/** A classroom laptop opens a dozen connections at most; thousands from one address is a tool, not a student. */
-function limitConnectionsPerAddress(app: FastifyInstance, max: number, exempt: (address: string) => boolean): void {
-  const open = new Map<string, number>();
-  app.server.on('connection', (socket) => {
-    const address = socket.remoteAddress ?? '';
-    if (exempt(address)) return;
-    const count = (open.get(address) ?? 0) + 1;
-    if (count > max) {
-      socket.destroy();
-      return;
-    }
-    open.set(address, count);
-    socket.once('close', () => {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left === 0) open.delete(address);
-      else open.set(address, left);
-    });
-  });
 }

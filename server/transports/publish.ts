@@ -4,26 +4,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { LabErrors } from '../errors.ts';
+import { jsonContentTypeProblem } from '../json-content-type.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
-import { RateLimiter } from '../security/rate-limiter.ts';
+import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { parseUpstream } from './upstream-message.ts';
 
-/** Senders remembered for rate limiting; the oldest are forgotten first. */
-const MAX_SENDERS = 10_000;
-
-export async function publishRoute(app: FastifyInstance, { feed }: TransportContext): Promise<void> {
-  const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (sender: string): RateLimiter => {
-    let limiter = limiters.get(sender);
-    if (!limiter) {
-      if (limiters.size >= MAX_SENDERS) limiters.delete(limiters.keys().next().value ?? '');
-      limiter = new RateLimiter();
-      limiters.set(sender, limiter);
-    }
-    return limiter;
-  };
-
+export async function publishRoute(
+  app: FastifyInstance,
+  { feed, upstream: budget, clientAddressOf }: TransportContext,
+): Promise<void> {
   app.post(
     '/api/feed/publish',
     {
@@ -31,9 +21,7 @@ export async function publishRoute(app: FastifyInstance, { feed }: TransportCont
       onRequest: (request, _reply, done) => {
         // Refused before the body is read: a chunked body's wire size could not be metered.
         if (request.headers['transfer-encoding'] !== undefined) return done(LabErrors.LENGTH_REQUIRED());
-        const type = request.headers['content-type'] ?? '';
-        if (!/^application\/json\s*(;|$)/i.test(type)) return done(LabErrors.UNSUPPORTED_MEDIA_TYPE(type));
-        done();
+        done(jsonContentTypeProblem(request.headers['content-type']) ?? undefined);
       },
     },
     (request) => {
@@ -44,8 +32,15 @@ export async function publishRoute(app: FastifyInstance, { feed }: TransportCont
           '"transport" must be short-poll, long-poll or sse (WebSocket sends upstream on its socket)',
         );
       }
-      const limiter = limiterFor(query.client ?? request.ip);
-      if (!limiter.take()) throw LabErrors.RATE_LIMITED(limiter.ratePerSecond);
+      // Keyed by the address, not by the client id the sender picks (see upstream-budget.ts).
+      const loadRunKey = request.headers[LOAD_RUN_HEADER];
+      budget.take(
+        {
+          address: clientAddressOf(request.raw.socket),
+          loadRunKey: typeof loadRunKey === 'string' ? loadRunKey : undefined,
+        },
+        Number(request.headers['content-length'] ?? 0),
+      );
       const upstream = parseUpstream(request.body, query.client);
       const stored = feed.publish(upstream.body, upstream.origin);
       return { epoch: feed.epoch, seq: stored.seq };

@@ -35,6 +35,12 @@ export function eventFrame(stored: StoredEvent): Buffer {
   return frame;
 }
 
+/** A text frame of a control message (hello, reset, error), the bytes ws would write for it. */
+export function textFrame(text: string): Buffer {
+  const body = Buffer.from(text);
+  return Buffer.concat([frameHeader(OPCODE_TEXT, body.length), body]);
+}
+
 /**
  * Sends the event's shared frame. `_socket` is ws's own (undocumented, stable
  * since ws 1): with compression off ws writes every frame at once, so a whole

@@ -11,24 +11,34 @@ import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
-import { RateLimiter } from '../security/rate-limiter.ts';
+import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
+import type { UpstreamSender } from '../security/upstream-budget.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
 import { type BacklogSink, replayBacklog } from './backlog-replay.ts';
-import { rawSocketOf, sendEventFrame } from './websocket-frame.ts';
+import { eventFrame, rawSocketOf, sendEventFrame, textFrame } from './websocket-frame.ts';
+import { WebSocketSendQueue } from './websocket-send-queue.ts';
 
 /** Close code when the lab shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
 /** Close code for a sender that ignores the upstream rate limit (RFC 6455 policy violation). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 const MAX_REFUSED_IN_A_ROW = 20;
-/** Close code when a client reads too slowly and its queue passed `maxQueuedBytes`. */
+/**
+ * Close code when a client reads too slowly and its queue passed `maxQueuedBytes`. Its queue is
+ * dropped first, so the close frame follows the little its socket still holds; the socket is
+ * closed once the frame is out to the kernel (which still delivers it), or after
+ * `SLOW_CONSUMER_CLOSE_WAIT_MS` for a peer that reads nothing at all.
+ */
 export const CLOSE_SLOW_CONSUMER = 4008;
+/** How long a slow consumer's socket may hold its close frame before it is cut anyway, ms. */
+export const SLOW_CONSUMER_CLOSE_WAIT_MS = 5000;
+/** On shutdown, how long a peer may take to answer the 1001 close frame before its socket is cut, ms. */
 const CLOSE_GRACE_MS = 500;
 
 export async function websocketTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, inspector, options, closers } = context;
+  const { feed, meter, inspector, options, closers, upstream, clientAddressOf } = context;
   const queries = new WeakMap<FastifyRequest, FeedQuery>();
   // ws builds the 101 answer's lines and announces them here; keep them for the inspector.
   const answerHeads = new WeakMap<IncomingMessage, string>();
@@ -64,8 +74,14 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         requestMeter.tally.noteDown(requestMeter.target, payload);
         if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
       };
+      const raw = rawSocketOf(socket);
+      const queue = raw ? new WebSocketSendQueue(raw, noteSent, () => socket.readyState === socket.OPEN) : null;
       const sendControl = (message: ControlMessage): void => {
         if (socket.readyState !== socket.OPEN) return;
+        if (queue) {
+          queue.send(textFrame(JSON.stringify(message)), 0, 0);
+          return;
+        }
         socket.send(JSON.stringify(message));
         noteSent(0, 0);
       };
@@ -79,25 +95,40 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
       const sendEvent = (stored: StoredEvent): void => {
         if (socket.readyState !== socket.OPEN) return;
         WireInspector.sent(exchange, stored, Date.now());
-        sendEventFrame(socket, stored);
-        noteSent(stored.binary ? stored.binary.length : stored.json.length, 1);
+        const payload = stored.binary ? stored.binary.length : stored.json.length;
+        if (!queue) {
+          sendEventFrame(socket, stored);
+          noteSent(payload, 1);
+          return;
+        }
+        queue.send(eventFrame(stored), payload, 1);
         // A client that does not read must not make the lab buffer without end: cut it, it resumes with since.
-        if (socket.bufferedAmount > options.maxQueuedBytes) {
+        // Its backlog is dropped first, so the 4008 close frame is the next thing it reads.
+        if (queue.queuedBytes > options.maxQueuedBytes && raw) {
+          queue.stop();
           socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
-          setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+          // Closed at the TCP level only once the close frame went out: the kernel then delivers it, then the FIN.
+          raw.end(() => raw.destroy());
+          setTimeout(() => socket.terminate(), SLOW_CONSUMER_CLOSE_WAIT_MS).unref();
         }
       };
 
-      const limiter = new RateLimiter();
+      const loadRunKey = request.headers[LOAD_RUN_HEADER];
+      const sender: UpstreamSender = {
+        address: clientAddressOf(request.raw.socket),
+        loadRunKey: typeof loadRunKey === 'string' ? loadRunKey : undefined,
+      };
       let refusedInARow = 0;
       // Attached before anything else: @fastify/websocket drops messages that arrive without a listener.
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         if (requestMeter) requestMeter.tally.settleUp(requestMeter.target, data.length);
-        if (!limiter.take()) {
+        try {
+          upstream.take(sender, data.length);
+        } catch (error) {
+          if (!isLabError(error)) throw error;
           // An error reply first; a sender that keeps going after many is cut (1008 policy violation).
           refusedInARow += 1;
           if (refusedInARow >= MAX_REFUSED_IN_A_ROW) return socket.close(CLOSE_POLICY_VIOLATION, 'upstream rate limit');
-          const error = LabErrors.RATE_LIMITED(limiter.ratePerSecond);
           return sendControl({ type: 'error', code: error.code, message: error.message });
         }
         refusedInARow = 0;
@@ -128,11 +159,10 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
       if (start.reset) sendControl({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset });
       let unsubscribe = (): void => {};
       let stopOnEpoch = (): void => {};
-      const raw = rawSocketOf(socket);
       const sink: BacklogSink = {
         isOpen: () => socket.readyState === socket.OPEN,
-        queuedBytes: () => socket.bufferedAmount,
-        whenDrained: (next) => (raw ? raw.once('drain', next) : setTimeout(next, 10)),
+        queuedBytes: () => (queue ? queue.queuedBytes : socket.bufferedAmount),
+        whenDrained: (next) => (queue ? queue.whenDrained(next) : setTimeout(next, 10)),
         send: sendEvent,
         reset: (next, reason) => sendControl({ type: 'reset', epoch: feed.epoch, next, reason }),
       };
@@ -150,12 +180,14 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         noteSent(0, 0);
       }, options.wsPingMs);
       const goAway = (): void => {
+        queue?.stop();
         socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
         // A peer that never answers the close frame must not hold the shutdown up.
         setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
       };
       closers.add(goAway);
       socket.on('close', () => {
+        queue?.stop();
         unsubscribe();
         stopOnEpoch();
         clearInterval(heartbeat);

@@ -14,8 +14,9 @@ export interface RawSocket {
   close(): void;
 }
 
-export async function rawConnect(port: number): Promise<RawSocket> {
-  const socket = net.connect(port, '127.0.0.1');
+/** @param from=undefined the local address to connect from (any of 127.0.0.0/8 plays another client on loopback) */
+export async function rawConnect(port: number, from?: string): Promise<RawSocket> {
+  const socket = net.connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);

@@ -42,14 +42,16 @@ export interface LabProcess {
   url: string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** Everything it printed on stdout so far. */
+  output(): string;
 }
 
 /** `npm start` with `args` (add `--port 0`), resolved once it prints where it runs. */
 export async function startLabProcess(args: string[], timeoutMs = 30_000): Promise<LabProcess> {
   const child = spawn(TSX, ['server/main.ts', ...args], { cwd: REPO, env: { ...process.env, PORT: '' } });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout?.on('data', (d) => {
       out += d;
       const match = /running at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
@@ -57,5 +59,5 @@ export async function startLabProcess(args: string[], timeoutMs = 30_000): Promi
     });
     setTimeout(() => reject(new Error(`no URL printed within ${timeoutMs} ms: ${out}`)), timeoutMs);
   });
-  return { child, url, exited };
+  return { child, url, exited, output: () => out };
 }

@@ -1,0 +1,6 @@
+/**
+ * The request header a load run the lab started itself carries its secret key
+ * in (publish POSTs and the WebSocket upgrade), for the run's own upstream
+ * budget: sent by load/load-run-key.ts, checked by server/security/upstream-budget.ts.
+ */
+export const LOAD_RUN_HEADER = 'x-lab-load-run';
