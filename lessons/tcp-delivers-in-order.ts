@@ -61,11 +61,10 @@ export const tcpDeliversInOrder = {
       rightChoice: !inOrder ? 'reordered' : !complete ? 'lost' : 'in-order-complete',
       measured,
       theory: { lost: 0, inOrder: true },
-      sentence:
-        TRANSPORT_NAMES.map(
-          (t) =>
-            `${t}: ${measured[`${t}Delivered`]} delivered, ${measured[`${t}Lost`]} lost, ${measured[`${t}InOrder`] ? 'in order' : 'OUT OF ORDER'}, ${measured[`${t}Reconnects`]} reconnects`,
-        ).join('; ') + `, after ${run.faults} drop-alls.`,
+      sentence: `${TRANSPORT_NAMES.map(
+        (t) =>
+          `${t}: ${measured[`${t}Delivered`]} delivered, ${measured[`${t}Lost`]} lost, ${measured[`${t}InOrder`] ? 'in order' : 'OUT OF ORDER'}, ${measured[`${t}Reconnects`]} reconnects`,
+      ).join('; ')}, after ${run.faults} drop-alls.`,
     };
   },
   tryIt:
