@@ -4,7 +4,8 @@
  * head, both sent with a real browser's header set; then what each pays per
  * event afterwards.
  */
-import { bothDirections, downFramingPerEvent } from '../protocol/figures.ts';
+import { bothDirections, downFramingPerEvent, payloadPerEvent } from '../protocol/figures.ts';
+import { webSocketFrameHeaderBytes } from '../protocol/theory.ts';
 import { feedRun, type Lesson, MissingData, round, transportIn } from './lesson.ts';
 
 /** Two heads count as "the same size" within this share of each other. */
@@ -54,6 +55,7 @@ export const sameSizedHeaders = {
     const pollHeadersPerEvent =
       poll.window.messages > 0 ? bothDirections(poll.window).header / poll.window.messages : null;
     const wsFramingPerEvent = downFramingPerEvent(ws.window);
+    const eventBytes = payloadPerEvent(ws.window);
     const after =
       pollHeadersPerEvent !== null && wsFramingPerEvent !== null
         ? `after it, WebSocket paid ${round(wsFramingPerEvent)} B of framing per event where short polling paid ${round(pollHeadersPerEvent)} B of heads per event`
@@ -72,7 +74,10 @@ export const sameSizedHeaders = {
         pollHeaderBytesPerEvent: pollHeadersPerEvent === null ? null : round(pollHeadersPerEvent),
         websocketFramingBytesPerEvent: wsFramingPerEvent === null ? null : round(wsFramingPerEvent, 2),
       },
-      theory: { headerSet: 'Chrome 156 on Linux (load/browser-headers.ts)', websocketFramingBytesPerEvent: 2 },
+      theory: {
+        headerSet: 'Chrome 156 on Linux (load/browser-headers.ts)',
+        websocketFramingBytesPerEvent: eventBytes === null ? null : webSocketFrameHeaderBytes(eventBytes),
+      },
       sentence:
         `The upgrade request was ${upgrade} B against ${pollRequest} B for a poll request, ` +
         `the 101 answer ${switching} B against ${pollAnswer} B for a poll answer's head; ${after}.`,

@@ -134,10 +134,11 @@ describe('polling-not-real-time', () => {
     expect(verdictOf(pollingNotRealTime, runs([101, 300, 1050]))).toBe('holds');
   });
 
-  it('holds only if the interval is longer than the one that delivered within 100 ms', () => {
+  it('holds only if the interval is long: names the shortest one that missed 100 ms and the one that made it', () => {
     const judgement = pollingNotRealTime.judge(runs([100, 300, 1050]));
     expect(judgement.verdict).toBe('holds-if');
-    expect(judgement.condition).toContain('longer than 50 ms');
+    expect(judgement.condition).toContain('here 500 ms or more');
+    expect(judgement.condition).toContain('polling every 50 ms delivered in 100 ms');
     expect(judgement.rightChoice).toBe('yes');
     expect(judgement.theory.shortPollMeanMsAt500).toBe(300);
   });
