@@ -25,7 +25,12 @@ export async function measureConnectionLimit(
     throw new LessonUnavailable('this lesson needs a real browser, and no Chromium was found', CHROMIUM_INSTALL_HINT);
   const runId = Math.random().toString(36).slice(2, 8);
   const ids = Array.from({ length: run.streams }, (_, i) => `lesson-${runId}-stream-${i + 1}`);
-  const browser = await launchChromium(executable);
+  const browser = await launchChromium(executable).catch((error: unknown) => {
+    throw new LessonUnavailable(
+      `Chromium at ${executable} did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      CHROMIUM_INSTALL_HINT,
+    );
+  });
   try {
     const page = await browser.context.newPage();
     // Any page of the lab's origin will do; /api is small and holds no connection of its own.

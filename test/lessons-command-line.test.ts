@@ -76,6 +76,7 @@ describe('npm run lessons -- --only … --json', () => {
       network: 'lan',
     });
     try {
+      await lab.app.conditioner.ready();
       const result = await runScript(
         'cli/lessons.ts',
         ['--only', 'websocket-upgrade-same-connection,long-poll-header-once', '--json', '--url', lab.url],
@@ -93,6 +94,25 @@ describe('npm run lessons -- --only … --json', () => {
       await lab.close();
     }
   }, 70_000);
+});
+
+describe('a lesson that needs a browser it cannot start', () => {
+  it('gives no verdict and says why, with the install hint (never a made-up verdict)', async () => {
+    // A binary that is not a browser: the launch fails as a missing or broken Chromium would.
+    const before = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/bin/false';
+    try {
+      const result = await runScript('cli/lessons.ts', ['--only', 'six-connections-per-origin'], 30_000);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('six-connections-per-origin: no verdict');
+      expect(result.stdout).toContain('did not start');
+      expect(result.stdout).toContain('hint: install Chromium (`apt-get install chromium`');
+      expect(result.stdout).not.toMatch(/six-connections-per-origin: (holds|does-not-hold)/);
+    } finally {
+      if (before === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = before;
+    }
+  }, 35_000);
 });
 
 describe('npm run lessons bad flags', () => {
