@@ -96,6 +96,27 @@ describe('npm run lessons -- --only … --json', () => {
   }, 70_000);
 });
 
+describe('a lesson that shapes the network, against a lab without a conditioner', () => {
+  it('gives no verdict, says why, and still puts the feed back', async () => {
+    const lab = await startLab({ autostart: true, scenario: loadScenario('chat-room'), conditionerPort: null });
+    try {
+      const result = await runScript(
+        'cli/lessons.ts',
+        ['--only', 'long-poll-header-once', '--json', '--url', lab.url],
+        30_000,
+      );
+      expect(result.code).toBe(0);
+      const [lesson] = (JSON.parse(result.stdout) as LessonsJson).lessons;
+      expect(lesson?.verdict).toBeNull();
+      expect(lesson?.unavailable?.reason).toContain('runs no network conditioner');
+      const status = (await (await fetch(`${lab.url}/api/feed/status`)).json()) as FeedStatus;
+      expect(status.scenario).toBe('chat-room');
+    } finally {
+      await lab.close();
+    }
+  }, 35_000);
+});
+
 describe('a lesson that needs a browser it cannot start', () => {
   it('gives no verdict and says why, with the install hint (never a made-up verdict)', async () => {
     // A binary that is not a browser: the launch fails as a missing or broken Chromium would.
