@@ -99,3 +99,12 @@ export function median(values: ReadonlyArray<number | null>): number | null {
   const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
   return percentileOfSorted(Float64Array.from(known).sort(), 50);
 }
+
+/** The arithmetic mean of the known values (what the theory's mean-latency formulas predict); null for none. */
+export function mean(values: ReadonlyArray<number | null>): number | null {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (known.length === 0) return null;
+  let sum = 0;
+  for (const v of known) sum += v;
+  return sum / known.length;
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm run lessons`: every claim of the notes as an experiment, judged from
+ * the lab's own measurements. Without --url it starts a seeded lab with a
+ * network conditioner on free loopback ports; with --url it uses a running
+ * one (loopback only) and restores its feed and network after each lesson.
+ */
+import { findLesson } from '../lessons/lesson-registry.ts';
+import { lessonMarkdown } from '../lessons/lesson-markdown.ts';
+import { type LessonResult, runLesson } from '../lessons/run-lesson.ts';
+import { readStatus } from '../load/lab-api.ts';
+import { runCli, writeOutput } from '../load/cli-support.ts';
+import { buildApp } from '../server/app.ts';
+import { loadScenario } from '../server/feed/scenario.ts';
+import { LabLessonDriver } from './lab-lesson-driver.ts';
+import type { LabEndpoints } from './lesson-feed-run.ts';
+import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
+import { LESSONS_USAGE, type LessonsFlags, parseLessonsFlags } from './lessons-flags.ts';
+
+interface OpenLab extends LabEndpoints {
+  close(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const flags = parseLessonsFlags(process.argv.slice(2));
+  if (flags.help) {
+    process.stdout.write(`${LESSONS_USAGE}\n`);
+    return;
+  }
+  const lab = await openLab(flags);
+  const results: LessonResult[] = [];
+  try {
+    const driver = new LabLessonDriver(lab);
+    for (const id of flags.only) {
+      const lesson = findLesson(id);
+      if (!lesson) continue;
+      process.stderr.write(`lesson ${id}: ${lesson.claim}\n`);
+      const result = await runLesson(lesson, driver, (index, run) =>
+        process.stderr.write(`  run ${index + 1}/${lesson.plan.length}: ${run.label}\n`),
+      );
+      process.stderr.write(`  → ${result.judgement?.verdict ?? `no verdict (${result.unavailable?.reason})`}\n`);
+      results.push(result);
+    }
+  } finally {
+    await lab.close();
+  }
+  if (flags.markdown !== undefined) {
+    const text = results
+      .map((result) => {
+        const lesson = findLesson(result.id);
+        return lesson ? lessonMarkdown(lesson, result) : '';
+      })
+      .join('\n');
+    const path = await writeOutput(flags.markdown, `# Transport Lab: lessons\n\n${text}`);
+    process.stderr.write(`Markdown written to ${path}\n`);
+  }
+  process.stdout.write(flags.json ? `${JSON.stringify(lessonsJson(results), null, 2)}\n` : formatLessonsTable(results));
+}
+
+/** A seeded lab of our own with a conditioner on free loopback ports, or the running one at --url. */
+async function openLab(flags: LessonsFlags): Promise<OpenLab> {
+  if (flags.url === undefined) {
+    const app = await buildApp({ scenario: loadScenario('stock-ticker'), seed: flags.seed, conditionerPort: 0 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const conditionerPort = await app.conditioner.ready();
+    const { port } = app.server.address() as { port: number };
+    return {
+      labUrl: `http://127.0.0.1:${port}`,
+      conditionerUrl: conditionerPort === null ? null : `http://127.0.0.1:${conditionerPort}`,
+      close: () => app.close(),
+    };
+  }
+  const labUrl = flags.url;
+  await readStatus(labUrl);
+  const network = await fetch(`${labUrl}/api/network`, { signal: AbortSignal.timeout(5000) });
+  const port = network.ok ? ((await network.json()) as { port: number | null }).port : null;
+  const url = new URL(labUrl);
+  return {
+    labUrl,
+    conditionerUrl: port === null ? null : `${url.protocol}//${url.hostname}:${port}`,
+    close: async () => {},
+  };
+}
+
+runCli(main);
