@@ -49,6 +49,7 @@ export function sample(
     requestHead: filled('GET / HTTP/1.1', requestHeadBytes),
     responseHead: filled(`${responseStart}\r\n`, responseHeadBytes),
     event: null,
+    eventsCarried: 0,
   };
 }
 
