@@ -8,7 +8,7 @@ import type { MetricsSnapshot } from '../protocol/metrics.ts';
 import type { ConnectionLimitMeasurement, ConnectionLimitRunPlan } from '../lessons/lesson.ts';
 import { LessonUnavailable } from '../lessons/run-lesson.ts';
 import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium } from './chromium-launcher.ts';
-import type { LabEndpoints, LabRequest } from './lesson-feed-run.ts';
+import type { LabEndpoints, LabRequest } from '../lessons/measure-feed-run.ts';
 
 /** How long the waiting stream gets to open after the first one closed, ms. */
 const OPEN_AFTER_CLOSE_LIMIT_MS = 5000;

@@ -11,8 +11,8 @@ import { readStatus } from '../load/lab-api.ts';
 import { runCli, writeOutput } from '../load/cli-support.ts';
 import { buildApp } from '../server/app.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
-import { LabLessonDriver } from './lab-lesson-driver.ts';
-import type { LabEndpoints } from './lesson-feed-run.ts';
+import type { LabEndpoints } from '../lessons/measure-feed-run.ts';
+import { nodeLessonDriver } from './node-lesson-driver.ts';
 import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
 import { LESSONS_USAGE, type LessonsFlags, parseLessonsFlags } from './lessons-flags.ts';
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const lab = await openLab(flags);
   const results: LessonResult[] = [];
   try {
-    const driver = new LabLessonDriver(lab);
+    const driver = nodeLessonDriver(lab);
     for (const id of flags.only) {
       const lesson = findLesson(id);
       if (!lesson) continue;

@@ -1,9 +1,11 @@
 /**
- * One feed run of a lesson, measured in Node against a lab over its HTTP API:
- * a real FeedClient per transport with fresh client ids (so the lab's meter
- * counts them from zero), a warm-up until every client is open and has its
- * first event, then the measured window with upstream messages and faults,
- * then a catch-up so a lost event is told from one still on its way.
+ * One feed run of a lesson, measured against a lab over its HTTP API: a real
+ * FeedClient per transport with fresh client ids (so the lab's meter counts
+ * them from zero), a warm-up until every client is open and has its first
+ * event, then the measured window with upstream messages and faults, then a
+ * catch-up so a lost event is told from one still on its way. The clients'
+ * environment is passed in: Node's in the command line, the browser's own in
+ * the dashboard.
  */
 import type { ClientEnv } from '../clients/client-env.ts';
 import { createFeedClient } from '../clients/client-registry.ts';
@@ -13,15 +15,29 @@ import { mean, median, metricsSince, percentileOfSorted } from '../protocol/figu
 import type { FeedStatus } from '../protocol/lab-status.ts';
 import type { MetricsSnapshot, TransportMetrics } from '../protocol/metrics.ts';
 import type { InspectResponse } from '../protocol/wire-sample.ts';
-import type { FeedRunMeasurement, FeedRunPlan, LatencyFigures, TransportMeasurement } from '../lessons/lesson.ts';
-import { createLoadEnv } from '../load/load-client-env.ts';
-import { isolatedNodeEnv } from './isolated-node-env.ts';
+import type { FeedRunMeasurement, FeedRunPlan, LatencyFigures, TransportMeasurement } from './lesson.ts';
 
 export interface LabEndpoints {
   /** The lab's own port: control, metrics and inspect. */
   labUrl: string;
   /** The network conditioner's port, or null when the lab runs none. */
   conditionerUrl: string | null;
+}
+
+/** The clients' environment for one transport of a run (its fetch, EventSource, WebSocket), and how to free it. */
+export type RunEnv = (
+  transport: TransportName,
+  run: FeedRunPlan,
+  baseUrl: string,
+) => { env: ClientEnv; close(): Promise<void> };
+
+/** What a feed run needs from where it runs. */
+export interface FeedRunContext {
+  lab: LabEndpoints;
+  request: LabRequest;
+  makeEnv: RunEnv;
+  /** Server clock − this clock, ms (0 on the lab's own machine). @default 0 */
+  clockOffsetMs?: number;
 }
 
 /** Longest wait for every client to open and see its first event, ms. */
@@ -50,17 +66,16 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * @param rttMs the round trip the conditioner adds during this run (0 without one)
  */
 export async function measureFeedRun(
-  lab: LabEndpoints,
+  { lab, request: labRequest, makeEnv, clockOffsetMs = 0 }: FeedRunContext,
   run: FeedRunPlan,
   rttMs: number,
-  labRequest: LabRequest,
 ): Promise<FeedRunMeasurement> {
   const runId = Math.random().toString(36).slice(2, 8);
   // Shaped runs go through the conditioner; the others straight to the lab.
   const baseUrl = run.network && lab.conditionerUrl ? lab.conditionerUrl : lab.labUrl;
   let inWindow = false;
   const followers = run.transports.map((transport) => {
-    const { env, close } = clientEnv(transport, run, baseUrl);
+    const { env, close } = makeEnv(transport, run, baseUrl);
     const follower: Follower = {
       transport,
       clientId: `lesson-${runId}-${transport}`,
@@ -78,6 +93,7 @@ export async function measureFeedRun(
       baseUrl,
       clientId: follower.clientId,
       env,
+      clockOffsetMs,
       shortPollIntervalMs: run.client?.shortPollIntervalMs,
       longPollTimeoutMs: run.client?.longPollTimeoutMs,
       reconnectMinMs: 50,
@@ -203,25 +219,6 @@ export async function measureFeedRun(
 
 /** A request to the lab's own port: method, path, optional JSON body → the parsed answer. */
 export type LabRequest = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
-
-function clientEnv(
-  transport: TransportName,
-  run: FeedRunPlan,
-  baseUrl: string,
-): { env: ClientEnv; close(): Promise<void> } {
-  // Browser-like headers by default: Node's fetch sends ~200 B less per request than a page does.
-  if (run.client?.headers === 'node') return isolatedNodeEnv();
-  const load = createLoadEnv(transport, 'browser', baseUrl);
-  if (!run.client?.connectionClose) return load;
-  const keepAliveFetch = load.env.fetch;
-  // undici turns `Connection: close` into a request that ends its connection after the answer.
-  const closingFetch = ((url: string, init?: RequestInit) =>
-    keepAliveFetch(url, {
-      ...init,
-      headers: { ...(init?.headers as Record<string, string> | undefined), Connection: 'close' },
-    })) as typeof fetch;
-  return { env: { ...load.env, fetch: closingFetch }, close: load.close };
-}
 
 async function clientMetrics(labRequest: LabRequest, f: Follower): Promise<TransportMetrics> {
   const snapshot = await labRequest<MetricsSnapshot>('GET', `/api/metrics?client=${f.clientId}`);

@@ -1,14 +1,15 @@
 /**
- * The Node LessonDriver: steers a lab over its public HTTP API
- * (`PUT /api/feed/settings`, `PUT /api/network`, `POST /api/network/faults`),
- * measures each run with real FeedClients (or a real Chromium for the
- * connection-limit run), and puts the feed and the network back afterwards.
+ * The LessonDriver of both the command line and the dashboard: steers a lab
+ * over its public HTTP API (`PUT /api/feed/settings`, `PUT /api/network`,
+ * `POST /api/network/faults`), measures each feed run with real FeedClients
+ * in the environment it is given, hands the connection-limit run to
+ * `measureOther` (a real Chromium in Node), and puts the feed and the network
+ * back afterwards.
  */
 import type { FeedStatus } from '../protocol/lab-status.ts';
-import type { FeedRunPlan, NetworkPlan, RunMeasurement, RunPlan } from '../lessons/lesson.ts';
-import { type LessonDriver, LessonUnavailable } from '../lessons/run-lesson.ts';
-import { measureConnectionLimit } from './lesson-browser-run.ts';
-import { type LabEndpoints, type LabRequest, measureFeedRun } from './lesson-feed-run.ts';
+import type { ConnectionLimitRunPlan, FeedRunPlan, NetworkPlan, RunMeasurement, RunPlan } from './lesson.ts';
+import { type FeedRunContext, measureFeedRun } from './measure-feed-run.ts';
+import { type LessonDriver, LessonUnavailable } from './run-lesson.ts';
 
 /** `GET /api/network`, the fields we restore. */
 interface NetworkState {
@@ -24,39 +25,25 @@ interface Saved {
   network: NetworkState | null;
 }
 
-/** A control call the lab refused, with its own code and message. */
-export class LabRefused extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class LabLessonDriver implements LessonDriver {
   private rttMs = 0;
 
-  constructor(private readonly lab: LabEndpoints) {}
+  /**
+   * @param context where the feed runs' clients run, and how to reach the lab
+   * @param measureOther measures a run that is not a feed run (the connection limit)
+   */
+  constructor(
+    private readonly context: FeedRunContext,
+    private readonly measureOther: (run: ConnectionLimitRunPlan) => Promise<RunMeasurement>,
+  ) {}
 
-  /** JSON to and from the lab's own port; a refusal throws LabRefused with the lab's code. */
-  readonly request: LabRequest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${this.lab.labUrl}${path}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : null;
-    if (!response.ok) {
-      const error = parsed as { code?: string; message?: string } | null;
-      throw new LabRefused(
-        error?.code ?? 'LAB_ERR_UNREACHABLE',
-        `${method} ${path}: ${error?.message ?? `HTTP ${response.status}`}`,
-      );
-    }
-    return parsed as T;
-  };
+  private get request() {
+    return this.context.request;
+  }
+
+  private get lab() {
+    return this.context.lab;
+  }
 
   async capture(): Promise<Saved> {
     const feed = await this.request<FeedStatus>('GET', '/api/feed/status');
@@ -82,8 +69,8 @@ export class LabLessonDriver implements LessonDriver {
   }
 
   measure(run: RunPlan): Promise<RunMeasurement> {
-    if (run.kind === 'feed') return measureFeedRun(this.lab, run, this.rttMs, this.request);
-    return measureConnectionLimit(this.lab, run, this.request);
+    if (run.kind === 'feed') return measureFeedRun(this.context, run, this.rttMs);
+    return this.measureOther(run);
   }
 
   async restore(saved: unknown): Promise<void> {
