@@ -6,7 +6,11 @@
 import type { Figure, Lesson } from './lesson.ts';
 import type { LessonResult } from './run-lesson.ts';
 
-const VERDICT_WORDS = { holds: 'holds', 'holds-if': 'holds only if …', 'does-not-hold': 'does not hold' } as const;
+export const VERDICT_WORDS = {
+  holds: 'holds',
+  'holds-if': 'holds only if …',
+  'does-not-hold': 'does not hold',
+} as const;
 
 /**
  * @param predicted the id of the choice the learner picked before running, if any

@@ -483,6 +483,54 @@ describeInChromium('dashboard in Chromium', (executable) => {
     );
   }, 60_000);
 
+  it('a lesson end to end: predict, run, the verdict from the numbers, the conditions put back, Markdown to hand in', async () => {
+    const id = 'websocket-upgrade-same-connection';
+    const scenarioBefore = app.feed.currentSettings.scenario.id;
+    const networkBefore = app.conditioner.settings.profile;
+    const card = page.locator(`[data-lesson="${id}"]`);
+    await card.locator('summary').click();
+    expect(page.url()).toContain(`lesson=${id}`);
+    const run = card.locator('[data-control="lesson-run"]');
+    await expect(run.isDisabled()).resolves.toBe(true); // a prediction comes first
+    await card.locator('[data-control="lesson-prediction"]').first().check();
+    await run.click();
+    await card.locator('[data-lesson-progress]').waitFor({ timeout: 5_000 });
+    const verdict = await card
+      .locator('.lesson-outcome [data-lesson-verdict]')
+      .first()
+      .getAttribute('data-lesson-verdict', {
+        timeout: 40_000,
+      });
+    expect(['holds', 'holds-if', 'does-not-hold']).toContain(verdict);
+    // The verdict comes with its numbers: the figures the lesson judged from, drawn.
+    await expect(card.locator('[data-lesson-figure="connections"]').count()).resolves.toBe(1);
+    const outcome = (await card.locator('.lesson-outcome').innerText()) ?? '';
+    expect(outcome).toMatch(/crossed \d+ TCP connection/);
+    await expect(card.locator('[data-lesson-prediction]').getAttribute('data-lesson-prediction')).resolves.toMatch(
+      /^(right|wrong)$/,
+    );
+    // What was there before is back, and the lesson had a segment of its own.
+    await until(
+      () => Promise.resolve(`${app.feed.currentSettings.scenario.id}|${app.conditioner.settings.profile}`),
+      (now) => now === `${scenarioBefore}|${networkBefore}`,
+      5_000,
+      'the conditions put back',
+    );
+    await until(
+      () => page.locator('[data-segment-row] [data-segment-label]').allTextContents(),
+      (labels) => labels.includes(`lesson: ${id}`),
+      5_000,
+      "the lesson's own segment in the table",
+    );
+    const download = page.waitForEvent('download');
+    await card.locator('[data-control="lesson-markdown"]').click();
+    const file = await (await download).path();
+    const markdown = readFileSync(file, 'utf8');
+    expect(markdown).toContain('## Lesson: WebSocket is an HTTP upgrade on the same TCP connection');
+    expect(markdown).toContain('my prediction');
+    await card.screenshot({ path: join(ARTIFACTS, 'dashboard-lesson.png') });
+  }, 60_000);
+
   it('logs no console errors', async () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -1,10 +1,10 @@
 /**
  * The page: header, controls, the network, what to notice, the four columns,
- * the class (teacher only), the comparison charts, the segments, the timeline, the
+ * the lessons, the class (teacher only), the comparison charts, the segments, the timeline, the
  * connection limit, the inspector, upstream and explanations.
  * The configuration lives here and mirrors itself into the URL.
  */
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
 import { ClassPanel } from './components/class-panel.tsx';
 import { ConnectionLimitPanel } from './components/connection-limit-panel.tsx';
@@ -13,6 +13,7 @@ import { CumulativeBytesChart } from './components/cumulative-bytes-chart.tsx';
 import { Definitions } from './components/definitions.tsx';
 import { HeaderBar } from './components/header-bar.tsx';
 import { LatencyChart } from './components/latency-chart.tsx';
+import { LessonsPanel } from './components/lessons-panel.tsx';
 import { NetworkPanel } from './components/network-panel.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
@@ -24,6 +25,7 @@ import { WireExplainer } from './components/wire-explainer.tsx';
 import { WireInspector } from './components/wire-inspector.tsx';
 import { configToSearch, type LabConfig } from './lab-config.ts';
 import { useLab, useStore } from './lab-context.ts';
+import { LessonRunner } from './lessons/lesson-runner.ts';
 import { TRANSPORTS } from './palette.ts';
 
 // Loaded after the first render: its charts (Recharts) are half the page's script and it sits far below the fold.
@@ -32,6 +34,7 @@ const LoadPanel = lazy(() => import('./components/load-panel.tsx').then((m) => (
 export function App({ initial }: { initial: LabConfig }) {
   const store = useStore();
   const [config, setConfig] = useState(initial);
+  const lessons = useMemo(() => new LessonRunner(() => store.lessonSetting()), [store]);
   const status = useLab((s) => s.status);
 
   useEffect(() => {
@@ -80,6 +83,7 @@ export function App({ initial }: { initial: LabConfig }) {
             />
           ))}
         </section>
+        <LessonsPanel runner={lessons} config={config} setConfig={setConfig} />
         <ClassPanel presenter={config.presenter} />
         <section className="charts" aria-label="Comparison charts">
           <LatencyChart

@@ -128,6 +128,11 @@ export function downloadSegmentsJson(rows: SegmentSummary[]): void {
   download(new Blob([text], { type: 'application/json' }), `transport-lab-segments-${stamp()}.json`);
 }
 
+/** A lesson's result as Markdown, to hand in. */
+export function downloadLessonMarkdown(lessonId: string, markdown: string): void {
+  download(new Blob([markdown], { type: 'text/markdown' }), `transport-lab-lesson-${lessonId}-${stamp()}.md`);
+}
+
 export function downloadSegmentsCsv(rows: SegmentSummary[]): void {
   download(new Blob([segmentsCsv(rows)], { type: 'text/csv' }), `transport-lab-segments-${stamp()}.csv`);
 }

@@ -180,6 +180,11 @@ export class LabApi {
   }
 
   /** @param control a control action: sends the teacher token (every non-GET call unless told otherwise) */
+  /** Any lab call, for code that speaks the API itself (the lessons' driver); control calls carry the token. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call(method, path, body);
+  }
+
   private async call<T>(method: string, path: string, body?: unknown, control = method !== 'GET'): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';

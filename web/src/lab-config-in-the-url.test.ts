@@ -14,10 +14,11 @@ describe('the configuration in the URL', () => {
       theme: 'dark',
       presenter: true,
       log: true,
+      lesson: 'websocket-headers-once',
     };
     const search = configToSearch(config);
     expect(search).toBe(
-      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&theme=dark&presenter=1&log=1',
+      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&theme=dark&presenter=1&log=1&lesson=websocket-headers-once',
     );
     expect(parseConfig(search)).toEqual(config);
   });
@@ -29,7 +30,7 @@ describe('the configuration in the URL', () => {
 
   it('ignores values it cannot use', () => {
     const config = parseConfig(
-      '?scenario=../etc&rate=-1&payload=abc&interval=9999999&timeout=5&off=carrier-pigeon&theme=pink',
+      '?scenario=../etc&rate=-1&payload=abc&interval=9999999&timeout=5&off=carrier-pigeon&theme=pink&lesson=<script>',
     );
     expect(config).toEqual(DEFAULT_CONFIG);
   });

@@ -24,6 +24,8 @@ export interface LabConfig {
   presenter: boolean;
   /** Latency chart on a log scale. */
   log: boolean;
+  /** The lesson shown open, so a link names a lesson too; null: none. */
+  lesson: string | null;
 }
 
 export const DEFAULT_CONFIG: LabConfig = {
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   theme: 'auto',
   presenter: false,
   log: false,
+  lesson: null,
 };
 
 /** Limits of the page's own settings (the feed's are checked by the server). */
@@ -59,6 +62,7 @@ export function parseConfig(search: string): LabConfig {
   const enabled = Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, !off.has(t)])) as Record<TransportName, boolean>;
   const theme = q.get('theme');
   const scenario = q.get('scenario');
+  const lesson = q.get('lesson');
   return {
     scenario: scenario && /^[a-z0-9-]{1,64}$/.test(scenario) ? scenario : null,
     rate: numberIn(q.get('rate'), LIMITS.rate.min, LIMITS.rate.max),
@@ -69,6 +73,7 @@ export function parseConfig(search: string): LabConfig {
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
     presenter: q.get('presenter') === '1',
     log: q.get('log') === '1',
+    lesson: lesson && /^[a-z0-9-]{1,64}$/.test(lesson) ? lesson : null,
   };
 }
 
@@ -85,6 +90,7 @@ export function configToSearch(config: LabConfig): string {
   if (config.theme !== 'auto') q.set('theme', config.theme);
   if (config.presenter) q.set('presenter', '1');
   if (config.log) q.set('log', '1');
+  if (config.lesson) q.set('lesson', config.lesson);
   const text = q.toString().replace(/%2C/g, ',');
   return text ? `?${text}` : '';
 }

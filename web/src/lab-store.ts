@@ -73,6 +73,7 @@ import {
   summarize,
 } from './page-segments.ts';
 import { TRANSPORTS } from './palette.ts';
+import type { LessonSetting } from './lessons/lesson-runner.ts';
 import { TransportRecord } from './transport-record.ts';
 
 export type { ControlError } from './control-error.ts';
@@ -294,6 +295,17 @@ export class LabStore {
   /** "New segment": the figures count from now, under the same conditions. */
   newSegment(): void {
     if (this.clientsRunning) void this.beginPageSegment('new segment', () => {});
+  }
+
+  /** What a lesson run needs from the page (see lessons/lesson-runner.ts); null until the clients run. */
+  lessonSetting(): LessonSetting | null {
+    if (!this.clientsRunning) return null;
+    return {
+      lab: { labUrl: this.baseUrl, conditionerUrl: this.route.via === 'conditioner' ? this.route.baseUrl : null },
+      request: (method, path, body) => this.api.request(method, path, body),
+      clockOffsetMs: this.clock?.offsetMs ?? 0,
+      beginSegment: (label) => void this.beginPageSegment(label, () => {}),
+    };
   }
 
   /** The past segments, oldest first, and the current one as it stands. */
