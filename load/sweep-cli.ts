@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { TransportName } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
 import { defaultRampS } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
@@ -53,13 +54,6 @@ export interface SweepReport {
   /** Least-squares slope of RSS against clients, KB per connection, per transport. */
   memorySlopeKBPerConnection: Partial<Record<TransportName, number | null>>;
 }
-
-export const TRANSPORT_COLORS: Record<TransportName, string> = {
-  'short-poll': '#d9480f',
-  'long-poll': '#7048e8',
-  sse: '#2f9e44',
-  websocket: '#1c7ed6',
-};
 
 async function main(): Promise<void> {
   const flags = parseSweepFlags(process.argv.slice(2));
@@ -229,7 +223,7 @@ export function sweepChart(report: SweepReport): string {
   const series = (value: (p: SweepPoint) => number | null) =>
     transports.map((transport) => ({
       name: transport,
-      color: TRANSPORT_COLORS[transport],
+      color: TRANSPORT_RECORDS[transport].colour,
       points: report.points.filter((p) => p.transport === transport).map((p) => ({ x: p.clients, y: value(p) })),
     }));
   return svgLineCharts(

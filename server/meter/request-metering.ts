@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isTransportName } from '../../protocol/feed-event.ts';
+import { sendsUpstreamOverHttp } from '../../protocol/transport-records.ts';
 import { parseClientId } from '../transports/feed-query.ts';
 import type { EventPosition, Meter, MeterBucketName, MeterTarget } from './meter.ts';
 import { WireTally } from './wire-tally.ts';
@@ -78,7 +78,7 @@ function bucketOf(request: FastifyRequest): MeterBucketName {
   const configured = request.routeOptions.config?.meter;
   if (configured !== 'publish') return configured ?? 'lab';
   const named = (request.query as Record<string, unknown> | undefined)?.transport;
-  return isTransportName(named) && named !== 'websocket' ? named : 'lab';
+  return sendsUpstreamOverHttp(named) ? named : 'lab';
 }
 
 /** The body length the client announced; null when it is chunked (length unknown until the end). */
