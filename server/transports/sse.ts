@@ -9,6 +9,8 @@ import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
+import { payloadPart, textPart } from '../meter/wire-parts.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import { type BacklogSink, replayBacklog } from './backlog-replay.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -41,6 +43,29 @@ export function sseEventChunk(stored: StoredEvent): Buffer {
     stored.encoded.sse = encoded;
   }
   return encoded;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * How the inspector shows an SSE event: the very chunk every SSE client was sent
+ * (`sseEventChunk`), cut at its fields — size line, `id:`, `data: `, the JSON, blank line, CRLF.
+ */
+export function splitSseEvent(event: StoredEvent): WirePart[] {
+  const bytes = sseEventChunk(event);
+  const sizeLineEnd = bytes.indexOf(CRLF) + CRLF.length;
+  const idLineEnd = bytes.indexOf('\n', sizeLineEnd) + 1;
+  const dataStart = idLineEnd + 'data: '.length;
+  const dataEnd = dataStart + event.json.length;
+  const text = (from: number, to: number): string => bytes.subarray(from, to).toString();
+  return [
+    textPart('framing', 'chunk size in hex + CRLF (chunked transfer encoding)', text(0, sizeLineEnd)),
+    textPart('framing', 'id field: lets the browser resume with Last-Event-ID', text(sizeLineEnd, idLineEnd)),
+    textPart('framing', 'data field name', text(idLineEnd, dataStart)),
+    payloadPart(event),
+    textPart('framing', 'blank line: end of the event', text(dataEnd, bytes.length - CRLF.length)),
+    textPart('framing', 'CRLF closing the chunk', text(bytes.length - CRLF.length, bytes.length)),
+  ];
 }
 
 /**
