@@ -9,6 +9,7 @@
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
+import { stripUndefined } from '../protocol/strip-undefined.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { buildApp } from '../server/app.ts';
 import type { NetworkRequest, NetworkSettings } from '../server/conditioner/network-settings.ts';
@@ -236,8 +237,4 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

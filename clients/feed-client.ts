@@ -15,6 +15,7 @@ import type {
   TransportName,
   UpstreamMessage,
 } from '../protocol/feed-event.ts';
+import { stripUndefined } from '../protocol/strip-undefined.ts';
 import type { ClientEnv } from './client-env.ts';
 import { LatencyRing, type LatencySummary } from './latency-summary.ts';
 
@@ -120,8 +121,6 @@ const DEFAULTS = {
 
 type ResolvedOptions = FeedClientOptions & typeof DEFAULTS;
 
-/** The server answers at most this many events per poll; a full answer means "ask again now". */
-export const POLL_BATCH_LIMIT = 1000;
 /** A request with no answer after this long (ms, on top of a long poll's own timeout) is given up and retried: covers stalled networks. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 const ROUND_TRIPS_KEPT = 100;
@@ -550,10 +549,6 @@ export abstract class FeedClient {
       });
     }
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** All option problems at once, in one error. */

@@ -4,7 +4,8 @@
  * trip, the model the dashboard's theory uses too.
  */
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, POLL_BATCH_LIMIT, REQUEST_TIMEOUT_MS } from './feed-client.ts';
+import { MAX_EVENTS_PER_ANSWER } from '../protocol/limits.ts';
+import { FeedClient, REQUEST_TIMEOUT_MS } from './feed-client.ts';
 
 export class ShortPollClient extends FeedClient {
   readonly transport = 'short-poll' as const;
@@ -30,7 +31,7 @@ export class ShortPollClient extends FeedClient {
     );
     if (!answer) return;
     // A full batch means more events are waiting: the API says to ask again at once.
-    const delayMs = answer.events.length >= POLL_BATCH_LIMIT ? 0 : this.options.shortPollIntervalMs;
+    const delayMs = answer.events.length >= MAX_EVENTS_PER_ANSWER ? 0 : this.options.shortPollIntervalMs;
     this.setTimer(() => void this.poll(), delayMs);
   }
 }

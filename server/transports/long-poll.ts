@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { parseFeedQuery, parseIntParam } from './feed-query.ts';
 import { sendPollAnswer } from './poll-answer.ts';
-import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
+import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
+import type { TransportContext } from './transport-context.ts';
 
 export async function longPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed, options, closers } = context;

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import { parseFeedQuery } from './feed-query.ts';
 import { sendPollAnswer } from './poll-answer.ts';
-import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
+import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
+import type { TransportContext } from './transport-context.ts';
 
 export async function shortPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed } = context;
