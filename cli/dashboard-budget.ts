@@ -30,7 +30,7 @@ import type { CDPSession } from 'playwright-core';
 import { buildApp } from '../server/app.ts';
 import { LabErrors } from '../server/errors.ts';
 import { parseFlags, str, wholeNumberFlag } from '../server/flag-values.ts';
-import { findChromium, INSTALL_HINT, launchChromium } from '../test/support/chromium.ts';
+import { CHROMIUM_INSTALL_HINT, findChromium, launchBrowser } from './chromium-launcher.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 
 const CPU_BUDGET_MS = 50;
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const viewport = viewportFlag(str(flags, 'viewport'));
   const profilePath = str(flags, 'profile');
   const executable = findChromium();
-  if (!executable) throw new Error(`no Chromium found. ${INSTALL_HINT}`);
+  if (!executable) throw new Error(`no Chromium found: ${CHROMIUM_INSTALL_HINT}`);
 
   const otherBuild = str(flags, 'web-root');
   const unminified = profilePath && !otherBuild ? await buildUnminified() : null;
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await launchChromium(executable, viewport);
+  const browser = await launchBrowser(executable, viewport);
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(`http://127.0.0.1:${port}/`);
