@@ -4,6 +4,7 @@
  * is refused too, so `?since=1&since=2` cannot mean two things.
  */
 import { LabErrors } from '../errors.ts';
+import type { ResumePoint } from '../feed/feed.ts';
 
 const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const EPOCH = /^[A-Za-z0-9_-]{1,64}$/;
@@ -14,12 +15,6 @@ type Query = Record<string, unknown> | undefined;
 export function parseClientId(query: unknown): string | null {
   const value = (query as Query)?.client;
   return typeof value === 'string' && CLIENT_ID.test(value) ? value : null;
-}
-
-/** Where the client wants to resume: `since` (and `epoch`), or undefined for "from now". */
-export interface ResumePoint {
-  since: number | undefined;
-  epoch: string | undefined;
 }
 
 export interface FeedQuery extends ResumePoint {
