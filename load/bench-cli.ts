@@ -11,14 +11,8 @@ import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts'
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import {
-  generatorCpuPct,
-  type LatencyReport,
-  latencyReport,
-  type MachineInfo,
-  machineInfo,
-  round,
-} from './load-report.ts';
+import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
+import { generatorCpuPct, latencyReport, machineInfo, round } from './load-report.ts';
 import { type LoadTarget, type RunRecord, runLoad } from './load-run.ts';
 import { cpuPercent } from './proc-sampler.ts';
 import { lineEveryS, ProgressDisplay } from './progress-display.ts';

@@ -11,7 +11,8 @@ import type { TransportName } from '../protocol/feed-event.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { createLoadEnv, type LoadEnv } from './load-client-env.ts';
-import type { FromWorker, ToWorker, TransportCounts, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
+import type { FromWorker, ToWorker, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
+import type { TransportCounts } from '../protocol/load-progress-line.ts';
 
 interface TransportGroup {
   env: LoadEnv;

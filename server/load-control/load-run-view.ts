@@ -3,7 +3,8 @@
  * it goes. Counts come from the load generator's own progress lines (its
  * clients' view); the lab's view of the same clients is `load` in `/api/metrics`.
  */
-import type { LoadReport } from '../../load/load-report.ts';
+import type { LoadPhase } from '../../protocol/load-progress-line.ts';
+import type { LoadReport } from '../../protocol/load-report.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import type { LoadRunSettings } from './load-run-request.ts';
 
@@ -47,7 +48,7 @@ export interface LoadRunView {
   endedAt: number | null;
   /** Seconds since the clients started, 0 … durationS. */
   elapsedS: number;
-  phase: 'ramp' | 'steady' | null;
+  phase: LoadPhase | null;
   /** Virtual clients per transport, as the generator built them. */
   clients: PerTransport;
   connected: PerTransport;
