@@ -5,6 +5,7 @@
  */
 import createError from '@fastify/error';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import type { ErrorAnswer } from '../protocol/lab-api-error.ts';
 
 export const LabErrors = {
   BAD_REQUEST: createError<'LAB_ERR_BAD_REQUEST', 400, [string]>('LAB_ERR_BAD_REQUEST', '%s', 400),
@@ -138,6 +139,6 @@ export function isLabError(error: unknown): error is LabErrorLike {
 }
 
 /** The JSON body every error answer has. */
-export function errorBody(error: LabErrorLike): { code: string; message: string; hint: string } {
+export function errorBody(error: LabErrorLike): ErrorAnswer {
   return { code: error.code, message: error.message, hint: HINTS[error.code] };
 }

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
 import { buildApp } from '../server/app.ts';
-import type { LoadRunView } from '../server/load-control/load-run-view.ts';
+import type { LoadRunView } from '../protocol/load-run-view.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
 import { describeInChromium } from './support/chromium.ts';

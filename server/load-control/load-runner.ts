@@ -13,8 +13,14 @@ import type { TransportName } from '../../protocol/feed-event.ts';
 import { LabErrors } from '../errors.ts';
 import { LOAD_RUN_KEY_ENV } from '../../protocol/load-run-header.ts';
 import type { UpstreamBudget } from '../security/upstream-budget.ts';
-import type { LoadRunSettings } from './load-run-request.ts';
-import type { LoadRunError, LoadRunState, LoadRunView, LoadSample, PerTransport } from './load-run-view.ts';
+import type {
+  LoadRunError,
+  LoadRunSettings,
+  LoadRunState,
+  LoadRunView,
+  LoadSample,
+  PerTransport,
+} from '../../protocol/load-run-view.ts';
 
 /** The repository root: the generator's script and tsx are found from there. */
 const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));

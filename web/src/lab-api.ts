@@ -6,7 +6,8 @@ import type { TransportName } from '../../protocol/feed-event.ts';
 import type { FeedStatus, LabAccess } from '../../protocol/lab-status.ts';
 import type { MetricsSnapshot } from '../../protocol/metrics.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
-import type { LoadRunRequest, LoadRunView } from './load-run-api.ts';
+import { LabApiError } from '../../protocol/lab-api-error.ts';
+import type { LoadRunRequest, LoadRunView } from '../../protocol/load-run-view.ts';
 
 /** A scenario as `GET /api/scenarios` lists it. */
 export interface ScenarioInfo {
@@ -86,18 +87,6 @@ export interface ClassView {
   transports: Partial<
     Record<TransportName, { browsers: number; p50: Spread; p95?: Spread; p99: Spread; messages: Spread; gaps: Spread }>
   >;
-}
-
-export class LabApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'LabApiError';
-  }
 }
 
 export class LabApi {

@@ -37,6 +37,7 @@ import { watchRoundTrips } from './base-rtt.ts';
 import { CHART_TURNS, bytesRows, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { classReportFor } from './class-report.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
+import { LabApiError } from '../../protocol/lab-api-error.ts';
 import { runConnectionLimitDemo } from './connection-limit-demo.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
 import {
@@ -45,7 +46,6 @@ import {
   type FeedSettings,
   type FeedStatus,
   LabApi,
-  LabApiError,
   type NetworkProfileInfo,
   type NetworkRequest,
   type NetworkState,
