@@ -12,13 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
-import type {
-  ClassReport,
-  ClassTransportView,
-  ClassView,
-  Spread,
-  TransportFigures,
-} from '../../protocol/class-report.ts';
+import type { ClassReport, ClassView, Spread, TransportFigures } from '../../protocol/class-report.ts';
 import { LabErrors } from '../errors.ts';
 import { isLoopbackAddress } from '../security/loopback-address.ts';
 import type { TransportContext } from '../transports/transport-context.ts';

@@ -40,17 +40,10 @@ import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-ro
 import { LabApiError } from '../../protocol/lab-api-error.ts';
 import { runConnectionLimitDemo } from './connection-limit-demo.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
-import {
-  type ClassView,
-  type FaultRequest,
-  type FeedSettings,
-  type FeedStatus,
-  LabApi,
-  type NetworkProfileInfo,
-  type NetworkRequest,
-  type NetworkState,
-  type ScenarioInfo,
-} from './lab-api.ts';
+import type { ClassView } from '../../protocol/class-report.ts';
+import type { FaultRequest, NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
+import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
+import { type FeedSettings, type FeedStatus, LabApi, type NetworkRequest } from './lab-api.ts';
 import type {
   ArrivalListener,
   ChartData,
