@@ -5,7 +5,8 @@
  * client open a new one, after the backoff, with its position in the query.
  */
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, FeedClientError, type FeedClientOptions } from './feed-client.ts';
+import { FeedClient, type FeedClientOptions } from './feed-client.ts';
+import { FeedClientError } from './feed-client-error.ts';
 
 // EventSource.CONNECTING / CLOSED, as numbers so no global is touched.
 const CONNECTING = 0;

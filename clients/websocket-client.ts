@@ -6,7 +6,8 @@
  */
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, FeedClientError, type FeedClientOptions } from './feed-client.ts';
+import { FeedClient, type FeedClientOptions } from './feed-client.ts';
+import { FeedClientError } from './feed-client-error.ts';
 
 const OPEN = 1; // WebSocket.OPEN
 
