@@ -27,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession } from 'playwright-core';
+import { percentileOfSorted } from '../protocol/figures.ts';
 import { buildApp } from '../server/app.ts';
 import { LabErrors } from '../server/errors.ts';
 import { parseFlags, str, wholeNumberFlag } from '../server/flag-values.ts';
@@ -273,7 +274,7 @@ function rendererMainThread(events: TraceEvent[]): string {
 /** Percentiles and a histogram of the main thread's per-task CPU time, and its total CPU share. */
 function distribution(tasks: Task[], seconds: number): string {
   const cpu = tasks.map((t) => t.cpuMs).sort((a, b) => a - b);
-  const at = (p: number): string => (cpu[Math.min(cpu.length - 1, Math.floor(p * cpu.length))] ?? 0).toFixed(1);
+  const at = (p: number): string => (percentileOfSorted(cpu, p * 100) ?? 0).toFixed(1);
   const total = cpu.reduce((sum, ms) => sum + ms, 0);
   const edges = [0, ...CPU_BUCKETS, Number.POSITIVE_INFINITY];
   const buckets = edges.slice(1).map((high, i) => {

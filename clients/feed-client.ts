@@ -107,7 +107,6 @@ export interface ClientStats {
   roundTripMs: number[];
 }
 
-
 const DEFAULTS = {
   clockOffsetMs: 0,
   shortPollIntervalMs: 1000,

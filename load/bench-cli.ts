@@ -5,7 +5,7 @@
  * latency, and the serialize-once count.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
-import { median } from '../protocol/figures.ts';
+import { median, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
 import { BASELINES } from './baselines/baseline-registry.ts';
 import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
@@ -211,12 +211,11 @@ function meanEventBytes(record: RunRecord, transport: TransportName): number | n
   const before = record.before.meter?.transports[transport];
   const after = record.after.meter?.transports[transport];
   if (!before || !after) return null;
-  const messages = after.messages - before.messages;
-  const payload = after.bytes.down.payload - before.bytes.down.payload;
-  return messages > 0 ? Math.round(payload / messages) : null;
+  const perEvent = payloadPerEvent(metricsSince(after, before));
+  return perEvent === null ? null : Math.round(perEvent);
 }
 
-/** Field-by-field medians of several rounds' figures (the middle one, or the mean of the two middle ones). */
+/** Field-by-field medians of several rounds' figures (protocol/figures.ts: nearest rank, the lower middle of an even count). */
 function medianRun(runs: ServerRun[]): ServerRun {
   const pick = <T>(value: (run: ServerRun) => T): T[] => runs.map(value);
   return {
