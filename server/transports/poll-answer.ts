@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import type { TransportContext } from './transport-context.ts';
+import type { TransportName } from '../../protocol/feed-event.ts';
 import type { ResumeResult } from '../feed/feed.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import { payloadPart, type PollSurroundings, textPart } from '../meter/wire-parts.ts';
@@ -55,7 +56,7 @@ export function sendPollAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   { meter, inspector }: Pick<TransportContext, 'meter' | 'inspector'>,
-  transport: 'short-poll' | 'long-poll',
+  transport: TransportName,
   epoch: string,
   result: ResumeResult,
 ): FastifyReply {
