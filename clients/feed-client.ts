@@ -18,6 +18,7 @@ import type {
 } from '../protocol/feed-event.ts';
 import { isControlMessage, isFeedEvent, isKnownControlType, isRecord } from '../protocol/feed-message-guards.ts';
 import { stripUndefined } from '../protocol/strip-undefined.ts';
+import { CLIENT_ID_PATTERN } from '../protocol/client-id.ts';
 import type { ClientEnv } from './client-env.ts';
 import { describeError, FeedClientError } from './feed-client-error.ts';
 import { apiUrl, JsonRequests } from './feed-http.ts';
@@ -123,7 +124,6 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 const ROUND_TRIPS_KEPT = 100;
 /** Published ids awaiting their echo; bounded so lost echoes cannot grow memory. */
 const PENDING_ROUND_TRIPS_MAX = 1000;
-const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export abstract class FeedClient {
   abstract readonly transport: TransportName;
@@ -432,7 +432,7 @@ function validateOptions(o: ResolvedOptions): void {
   } catch {
     problems.push(`baseUrl is not a URL: ${JSON.stringify(o.baseUrl)}`);
   }
-  if (typeof o.clientId !== 'string' || !CLIENT_ID.test(o.clientId)) {
+  if (typeof o.clientId !== 'string' || !CLIENT_ID_PATTERN.test(o.clientId)) {
     problems.push(`clientId must be 1–64 of A-Za-z0-9._-, got ${JSON.stringify(o.clientId)}`);
   }
   if (typeof o.env?.fetch !== 'function' || typeof o.env?.now !== 'function') problems.push('env needs fetch and now');
