@@ -3,8 +3,7 @@
  * need to know about it: how it is named and drawn, where it lives, and what
  * it can do. engine.io's transport registry is the model: code asks the
  * record about a capability instead of switching on a transport's name.
- * Adding a transport is one entry here; `satisfies` makes a missing one a
- * type error.
+ * Adding a transport is one entry here; a missing one is a type error.
  */
 import type { TransportName } from './feed-event.ts';
 
@@ -34,7 +33,11 @@ export interface TransportRecord {
   clientApi: ClientApi;
 }
 
-export const TRANSPORT_RECORDS = {
+/**
+ * Typed as the full map, so that a transport without a record is one error,
+ * here, and not another at every lookup.
+ */
+export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
   'short-poll': {
     label: 'Short polling',
     short: 'Short poll',
@@ -83,7 +86,7 @@ export const TRANSPORT_RECORDS = {
     corsPreflight: false,
     clientApi: 'WebSocket',
   },
-} as const satisfies Record<TransportName, TransportRecord>;
+};
 
 /** The record of `name`. */
 export function transportRecord(name: TransportName): TransportRecord {

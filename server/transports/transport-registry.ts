@@ -22,12 +22,12 @@ export interface ServerTransport {
   splitEvent: EventSplitter;
 }
 
-export const TRANSPORTS = {
+export const TRANSPORTS: Record<TransportName, ServerTransport> = {
   'short-poll': { plugin: shortPollTransport, splitEvent: splitPollAnswerEvent },
   'long-poll': { plugin: longPollTransport, splitEvent: splitPollAnswerEvent },
   sse: { plugin: sseTransport, splitEvent: splitSseEvent },
   websocket: { plugin: websocketTransport, splitEvent: splitWebSocketEvent },
-} satisfies Record<TransportName, ServerTransport>;
+};
 
 /** Each transport's event splitter, for the wire inspector. */
 export function eventSplitters(): Record<TransportName, EventSplitter> {
