@@ -7,17 +7,9 @@
 import type { FeedStatus } from '../protocol/lab-status.ts';
 import type { FeedRunPlan, NetworkPlan, RunMeasurement, RunPlan } from '../lessons/lesson.ts';
 import { type LessonDriver, LessonUnavailable } from '../lessons/run-lesson.ts';
+import type { NetworkState } from '../protocol/network-state.ts';
 import { measureConnectionLimit } from './lesson-browser-run.ts';
 import { type LabEndpoints, type LabRequest, measureFeedRun } from './lesson-feed-run.ts';
-
-/** `GET /api/network`, the fields we restore. */
-interface NetworkState {
-  profile: string;
-  rttMs: number;
-  jitterMs: number;
-  downKbps: number;
-  upKbps: number;
-}
 
 interface Saved {
   feed: FeedStatus;

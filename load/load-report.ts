@@ -6,6 +6,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import type { TransportName } from '../protocol/feed-event.ts';
 import type { LatencyReport, LoadReport, MachineInfo, ServerReport, TransportReport } from '../protocol/load-report.ts';
+import { metricsSince } from '../protocol/figures.ts';
 import { type ByteSplit, byteTotal, type TransportMetrics } from '../protocol/metrics.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';
 import type { Reading, RunRecord, TransportRun } from './load-run.ts';
@@ -131,19 +132,7 @@ export function latencyReport(histogram: LatencyHistogram): LatencyReport {
 function meterDiff(from: Reading, to: Reading, transport: TransportName): TransportMetrics | null {
   const a = from.meter?.transports[transport];
   const b = to.meter?.transports[transport];
-  if (!a || !b) return null;
-  const split = (x: ByteSplit, y: ByteSplit): ByteSplit => ({
-    header: y.header - x.header,
-    framing: y.framing - x.framing,
-    payload: y.payload - x.payload,
-  });
-  return {
-    connections: b.connections - a.connections,
-    requests: b.requests - a.requests,
-    emptyResponses: b.emptyResponses - a.emptyResponses,
-    messages: b.messages - a.messages,
-    bytes: { up: split(a.bytes.up, b.bytes.up), down: split(a.bytes.down, b.bytes.down) },
-  };
+  return a && b ? metricsSince(b, a) : null;
 }
 
 const MB = 1024 * 1024;
