@@ -13,6 +13,7 @@ import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import { startStreamSession } from './stream-session.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
 
 const RESPONSE_HEAD = Buffer.from(
@@ -82,7 +83,7 @@ function controlChunk(message: ControlMessage, retryMs?: number): Buffer {
 export async function sseTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { meter, inspector, options } = context;
 
-  app.get('/api/feed/sse', { config: { meter: 'sse' } }, (request, reply) => {
+  app.get(TRANSPORT_RECORDS.sse.path, { config: { meter: 'sse' } }, (request, reply) => {
     // Resume position, first match wins: the header a reconnecting EventSource sends, then the query forms.
     const header = request.headers['last-event-id'];
     const lastEventId = typeof header === 'string' && header !== '' ? header : undefined;

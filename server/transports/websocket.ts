@@ -15,6 +15,7 @@ import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import type { UpstreamSender } from '../security/upstream-budget.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
 import { startStreamSession } from './stream-session.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
 import { eventFrame, rawSocketOf, sendEventFrame, textFrame } from './websocket-frame.ts';
@@ -47,7 +48,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
   });
 
   app.get(
-    '/api/feed/websocket',
+    TRANSPORT_RECORDS.websocket.path,
     {
       websocket: true,
       config: { meter: 'websocket' },
