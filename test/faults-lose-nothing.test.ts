@@ -184,6 +184,9 @@ describe('stall and chaos', () => {
 
   it.each([
     [{ action: 'explode' }, 'action'],
+    // Names of Object.prototype members are unknown actions too, not a 500 (found by the fuzz suite).
+    [{ action: '__proto__' }, 'action'],
+    [{ action: 'toString' }, 'action'],
     [{ action: 'stall' }, 'seconds'],
     [{ action: 'stall', seconds: -2 }, 'seconds'],
     [{ action: 'chaos', everySeconds: 0 }, 'everySeconds'],

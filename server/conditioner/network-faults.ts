@@ -133,7 +133,8 @@ export function parseFaultRequest(body: unknown): FaultRequest {
     calm: ['action'],
   };
   const action = fields.action;
-  const keys = typeof action === 'string' ? allowed[action] : undefined;
+  // Own keys only: an action named like an Object.prototype member ("__proto__", "toString") is unknown too.
+  const keys = typeof action === 'string' && Object.hasOwn(allowed, action) ? allowed[action] : undefined;
   if (!keys) {
     throw LabErrors.BAD_FAULT(
       `"action" must be drop-all, stall, chaos or calm (got ${JSON.stringify(action) ?? 'nothing'})`,
