@@ -9,6 +9,8 @@
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
+import { stripUndefined } from '../protocol/strip-undefined.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { buildApp } from '../server/app.ts';
 import type { NetworkRequest, NetworkSettings } from '../server/conditioner/network-settings.ts';
 import { isolatedNodeEnv } from './isolated-node-env.ts';
@@ -145,7 +147,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
 
     // The feed starts once the lab holds every client's request or stream, so each one should see every event.
     const connected = (f: Follower): boolean =>
-      f.transport === 'short-poll'
+      !TRANSPORT_RECORDS[f.transport].held
         ? f.client.state === 'open'
         : app.meter.snapshot('', 0, 0, f.clientId).transports[f.transport].requests >= 1;
     await waitUntil(() => followers.every(connected), 15_000, 'every client to connect through the conditioner');
@@ -235,8 +237,4 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

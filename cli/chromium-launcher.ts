@@ -1,7 +1,8 @@
 /**
- * A system Chromium for the command-line tools, driven by playwright-core
- * (which downloads nothing): found at the usual paths or `CHROMIUM_PATH`,
- * started headless with a fresh profile that is removed on close.
+ * A system Chromium for the command-line tools and the browser tests, driven
+ * by playwright-core (which downloads nothing): found at the usual paths or
+ * `CHROMIUM_PATH`, started headless with a fresh profile that is removed on
+ * close. `npx playwright install` cannot download here; Debian's package can.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,11 +21,11 @@ const CANDIDATES = [
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
 ];
 
-/** Quiet and runnable as root in a container; nothing phones home. */
+/** Quiet, reproducible and runnable as root in a container; nothing phones home. (Playwright adds --headless.) */
 const CHROMIUM_ARGS = [
-  '--headless',
   '--no-sandbox',
   '--disable-gpu',
+  '--disable-quic',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
@@ -66,4 +67,33 @@ export async function launchChromium(executablePath: string): Promise<LaunchedCh
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+export interface LaunchedBrowser {
+  /** The first browser context (a fresh profile). */
+  context: BrowserContext;
+  /** Another context in the same browser: its own cookies, storage and connection pool, like a second person. */
+  newContext(): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * A headless Chromium that can hold several contexts; Playwright gives it a
+ * fresh, temporary user-data dir and removes it on close. Every context gets
+ * the same viewport (CSS pixels, default 1440 × 900) and accepts downloads.
+ */
+export async function launchBrowser(
+  executablePath: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<LaunchedBrowser> {
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const newContext = (): Promise<BrowserContext> => browser.newContext({ viewport, acceptDownloads: true });
+  const context = await newContext();
+  return {
+    context,
+    newContext,
+    async close() {
+      await browser.close().catch(() => {});
+    },
+  };
 }

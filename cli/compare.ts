@@ -9,8 +9,8 @@ import { estimateClockOffset } from '../clients/clock-offset.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { nodeEnv } from '../clients/node-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
-import { median } from '../protocol/figures.ts';
-import { byteTotal, type MetricsSnapshot } from '../protocol/metrics.ts';
+import { bytesPerEvent, median } from '../protocol/figures.ts';
+import type { MetricsSnapshot } from '../protocol/metrics.ts';
 import { buildApp } from '../server/app.ts';
 import { HINTS, isLabError } from '../server/errors.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
@@ -104,10 +104,9 @@ async function compare(url: string, flags: CompareFlags, scenarioId: string): Pr
     const metrics = await fetchJson<MetricsSnapshot>(`${url}/api/metrics?client=compare-${runId}-${transport}`);
     const meter = metrics.transports[transport];
     const stats = client.stats();
-    const per = (n: number): number => (stats.messages > 0 ? round(n / stats.messages) : 0);
-    const header = meter.bytes.up.header + meter.bytes.down.header;
-    const framing = meter.bytes.up.framing + meter.bytes.down.framing;
-    const payload = meter.bytes.down.payload + meter.bytes.up.payload;
+    // The README's bytes per event (protocol/figures.ts): both directions over the events the lab delivered.
+    const perEvent = bytesPerEvent(meter);
+    const per = (n: number | undefined): number => (n === undefined ? 0 : round(n));
     transports[transport] = {
       latencyMs: {
         p50: round(stats.latencyMs.p50),
@@ -121,10 +120,10 @@ async function compare(url: string, flags: CompareFlags, scenarioId: string): Pr
       requests: meter.requests,
       emptyResponses: meter.emptyResponses,
       bytesPerMessage: {
-        header: per(header),
-        framing: per(framing),
-        payload: per(payload),
-        total: per(byteTotal(meter.bytes.up) + byteTotal(meter.bytes.down)),
+        header: per(perEvent?.header),
+        framing: per(perEvent?.framing),
+        payload: per(perEvent?.payload),
+        total: per(perEvent?.total),
       },
       roundTripMsP50: roundOrNull(median(stats.roundTripMs)),
     };

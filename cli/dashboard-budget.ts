@@ -27,10 +27,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession } from 'playwright-core';
+import { percentileOfSorted } from '../protocol/figures.ts';
 import { buildApp } from '../server/app.ts';
 import { LabErrors } from '../server/errors.ts';
 import { parseFlags, str, wholeNumberFlag } from '../server/flag-values.ts';
-import { findChromium, INSTALL_HINT, launchChromium } from '../test/support/chromium.ts';
+import { CHROMIUM_INSTALL_HINT, findChromium, launchBrowser } from './chromium-launcher.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 
 const CPU_BUDGET_MS = 50;
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   const viewport = viewportFlag(str(flags, 'viewport'));
   const profilePath = str(flags, 'profile');
   const executable = findChromium();
-  if (!executable) throw new Error(`no Chromium found. ${INSTALL_HINT}`);
+  if (!executable) throw new Error(`no Chromium found: ${CHROMIUM_INSTALL_HINT}`);
 
   const otherBuild = str(flags, 'web-root');
   const unminified = profilePath && !otherBuild ? await buildUnminified() : null;
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await launchChromium(executable, viewport);
+  const browser = await launchBrowser(executable, viewport);
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -273,7 +274,7 @@ function rendererMainThread(events: TraceEvent[]): string {
 /** Percentiles and a histogram of the main thread's per-task CPU time, and its total CPU share. */
 function distribution(tasks: Task[], seconds: number): string {
   const cpu = tasks.map((t) => t.cpuMs).sort((a, b) => a - b);
-  const at = (p: number): string => (cpu[Math.min(cpu.length - 1, Math.floor(p * cpu.length))] ?? 0).toFixed(1);
+  const at = (p: number): string => (percentileOfSorted(cpu, p * 100) ?? 0).toFixed(1);
   const total = cpu.reduce((sum, ms) => sum + ms, 0);
   const edges = [0, ...CPU_BUCKETS, Number.POSITIVE_INFINITY];
   const buckets = edges.slice(1).map((high, i) => {

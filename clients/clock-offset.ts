@@ -4,7 +4,7 @@
  * wins: its server time is pinned most tightly between send and receive.
  */
 import type { ClientEnv } from './client-env.ts';
-import { apiUrl } from './feed-client.ts';
+import { apiUrl } from './feed-http.ts';
 
 export interface ClockOffset {
   /** Server clock − client clock, ms: pass as `clockOffsetMs`. */

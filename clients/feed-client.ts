@@ -1,8 +1,9 @@
 /**
  * The part of every feed client that does not depend on the transport: options,
- * state, the seq/epoch bookkeeping (messages, gaps, missed, duplicates),
- * latency and round-trip measurement, reconnect backoff, timers and the HTTP
- * helpers the polling transports and HTTP upstream share.
+ * state, latency and round-trip measurement, reconnect backoff, timers and
+ * HTTP upstream. Its parts live beside it: the seq/epoch bookkeeping in
+ * sequence-tracker.ts, the HTTP helpers in feed-http.ts, the message checks in
+ * protocol/feed-message-guards.ts, the polling loop in polling-client.ts.
  *
  * Written only against the APIs in ClientEnv (plus setTimeout and
  * AbortController, which every environment has), never Node or DOM globals.
@@ -15,8 +16,17 @@ import type {
   TransportName,
   UpstreamMessage,
 } from '../protocol/feed-event.ts';
+import { isControlMessage, isFeedEvent, isKnownControlType, isRecord } from '../protocol/feed-message-guards.ts';
+import { stripUndefined } from '../protocol/strip-undefined.ts';
+import { CLIENT_ID_PATTERN } from '../protocol/client-id.ts';
 import type { ClientEnv } from './client-env.ts';
+import { describeError, FeedClientError } from './feed-client-error.ts';
+import { apiUrl, JsonRequests } from './feed-http.ts';
 import { LatencyRing, type LatencySummary } from './latency-summary.ts';
+import { SequenceTracker } from './sequence-tracker.ts';
+
+/** The page imports the URL helper from here (web/src/client-route.ts, connection-limit-demo.ts). */
+export { apiUrl };
 
 /** One value at a time, changed only through `setState` (as engine.io's readyState). */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -98,17 +108,6 @@ export interface ClientStats {
   roundTripMs: number[];
 }
 
-/** An error with a `LAB_ERR_…` code: from the server's error body, or raised by the client itself. */
-export class FeedClientError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FeedClientError';
-  }
-}
-
 const DEFAULTS = {
   clockOffsetMs: 0,
   shortPollIntervalMs: 1000,
@@ -120,24 +119,11 @@ const DEFAULTS = {
 
 type ResolvedOptions = FeedClientOptions & typeof DEFAULTS;
 
-/** The server answers at most this many events per poll; a full answer means "ask again now". */
-export const POLL_BATCH_LIMIT = 1000;
 /** A request with no answer after this long (ms, on top of a long poll's own timeout) is given up and retried: covers stalled networks. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 const ROUND_TRIPS_KEPT = 100;
 /** Published ids awaiting their echo; bounded so lost echoes cannot grow memory. */
 const PENDING_ROUND_TRIPS_MAX = 1000;
-const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/**
- * Joins the lab's base URL (which may carry a proxy's path prefix and a
- * trailing slash) with an API path and an optional query string.
- */
-export function apiUrl(baseUrl: string, path: string, query = ''): string {
-  const url = new URL(baseUrl);
-  const prefix = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${prefix}${path}${query ? `?${query}` : ''}`;
-}
 
 export abstract class FeedClient {
   abstract readonly transport: TransportName;
@@ -146,19 +132,20 @@ export abstract class FeedClient {
   protected readonly env: ClientEnv;
 
   private currentState: ClientState = 'idle';
-  private currentEpoch: string | null = null;
-  private currentSeq = 0;
-  private readonly counts = { messages: 0, gaps: 0, missed: 0, duplicates: 0, reconnects: 0, errors: 0 };
+  private readonly sequence = new SequenceTracker((reason) => {
+    const hook = this.options.onReset;
+    if (hook) this.callHook(() => hook(reason));
+  });
+  private readonly counts = { messages: 0, reconnects: 0, errors: 0 };
   private lastError: string | undefined;
   private readonly latencies: LatencyRing;
   private readonly roundTrips: number[] = [];
   private readonly pendingRoundTrips = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly requests = new Set<AbortController>();
+  private readonly requests: JsonRequests;
   private failures = 0;
   private runId = 0;
   private publishCount = 0;
-  private requestCount = 0;
   // Distinguishes this instance's message ids from another instance using the same clientId.
   private readonly idPrefix = Math.random().toString(36).slice(2, 8);
 
@@ -169,6 +156,7 @@ export abstract class FeedClient {
     this.options = resolved;
     this.env = resolved.env;
     this.latencies = new LatencyRing(resolved.keepLatencySamples);
+    this.requests = new JsonRequests(this.env, (kind, detail) => this.wire(kind, detail));
   }
 
   /** Opens the transport; does nothing when already started. */
@@ -187,8 +175,7 @@ export abstract class FeedClient {
     this.setState('closed');
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const controller of this.requests) controller.abort();
-    this.requests.clear();
+    this.requests.abortAll();
     this.pendingRoundTrips.clear();
     if (wasRunning) this.disconnect();
   }
@@ -201,9 +188,10 @@ export abstract class FeedClient {
     return {
       transport: this.transport,
       state: this.currentState,
-      epoch: this.currentEpoch,
-      lastSeq: this.currentSeq,
+      epoch: this.sequence.epoch,
+      lastSeq: this.sequence.seq,
       ...this.counts,
+      ...this.sequence.counts,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
       latencyMs: this.latencies.summary(),
       roundTripMs: [...this.roundTrips],
@@ -249,11 +237,11 @@ export abstract class FeedClient {
   }
 
   protected get epoch(): string | null {
-    return this.currentEpoch;
+    return this.sequence.epoch;
   }
 
   protected get lastSeq(): number {
-    return this.currentSeq;
+    return this.sequence.seq;
   }
 
   protected setState(state: ClientState): void {
@@ -323,8 +311,9 @@ export abstract class FeedClient {
 
   /** `since=…&epoch=…` once the client has a position, '' before the first hello or poll answer ("from now"). */
   protected resumeQuery(): string {
-    if (this.currentEpoch === null) return '';
-    return `since=${this.currentSeq}&epoch=${encodeURIComponent(this.currentEpoch)}`;
+    const { epoch, seq } = this.sequence;
+    if (epoch === null) return '';
+    return `since=${seq}&epoch=${encodeURIComponent(epoch)}`;
   }
 
   /**
@@ -332,18 +321,7 @@ export abstract class FeedClient {
    * Duplicates are dropped; jumps count a gap and the events known to be missed.
    */
   protected receive(event: FeedEvent, receivedAt = this.env.now()): void {
-    if (this.currentEpoch === null) {
-      this.moveTo(event.epoch, event.seq - 1);
-    } else if (event.epoch !== this.currentEpoch) {
-      this.noteReset('epoch-changed');
-      this.moveTo(event.epoch, event.seq - 1);
-    }
-    if (event.seq <= this.currentSeq) {
-      this.counts.duplicates++;
-      return;
-    }
-    this.skipTo(event.seq - 1);
-    this.currentSeq = event.seq;
+    if (!this.sequence.accept(event)) return;
     this.counts.messages++;
     const latencyMs = receivedAt - (event.t - this.options.clockOffsetMs);
     this.latencies.add(latencyMs);
@@ -354,76 +332,15 @@ export abstract class FeedClient {
 
   /** hello / reset / error, as sent on the WebSocket and as named SSE events. */
   protected handleControl(message: ControlMessage): void {
-    switch (message.type) {
-      case 'hello':
-        if (this.currentEpoch === null) {
-          this.moveTo(message.epoch, message.next);
-        } else if (message.epoch !== this.currentEpoch) {
-          this.noteReset('epoch-changed');
-          this.moveTo(message.epoch, message.next);
-        }
-        // Same epoch: keep our position. Whether `next` is the resume point or the
-        // head, the events that follow carry their seq, and receive() sees any jump.
-        break;
-      case 'reset':
-        this.noteReset(message.reason);
-        // Within one epoch (too-old) the lost events are exactly those up to `next`.
-        if (message.epoch === this.currentEpoch && message.next > this.currentSeq) {
-          this.counts.missed += message.next - this.currentSeq;
-        }
-        this.moveTo(message.epoch, message.next);
-        break;
-      case 'error':
-        this.noteError(new FeedClientError(message.code, message.message));
-        break;
-    }
+    if (message.type === 'error') this.noteError(new FeedClientError(message.code, message.message));
+    else this.sequence.control(message);
   }
 
   /** A short- or long-poll answer: position, reset, events, then `next`. */
   protected handlePollAnswer(answer: PollResponse, receivedAt: number): void {
-    const first = answer.events[0];
-    // With events, `next` is the last event's seq; the position before the batch is just before the first one.
-    const position = first ? Math.min(answer.next, first.seq - 1) : answer.next;
-    if (answer.reset) {
-      this.handleControl({ type: 'reset', epoch: answer.epoch, next: position, reason: answer.reset });
-    } else if (this.currentEpoch === null) {
-      this.moveTo(answer.epoch, position);
-    } else if (answer.epoch !== this.currentEpoch) {
-      this.noteReset('epoch-changed');
-      this.moveTo(answer.epoch, position);
-    }
+    this.sequence.beforePollAnswer(answer);
     for (const event of answer.events) this.receive(event, receivedAt);
-    // `next` is what the server will continue after; skipping ahead of what we saw loses events.
-    if (answer.epoch === this.currentEpoch) this.skipTo(answer.next);
-  }
-
-  /**
-   * One poll request. Handles the answer and returns it, or counts the failure,
-   * schedules `again` after the backoff and returns null. Also null when the
-   * client was stopped meanwhile (the request is aborted by stop()).
-   */
-  protected async pollOnce(
-    path: string,
-    query: string,
-    timeoutMs: number,
-    again: () => void,
-  ): Promise<PollResponse | null> {
-    const runId = this.runId;
-    try {
-      const { body, receivedAt } = await this.requestJson(this.url(path, query), {}, timeoutMs);
-      if (runId !== this.runId) return null;
-      if (!isPollResponse(body))
-        throw new FeedClientError('LAB_ERR_CLIENT_BAD_ANSWER', `unexpected poll answer from ${path}`);
-      this.markOpen();
-      this.handlePollAnswer(body, receivedAt);
-      // An app hook may have stopped (or restarted) the client while handling the answer.
-      return runId === this.runId ? body : null;
-    } catch (error) {
-      if (runId !== this.runId) return null;
-      this.noteError(error);
-      this.retryLater(again);
-      return null;
-    }
+    this.sequence.afterPollAnswer(answer);
   }
 
   /** HTTP upstream: `POST /api/feed/publish?client=ID&transport=NAME`. */
@@ -446,42 +363,17 @@ export abstract class FeedClient {
    * after `timeoutMs`. Non-2xx answers throw a FeedClientError with the server's code.
    * @returns the parsed body and when the answer arrived (epoch ms)
    */
-  protected async requestJson(
+  protected requestJson(
     url: string,
     init: RequestInit,
     timeoutMs: number,
   ): Promise<{ body: unknown; receivedAt: number }> {
-    const controller = new AbortController();
-    this.requests.add(controller);
-    const request = ++this.requestCount;
-    const path = new URL(url).pathname;
-    let status: number | undefined;
-    this.wire('request-start', { request, path });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    try {
-      const response = await this.env.fetch(url, { ...init, signal: controller.signal });
-      status = response.status;
-      const text = await response.text();
-      const receivedAt = this.env.now();
-      if (!response.ok) {
-        // A proxy in front of the lab may answer with HTML; only the lab's own errors carry a code.
-        const body = parseJsonOrNull(text);
-        if (isErrorBody(body)) throw new FeedClientError(body.code, body.message);
-        throw new FeedClientError('LAB_ERR_CLIENT_HTTP', `HTTP ${response.status} from ${url}`);
-      }
-      return { body: text ? (JSON.parse(text) as unknown) : null, receivedAt };
-    } catch (error) {
-      if (timedOut) throw new FeedClientError('LAB_ERR_CLIENT_TIMEOUT', `no answer within ${timeoutMs} ms`);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      this.requests.delete(controller);
-      this.wire('request-end', { request, path, ...(status === undefined ? {} : { status }) });
-    }
+    return this.requests.request(url, init, timeoutMs);
+  }
+
+  /** The client's run: it changes on every start() and stop(), so an answer can tell it arrived too late. */
+  protected get run(): number {
+    return this.runId;
   }
 
   /** Parses one event's JSON (SSE data, WebSocket text frame). */
@@ -500,33 +392,11 @@ export abstract class FeedClient {
     if (!isRecord(value) || typeof value.type !== 'string') {
       throw new FeedClientError('LAB_ERR_CLIENT_BAD_MESSAGE', 'not a control message');
     }
-    const valid =
-      ((value.type === 'hello' || value.type === 'reset') && typeof value.epoch === 'string' && isSeq(value.next)) ||
-      (value.type === 'error' && typeof value.code === 'string');
-    if (valid) return value as unknown as ControlMessage;
-    if (value.type === 'hello' || value.type === 'reset' || value.type === 'error') {
+    if (isControlMessage(value)) return value;
+    if (isKnownControlType(value.type)) {
       throw new FeedClientError('LAB_ERR_CLIENT_BAD_MESSAGE', `malformed ${value.type} message`);
     }
     return null;
-  }
-
-  private moveTo(epoch: string, seq: number): void {
-    this.currentEpoch = epoch;
-    this.currentSeq = seq;
-  }
-
-  /** Moves the position forward to `seq`, counting a gap and the skipped events when that skips any. */
-  private skipTo(seq: number): void {
-    if (seq <= this.currentSeq) return;
-    this.counts.gaps++;
-    this.counts.missed += seq - this.currentSeq;
-    this.currentSeq = seq;
-  }
-
-  private noteReset(reason: ResetReason | 'epoch-changed'): void {
-    this.counts.gaps++;
-    const hook = this.options.onReset;
-    if (hook) this.callHook(() => hook(reason));
   }
 
   private completeRoundTrip(id: string, receivedAt: number): void {
@@ -552,10 +422,6 @@ export abstract class FeedClient {
   }
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 /** All option problems at once, in one error. */
 function validateOptions(o: ResolvedOptions): void {
   const problems: string[] = [];
@@ -566,7 +432,7 @@ function validateOptions(o: ResolvedOptions): void {
   } catch {
     problems.push(`baseUrl is not a URL: ${JSON.stringify(o.baseUrl)}`);
   }
-  if (typeof o.clientId !== 'string' || !CLIENT_ID.test(o.clientId)) {
+  if (typeof o.clientId !== 'string' || !CLIENT_ID_PATTERN.test(o.clientId)) {
     problems.push(`clientId must be 1–64 of A-Za-z0-9._-, got ${JSON.stringify(o.clientId)}`);
   }
   if (typeof o.env?.fetch !== 'function' || typeof o.env?.now !== 'function') problems.push('env needs fetch and now');
@@ -581,44 +447,4 @@ function validateOptions(o: ResolvedOptions): void {
   if (problems.length > 0) {
     throw new FeedClientError('LAB_ERR_CLIENT_OPTIONS', `invalid FeedClient options: ${problems.join('; ')}`);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isSeq(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0;
-}
-
-function isFeedEvent(value: unknown): value is FeedEvent {
-  return isRecord(value) && typeof value.epoch === 'string' && isSeq(value.seq) && typeof value.t === 'number';
-}
-
-function isPollResponse(value: unknown): value is PollResponse {
-  return (
-    isRecord(value) &&
-    typeof value.epoch === 'string' &&
-    isSeq(value.next) &&
-    Array.isArray(value.events) &&
-    value.events.every(isFeedEvent)
-  );
-}
-
-function parseJsonOrNull(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-function isErrorBody(value: unknown): value is { code: string; message: string } {
-  return isRecord(value) && typeof value.code === 'string' && typeof value.message === 'string';
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof FeedClientError) return `${error.code}: ${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -3,34 +3,22 @@
  * The wait is re-armed after each answer, so the period is interval + round
  * trip, the model the dashboard's theory uses too.
  */
-import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, POLL_BATCH_LIMIT, REQUEST_TIMEOUT_MS } from './feed-client.ts';
+import type { PollResponse } from '../protocol/feed-event.ts';
+import { MAX_EVENTS_PER_ANSWER } from '../protocol/limits.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
+import { REQUEST_TIMEOUT_MS } from './feed-client.ts';
+import { type PollRequest, PollingClient } from './polling-client.ts';
 
-export class ShortPollClient extends FeedClient {
+export class ShortPollClient extends PollingClient {
   readonly transport = 'short-poll' as const;
 
-  protected connect(): void {
-    void this.poll();
+  protected nextRequest(): PollRequest {
+    return { path: TRANSPORT_RECORDS[this.transport].path, query: this.resumeQuery(), timeoutMs: REQUEST_TIMEOUT_MS };
   }
 
-  protected disconnect(): void {
-    // The in-flight request and the re-arm timer belong to the base class, which stop() already cleared.
-  }
-
-  protected sendUpstream(message: UpstreamMessage): Promise<void> {
-    return this.postUpstream(message);
-  }
-
-  private async poll(): Promise<void> {
-    const answer = await this.pollOnce(
-      '/api/feed/short-poll',
-      this.resumeQuery(),
-      REQUEST_TIMEOUT_MS,
-      () => void this.poll(),
-    );
-    if (!answer) return;
+  protected afterAnswer(answer: PollResponse): void {
     // A full batch means more events are waiting: the API says to ask again at once.
-    const delayMs = answer.events.length >= POLL_BATCH_LIMIT ? 0 : this.options.shortPollIntervalMs;
+    const delayMs = answer.events.length >= MAX_EVENTS_PER_ANSWER ? 0 : this.options.shortPollIntervalMs;
     this.setTimer(() => void this.poll(), delayMs);
   }
 }

@@ -5,7 +5,9 @@
  * client open a new one, after the backoff, with its position in the query.
  */
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, FeedClientError, type FeedClientOptions } from './feed-client.ts';
+import { FeedClient, type FeedClientOptions } from './feed-client.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
+import { FeedClientError } from './feed-client-error.ts';
 
 // EventSource.CONNECTING / CLOSED, as numbers so no global is touched.
 const CONNECTING = 0;
@@ -29,9 +31,9 @@ export class SseClient extends FeedClient {
     // The URL is fixed for the EventSource's life: its own reconnects override
     // lastEventId with the Last-Event-ID header, and epoch stays as given here.
     const resume = epoch === null ? '' : `lastEventId=${this.lastSeq}&epoch=${encodeURIComponent(epoch)}`;
-    const source = new EventSourceImpl(this.url('/api/feed/sse', resume));
+    const source = new EventSourceImpl(this.url(TRANSPORT_RECORDS[this.transport].path, resume));
     this.source = source;
-    this.wire('request-start', { path: '/api/feed/sse' });
+    this.wire('request-start', { path: TRANSPORT_RECORDS[this.transport].path });
 
     source.addEventListener('open', () => {
       if (source !== this.source) return;

@@ -6,7 +6,9 @@
  */
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, FeedClientError, type FeedClientOptions } from './feed-client.ts';
+import { FeedClient, type FeedClientOptions } from './feed-client.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
+import { FeedClientError } from './feed-client-error.ts';
 
 const OPEN = 1; // WebSocket.OPEN
 
@@ -24,11 +26,11 @@ export class WebSocketClient extends FeedClient {
   protected connect(): void {
     const WebSocketImpl = this.env.WebSocket;
     if (!WebSocketImpl) return;
-    const url = this.url('/api/feed/websocket', this.resumeQuery()).replace(/^http/, 'ws');
+    const url = this.url(TRANSPORT_RECORDS[this.transport].path, this.resumeQuery()).replace(/^http/, 'ws');
     const socket = new WebSocketImpl(url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
-    this.wire('request-start', { path: '/api/feed/websocket' });
+    this.wire('request-start', { path: TRANSPORT_RECORDS[this.transport].path });
 
     // Every handler ignores a socket that is no longer current (closed by stop() or replaced).
     socket.addEventListener('open', () => {

@@ -10,15 +10,7 @@ import type { FeedStatus } from '../protocol/lab-status.ts';
 import type { ConnectionLimitRunPlan, FeedRunPlan, NetworkPlan, RunMeasurement, RunPlan } from './lesson.ts';
 import { type FeedRunContext, measureFeedRun } from './measure-feed-run.ts';
 import { type LessonDriver, LessonUnavailable } from './run-lesson.ts';
-
-/** `GET /api/network`, the fields we restore. */
-interface NetworkState {
-  profile: string;
-  rttMs: number;
-  jitterMs: number;
-  downKbps: number;
-  upKbps: number;
-}
+import type { NetworkState } from '../protocol/network-state.ts';
 
 interface Saved {
   feed: FeedStatus;

@@ -3,7 +3,7 @@
  * poll's requests and header bytes per event. Each answer ends its request,
  * so the next event needs a new request with a full head.
  */
-import { bothDirections } from '../protocol/figures.ts';
+import { bothDirections, bytesPerEvent } from '../protocol/figures.ts';
 import { feedRun, type Lesson, MissingData, round, transportIn } from './lesson.ts';
 
 /** "Only once" allows exactly one request over the whole run. */
@@ -52,7 +52,7 @@ export const longPollHeaderOnce = {
         events: messages,
         requestsPerEvent: round(perEvent, 2),
         headerBytes,
-        headerBytesPerEvent: round(headerBytes / messages),
+        headerBytesPerEvent: round(bytesPerEvent(poll.whole)?.header ?? 0),
       },
       theory: {
         requestsIfSentOnce: 1,

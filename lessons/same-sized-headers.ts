@@ -4,7 +4,7 @@
  * head, both sent with a real browser's header set; then what each pays per
  * event afterwards.
  */
-import { bothDirections, downFramingPerEvent, payloadPerEvent } from '../protocol/figures.ts';
+import { bytesPerEvent, downFramingPerEvent, payloadPerEvent } from '../protocol/figures.ts';
 import { webSocketFrameHeaderBytes } from '../protocol/theory.ts';
 import { feedRun, type Lesson, MissingData, round, transportIn } from './lesson.ts';
 
@@ -52,8 +52,7 @@ export const sameSizedHeaders = {
     const pollAnswer = headBytes(poll.inspect?.responseHead, 'short-poll answer head');
     const requestsSimilar = similar(upgrade, pollRequest);
     const answersSimilar = similar(switching, pollAnswer);
-    const pollHeadersPerEvent =
-      poll.window.messages > 0 ? bothDirections(poll.window).header / poll.window.messages : null;
+    const pollHeadersPerEvent = bytesPerEvent(poll.window)?.header ?? null;
     const wsFramingPerEvent = downFramingPerEvent(ws.window);
     const eventBytes = payloadPerEvent(ws.window);
     const after =

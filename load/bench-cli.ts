@@ -5,20 +5,14 @@
  * latency, and the serialize-once count.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
-import { median } from '../protocol/figures.ts';
+import { median, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
 import { BASELINES } from './baselines/baseline-registry.ts';
 import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import {
-  generatorCpuPct,
-  type LatencyReport,
-  latencyReport,
-  type MachineInfo,
-  machineInfo,
-  round,
-} from './load-report.ts';
+import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
+import { generatorCpuPct, latencyReport, machineInfo, round } from './load-report.ts';
 import { type LoadTarget, type RunRecord, runLoad } from './load-run.ts';
 import { cpuPercent } from './proc-sampler.ts';
 import { lineEveryS, ProgressDisplay } from './progress-display.ts';
@@ -217,12 +211,11 @@ function meanEventBytes(record: RunRecord, transport: TransportName): number | n
   const before = record.before.meter?.transports[transport];
   const after = record.after.meter?.transports[transport];
   if (!before || !after) return null;
-  const messages = after.messages - before.messages;
-  const payload = after.bytes.down.payload - before.bytes.down.payload;
-  return messages > 0 ? Math.round(payload / messages) : null;
+  const perEvent = payloadPerEvent(metricsSince(after, before));
+  return perEvent === null ? null : Math.round(perEvent);
 }
 
-/** Field-by-field medians of several rounds' figures (the middle one, or the mean of the two middle ones). */
+/** Field-by-field medians of several rounds' figures (protocol/figures.ts: nearest rank, the lower middle of an even count). */
 function medianRun(runs: ServerRun[]): ServerRun {
   const pick = <T>(value: (run: ServerRun) => T): T[] => runs.map(value);
   return {

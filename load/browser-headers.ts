@@ -14,7 +14,7 @@ export const HEADER_SETS = ['node', 'browser', 'browser-cookies'] as const;
 export type HeaderSetName = (typeof HEADER_SETS)[number];
 
 /** Which browser API makes the request: each sends its own headers. */
-export type RequestKind = 'fetch-get' | 'fetch-post' | 'event-source' | 'websocket';
+export type RequestKind = 'fetch-get' | 'fetch-post' | 'event-source' | 'websocket-upgrade';
 
 export function isHeaderSetName(value: unknown): value is HeaderSetName {
   return typeof value === 'string' && (HEADER_SETS as readonly string[]).includes(value);
@@ -71,7 +71,7 @@ const NODE_FETCH_HEADERS = {
  */
 export function requestHeaders(set: HeaderSetName, kind: RequestKind, origin: string): Record<string, string> {
   if (set === 'node') {
-    if (kind === 'websocket') return {};
+    if (kind === 'websocket-upgrade') return {};
     return kind === 'event-source'
       ? { ...NODE_FETCH_HEADERS, pragma: 'no-cache', 'cache-control': 'no-cache' }
       : NODE_FETCH_HEADERS;
@@ -127,7 +127,7 @@ export function requestHeaders(set: HeaderSetName, kind: RequestKind, origin: st
         'Accept-Language': ACCEPT_LANGUAGE,
         ...cookie,
       };
-    case 'websocket':
+    case 'websocket-upgrade':
       // Upgrade, Connection, Sec-WebSocket-Key/-Version/-Extensions and Origin come from the WebSocket itself.
       return {
         Pragma: 'no-cache',

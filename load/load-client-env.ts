@@ -14,6 +14,7 @@ import { Agent, buildConnector } from 'undici';
 import WebSocket from 'ws';
 import type { ClientEnv } from '../clients/client-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { type HeaderSetName, type RequestKind, requestHeaders } from './browser-headers.ts';
 import { leanFetch } from './lean-fetch.ts';
 import { loadRunKeyHeader } from './load-run-key.ts';
@@ -35,9 +36,10 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
   const wire = new WireCounter();
   const now = (): number => performance.timeOrigin + performance.now();
 
-  if (transport === 'websocket') {
+  const { clientApi } = TRANSPORT_RECORDS[transport];
+  if (clientApi === 'WebSocket') {
     // A run the lab started carries its key, for its own upstream budget (see load-run-key.ts).
-    const extra = { ...requestHeaders(headerSet, 'websocket', origin), ...loadRunKeyHeader() };
+    const extra = { ...requestHeaders(headerSet, 'websocket-upgrade', origin), ...loadRunKeyHeader() };
     const browserLike = headerSet !== 'node';
     // ws opens its socket through http.request's createConnection: ours counts it.
     const countedConnect = ((options: net.NetConnectOpts) => {
@@ -86,7 +88,7 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
       : requestHeaders(headerSet, kind, origin);
   });
   const env: ClientEnv = { fetch: pollFetch as unknown as typeof fetch, now };
-  if (transport === 'sse') {
+  if (clientApi === 'EventSource') {
     const streamFetch = leanFetch(agent, () => requestHeaders(headerSet, 'event-source', origin));
     class CountedEventSource extends EventSource {
       constructor(url: string) {
@@ -106,5 +108,5 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
   };
 }
 
-/** The websocket transport makes no HTTP request of its own (upstream goes on the socket). */
-const unusedFetch = (() => Promise.reject(new Error('the websocket load env has no fetch'))) as unknown as typeof fetch;
+/** A WebSocket client makes no HTTP request of its own (upstream goes on the socket). */
+const unusedFetch = (() => Promise.reject(new Error('a WebSocket load env has no fetch'))) as unknown as typeof fetch;

@@ -6,10 +6,7 @@
  * carry none, and share their address's budget like any other sender.
  */
 
-import { LOAD_RUN_HEADER } from '../protocol/load-run-header.ts';
-
-/** The environment variable the lab puts the run's key in. */
-export const LOAD_RUN_KEY_ENV = 'LAB_LOAD_RUN_KEY';
+import { LOAD_RUN_HEADER, LOAD_RUN_KEY_ENV } from '../protocol/load-run-header.ts';
 
 /** The header to add to upstream requests: the run's key when the lab started this process, else none. */
 export function loadRunKeyHeader(env: NodeJS.ProcessEnv = process.env): Record<string, string> {

@@ -17,7 +17,8 @@ import { type FeedStatus, type ProcessFigures, pauseFeed, readMetrics, readProce
 import { LatencyHistogram } from './latency-histogram.ts';
 import { LoadWorkers } from './load-workers.ts';
 import { type ProcSample, sampleProcess } from './proc-sampler.ts';
-import type { TransportCounts, TransportOutcome, VirtualClientPlan, WorkerSetup } from './worker-protocol.ts';
+import type { TransportOutcome, VirtualClientPlan, WorkerSetup } from './worker-protocol.ts';
+import type { LoadPhase, TransportCounts } from '../protocol/load-progress-line.ts';
 
 /** Whose server the run loads, which decides what can be read and done. */
 export type LoadTarget =
@@ -51,7 +52,7 @@ export interface LoadPlan {
 export interface RunProgress {
   elapsedS: number;
   durationS: number;
-  phase: 'ramp' | 'steady';
+  phase: LoadPhase;
   transports: Partial<Record<TransportName, TransportCounts>>;
 }
 

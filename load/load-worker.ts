@@ -8,9 +8,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { createLoadEnv, type LoadEnv } from './load-client-env.ts';
-import type { FromWorker, ToWorker, TransportCounts, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
+import type { FromWorker, ToWorker, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
+import type { TransportCounts } from '../protocol/load-progress-line.ts';
 
 interface TransportGroup {
   env: LoadEnv;
@@ -54,7 +56,7 @@ function groupOf(transport: TransportName): TransportGroup {
 }
 
 /**
- * Short-poll requests in flight, per client. Stopping a client aborts its request; if the
+ * Requests in flight of clients the lab answers at once (short poll), per client. Stopping a client aborts its request; if the
  * lab had already written the answer, those bytes were sent but never read, and the two
  * ends' byte counts would differ. So short-poll clients are stopped between requests.
  */
@@ -63,7 +65,7 @@ const inFlight = new Map<FeedClient, number>();
 // Every client is built before the run starts, so the ramp only opens connections.
 const plans = setup.clients.map((plan) => {
   const group = groupOf(plan.transport);
-  const counted = plan.transport === 'short-poll';
+  const counted = !TRANSPORT_RECORDS[plan.transport].held;
   const client: FeedClient = createFeedClient(plan.transport, {
     baseUrl: setup.baseUrl,
     clientId: plan.clientId,

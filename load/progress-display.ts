@@ -5,7 +5,7 @@
  */
 import type { TransportName } from '../protocol/feed-event.ts';
 import type { RunProgress } from './load-run.ts';
-import type { TransportCounts } from './worker-protocol.ts';
+import type { JsonProgressLine, JsonProgressTransport, TransportCounts } from '../protocol/load-progress-line.ts';
 
 const BAR_WIDTH = 24;
 
@@ -65,21 +65,6 @@ export class ProgressDisplay {
 }
 
 /** One transport in a `--progress-json` line: the workers' counts and the recent delivery rate. */
-export interface JsonProgressTransport extends TransportCounts {
-  /** Events the clients received per second, over the last couple of seconds; null on the first line (nothing to compare with). */
-  messagesPerSecond: number | null;
-}
-
-/** A `--progress-json` line while the run goes. */
-export interface JsonProgressLine {
-  type: 'progress';
-  runId: string;
-  elapsedS: number;
-  durationS: number;
-  phase: RunProgress['phase'];
-  transports: Partial<Record<TransportName, JsonProgressTransport>>;
-}
-
 /** How far back the rates of `--progress-json` look, ms: the workers' counts move in 1-second steps, each worker on its own beat. */
 const RATE_WINDOW_MS = 2000;
 

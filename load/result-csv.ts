@@ -3,7 +3,7 @@
  * lab's cost repeated on every row, so rows from many runs can be appended
  * into one sheet and still be told apart.
  */
-import type { LoadReport, TransportReport } from './load-report.ts';
+import type { LoadReport, TransportReport } from '../protocol/load-report.ts';
 
 const COLUMNS: Array<[string, (report: LoadReport, name: string, t: TransportReport) => unknown]> = [
   ['run_id', (r) => r.runId],

@@ -3,7 +3,7 @@
  * lesson: one table row per transport, the lab's cost, and the checks
  * (lost / duplicated events) in words.
  */
-import type { LoadReport, TransportReport } from './load-report.ts';
+import type { LoadReport, TransportReport } from '../protocol/load-report.ts';
 import { ms, num, rate } from './result-table.ts';
 
 export function formatLoadMarkdown(report: LoadReport): string {

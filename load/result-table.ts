@@ -2,7 +2,7 @@
  * A load report as fixed-width text tables for the terminal: delivery per
  * transport, the wire per transport, and the lab's cost.
  */
-import type { LoadReport, TransportReport } from './load-report.ts';
+import type { LoadReport, TransportReport } from '../protocol/load-report.ts';
 
 /** Right-aligned columns with a header row and a rule. */
 export function textTable(headers: string[], rows: string[][]): string {

@@ -6,11 +6,13 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { TransportName } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
 import { defaultRampS } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
-import { buildLoadReport, type MachineInfo, machineInfo, round } from './load-report.ts';
+import type { MachineInfo } from '../protocol/load-report.ts';
+import { buildLoadReport, machineInfo, round } from './load-report.ts';
 import { runLoad } from './load-run.ts';
 import { lineEveryS, ProgressDisplay } from './progress-display.ts';
 import { ms, num, textTable } from './result-table.ts';
@@ -53,13 +55,6 @@ export interface SweepReport {
   /** Least-squares slope of RSS against clients, KB per connection, per transport. */
   memorySlopeKBPerConnection: Partial<Record<TransportName, number | null>>;
 }
-
-export const TRANSPORT_COLORS: Record<TransportName, string> = {
-  'short-poll': '#d9480f',
-  'long-poll': '#7048e8',
-  sse: '#2f9e44',
-  websocket: '#1c7ed6',
-};
 
 async function main(): Promise<void> {
   const flags = parseSweepFlags(process.argv.slice(2));
@@ -229,7 +224,7 @@ export function sweepChart(report: SweepReport): string {
   const series = (value: (p: SweepPoint) => number | null) =>
     transports.map((transport) => ({
       name: transport,
-      color: TRANSPORT_COLORS[transport],
+      color: TRANSPORT_RECORDS[transport].colour,
       points: report.points.filter((p) => p.transport === transport).map((p) => ({ x: p.clients, y: value(p) })),
     }));
   return svgLineCharts(

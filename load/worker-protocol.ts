@@ -3,6 +3,7 @@
  * Plain data only: everything here crosses `postMessage`.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { TransportCounts } from '../protocol/load-progress-line.ts';
 import type { HeaderSetName } from './browser-headers.ts';
 import type { HistogramSnapshot } from './latency-histogram.ts';
 import type { WireBytes } from './wire-counter.ts';
@@ -41,16 +42,6 @@ export type ToWorker =
    * `drainMs` for every client to reach it, so nothing in flight is cut off.
    */
   | { type: 'stop'; finalSeq: number | null; epoch: string | null; drainMs: number };
-
-/** Per transport, in one worker. */
-export interface TransportCounts {
-  clients: number;
-  /** Clients whose state is `open` right now. */
-  open: number;
-  messages: number;
-  errors: number;
-  reconnects: number;
-}
 
 export interface TransportOutcome extends TransportCounts {
   gaps: number;

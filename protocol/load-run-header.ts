@@ -4,3 +4,6 @@
  * budget: sent by load/load-run-key.ts, checked by server/security/upstream-budget.ts.
  */
 export const LOAD_RUN_HEADER = 'x-lab-load-run';
+
+/** The environment variable the lab hands a load run it starts its key in (read by load/load-run-key.ts). */
+export const LOAD_RUN_KEY_ENV = 'LAB_LOAD_RUN_KEY';

@@ -34,7 +34,7 @@ import { clientErrorAnswer } from './client-error-answer.ts';
 import { jsonContentTypeProblem } from './json-content-type.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
-import { TRANSPORTS } from './transports/transport-registry.ts';
+import { eventSplitters, TRANSPORTS } from './transports/transport-registry.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,7 +78,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   const context: TransportContext = {
     feed,
     meter,
-    inspector: new WireInspector(),
+    inspector: new WireInspector(eventSplitters()),
     options,
     segments,
     closers: new Set(),
@@ -171,7 +171,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     options: { maxPayload: options.maxMessageBytes, perMessageDeflate: false },
     preClose: closeStreams,
   });
-  for (const transport of Object.values(TRANSPORTS)) await app.register(transport, context);
+  for (const transport of Object.values(TRANSPORTS)) await app.register(transport.plugin, context);
   await app.register(publishRoute, context);
   await app.register(metricsRoutes, context);
   await app.register(infoRoutes, context);

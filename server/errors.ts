@@ -4,6 +4,8 @@
  * carry them as `{"code","message","hint"}`; the CLI prints them.
  */
 import createError from '@fastify/error';
+import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import type { ErrorAnswer } from '../protocol/lab-api-error.ts';
 
 export const LabErrors = {
   BAD_REQUEST: createError<'LAB_ERR_BAD_REQUEST', 400, [string]>('LAB_ERR_BAD_REQUEST', '%s', 400),
@@ -99,8 +101,7 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_URI_TOO_LONG: 'send a shorter URL; the query parameters are short (see docs/api.md)',
   LAB_ERR_HEADERS_TOO_LARGE: 'send fewer or smaller headers (cookies of other sites on localhost add up)',
   LAB_ERR_REQUEST_TIMEOUT: 'send the request head and body without pauses; the lab does not wait for slow senders',
-  LAB_ERR_NOT_FOUND:
-    'the feed lives at /api/feed/{short-poll,long-poll,sse,websocket} and /api/feed/publish; see GET /api for the list',
+  LAB_ERR_NOT_FOUND: `the feed lives at /api/feed/{${TRANSPORT_NAMES.join(',')}} and /api/feed/publish; see GET /api for the list`,
   LAB_ERR_METHOD_NOT_ALLOWED: 'see GET /api for the methods of each endpoint',
   LAB_ERR_NOT_WEBSOCKET: 'connect with a WebSocket client (e.g. new WebSocket("ws://…/api/feed/websocket"))',
   LAB_ERR_BAD_HOST: 'open the lab by the address it printed (localhost, 127.0.0.1, or its LAN address in --lan mode)',
@@ -138,6 +139,6 @@ export function isLabError(error: unknown): error is LabErrorLike {
 }
 
 /** The JSON body every error answer has. */
-export function errorBody(error: LabErrorLike): { code: string; message: string; hint: string } {
+export function errorBody(error: LabErrorLike): ErrorAnswer {
   return { code: error.code, message: error.message, hint: HINTS[error.code] };
 }

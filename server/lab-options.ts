@@ -2,6 +2,7 @@
  * The lab's options: one defaults object, merged once, validated once.
  */
 import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
+import { stripUndefined } from '../protocol/strip-undefined.ts';
 import { LabErrors } from './errors.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
 import { SLOW_HEAD_LIMITS, type SlowHeadLimits } from './security/slow-heads.ts';
@@ -105,7 +106,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     maxHeaderBytes: 16 * 1024,
     slowHeads: SLOW_HEAD_LIMITS,
     upstreamLimits: UPSTREAM_LIMITS,
-    ...withoutUndefined(overrides),
+    ...stripUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
   if (options.ratePerSecond !== undefined) checkRange('ratePerSecond', options.ratePerSecond, 0.001, 1000);
@@ -135,8 +136,4 @@ function checkRange(name: string, value: number, min: number, max: number, whole
     const kind = whole ? 'a whole number' : 'a number';
     throw LabErrors.BAD_FLAG(`option "${name}" must be ${kind} from ${min} to ${max} (got ${String(value)})`);
   }
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -20,7 +20,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import { buildApp } from '../server/app.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
-import { describeInChromium, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
+import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
+import { describeInChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 /** The lab runs as in classroom mode for control actions: the first page is the teacher's. */
@@ -49,7 +50,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('lab did not bind a TCP port');
     url = `http://127.0.0.1:${address.port}/`;
-    browser = await launchChromium(executable);
+    browser = await launchBrowser(executable);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (message) => {
       if (message.type() !== 'error') return;

@@ -10,7 +10,7 @@ import { isolatedNodeEnv } from '../cli/isolated-node-env.ts';
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
-import type { NetworkState } from '../server/conditioner/conditioner.ts';
+import type { NetworkState } from '../protocol/network-state.ts';
 import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 
 vi.setConfig({ testTimeout: 25_000 });
@@ -184,6 +184,9 @@ describe('stall and chaos', () => {
 
   it.each([
     [{ action: 'explode' }, 'action'],
+    // Names of Object.prototype members are unknown actions too, not a 500 (found by the fuzz suite).
+    [{ action: '__proto__' }, 'action'],
+    [{ action: 'toString' }, 'action'],
     [{ action: 'stall' }, 'seconds'],
     [{ action: 'stall', seconds: -2 }, 'seconds'],
     [{ action: 'chaos', everySeconds: 0 }, 'everySeconds'],

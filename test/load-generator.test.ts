@@ -6,7 +6,7 @@ import { createFeedClient } from '../clients/client-registry.ts';
 import { BASELINES } from '../load/baselines/baseline-registry.ts';
 import { LatencyHistogram } from '../load/latency-histogram.ts';
 import { createLoadEnv } from '../load/load-client-env.ts';
-import type { LoadReport } from '../load/load-report.ts';
+import type { LoadReport } from '../protocol/load-report.ts';
 import { isLoopbackHost } from '../load/loopback-url.ts';
 import { checkSerializeOnce } from '../load/serialize-once-check.ts';
 import { startServerProcess } from '../load/server-process.ts';

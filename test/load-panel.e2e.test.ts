@@ -14,9 +14,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
 import { buildApp } from '../server/app.ts';
-import type { LoadRunView } from '../server/load-control/load-run-view.ts';
+import type { LoadRunView } from '../protocol/load-run-view.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
-import { describeInChromium, type LaunchedBrowser, launchChromium } from './support/chromium.ts';
+import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
+import { describeInChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const TOKEN = 'load-panel-teacher-token';
@@ -37,7 +38,7 @@ describeInChromium('load panel in Chromium', (executable) => {
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('lab did not bind a TCP port');
     url = `http://127.0.0.1:${address.port}/`;
-    browser = await launchChromium(executable);
+    browser = await launchBrowser(executable);
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (message) => {
       if (message.type() === 'error' && !REFUSAL_NOISE.test(message.text())) consoleErrors.push(message.text());

@@ -12,7 +12,7 @@ import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient, FeedClientOptions } from '../clients/feed-client.ts';
 import { summarizeLatencies } from '../clients/latency-summary.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
-import type { NetworkState } from '../server/conditioner/conditioner.ts';
+import type { NetworkState } from '../protocol/network-state.ts';
 import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 import { rawConnect } from './support/raw-socket.ts';
 

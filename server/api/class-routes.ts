@@ -12,6 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
+import type { ClassReport, ClassView, Spread, TransportFigures } from '../../protocol/class-report.ts';
 import { LabErrors } from '../errors.ts';
 import { isLoopbackAddress } from '../security/loopback-address.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
@@ -32,36 +33,7 @@ const FIGURES = [...LATENCY_FIGURES, ...COUNT_FIGURES] as const;
 const MAX_LATENCY_MS = 3_600_000;
 const MAX_DEPTH = 4;
 
-type Figure = (typeof FIGURES)[number];
-export type TransportFigures = Record<Figure, number>;
-
-export interface ClassReport {
-  page: string;
-  transports: Partial<Record<TransportName, TransportFigures>>;
-}
-
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
-
-export interface ClassTransportView {
-  /** Pages that reported this transport. */
-  browsers: number;
-  p50: Spread;
-  p95: Spread;
-  p99: Spread;
-  messages: Spread;
-  gaps: Spread;
-}
-
-export interface ClassView {
-  /** Pages that reported in the last 10 s. */
-  browsers: number;
-  /** Only transports at least one page reported. */
-  transports: Partial<Record<TransportName, ClassTransportView>>;
-}
+type Figure = (typeof FIGURES)[number] & keyof TransportFigures;
 
 /** The reports of the class, newest last (a Map keeps insertion order, and a page re-inserts itself). */
 export class ClassRoster {

@@ -7,19 +7,11 @@
  */
 import net from 'node:net';
 import type { ClientAddresses } from '../security/client-addresses.ts';
-import { type FaultRequest, type FaultState, NetworkFaults } from './network-faults.ts';
+import type { FaultRequest, NetworkState } from '../../protocol/network-state.ts';
+import { NetworkFaults } from './network-faults.ts';
 import { applyNetworkRequest, type NetworkRequest, type NetworkSettings } from './network-settings.ts';
 import { type ConnectionSummary, ProxiedConnection } from './proxied-connection.ts';
 import type { DirectionShape } from './shaped-direction.ts';
-
-/** `GET /api/network`: the settings, the port clients should use, and the faults. */
-export interface NetworkState extends NetworkSettings {
-  /** The conditioner's port; null when it is not running (`conditionerPort: null`, or before the lab listens). */
-  port: number | null;
-  faults: FaultState;
-  /** Connections open through the conditioner now. */
-  openConnections: number;
-}
 
 export interface ConditionerAddress {
   /** Address to listen on (the lab's own bind address). */
@@ -150,7 +142,7 @@ export class Conditioner {
     this.faults.apply(request);
   }
 
-  state(): NetworkState {
+  state(): NetworkState & NetworkSettings {
     return { port: this.boundPort, ...this.current, faults: this.faults.state(), openConnections: this.open.size };
   }
 

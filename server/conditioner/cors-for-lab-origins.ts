@@ -10,15 +10,20 @@
  * The header bytes are real: the meter counts them in the transport's header.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { MeterBucketName } from '../meter/meter.ts';
 
 /** Seconds a browser may reuse a preflight's answer (Chrome caps it at 7200). */
 const PREFLIGHT_MAX_AGE_S = 600;
 /** Paths a preflight may ask about, and the meter bucket the preflight is counted in. */
 const PREFLIGHT_PATHS: Record<string, MeterBucketName | 'publish'> = {
-  '/api/feed/short-poll': 'short-poll',
-  '/api/feed/long-poll': 'long-poll',
-  '/api/feed/sse': 'sse',
+  ...Object.fromEntries(
+    TRANSPORT_NAMES.filter((name) => TRANSPORT_RECORDS[name].corsPreflight).map((name) => [
+      TRANSPORT_RECORDS[name].path,
+      name,
+    ]),
+  ),
   // `publish` counts the preflight under the transport named by ?transport=, like the POST it announces.
   '/api/feed/publish': 'publish',
   '/api/clock': 'lab',

@@ -8,23 +8,8 @@
  *   every N seconds (a Poisson process per connection), until `calm`.
  * `calm` also ends a stall early.
  */
+import type { FaultRequest, FaultState } from '../../protocol/network-state.ts';
 import { LabErrors } from '../errors.ts';
-
-export type FaultRequest =
-  | { action: 'drop-all' }
-  | { action: 'stall'; seconds: number }
-  | { action: 'chaos'; everySeconds: number }
-  | { action: 'calm' };
-
-/** What the API shows about faults. */
-export interface FaultState {
-  /** How long the current stall still lasts, ms; 0 when there is none. */
-  stallRemainingMs: number;
-  /** Mean seconds between random cuts of each connection; null when calm. */
-  chaosEverySeconds: number | null;
-  /** Connections cut by drop-all and chaos since the lab started. */
-  cutConnections: number;
-}
 
 /** What the faults act on: the conditioner's open connections. */
 export interface FaultTarget<C> {
@@ -148,7 +133,8 @@ export function parseFaultRequest(body: unknown): FaultRequest {
     calm: ['action'],
   };
   const action = fields.action;
-  const keys = typeof action === 'string' ? allowed[action] : undefined;
+  // Own keys only: an action named like an Object.prototype member ("__proto__", "toString") is unknown too.
+  const keys = typeof action === 'string' && Object.hasOwn(allowed, action) ? allowed[action] : undefined;
   if (!keys) {
     throw LabErrors.BAD_FAULT(
       `"action" must be drop-all, stall, chaos or calm (got ${JSON.stringify(action) ?? 'nothing'})`,

@@ -4,19 +4,9 @@
  * shows; unlike DevTools (which delays whole requests inside the browser),
  * the lab applies them to TCP bytes, so WebSocket and SSE are shaped too.
  */
+import type { LinkShape } from '../../protocol/network-state.ts';
 
 /** What one setting of the conditioner adds on top of loopback. */
-export interface LinkShape {
-  /** Added round trip, ms; each direction gets half. 0 = none. */
-  rttMs: number;
-  /** Up to this much extra one-way delay per chunk, ms, uniformly drawn; bytes are never reordered. 0 = none. */
-  jitterMs: number;
-  /** Lab → client bandwidth, kbit/s (1 kbit = 1000 bits). 0 = unlimited. */
-  downKbps: number;
-  /** Client → lab bandwidth, kbit/s. 0 = unlimited. */
-  upKbps: number;
-}
-
 export const NETWORK_PROFILE_NAMES = ['none', 'lan', 'fast-4g', 'slow-4g', '3g', 'satellite'] as const;
 export type NetworkProfileName = (typeof NETWORK_PROFILE_NAMES)[number];
 /** A named profile, or `custom` for values set one by one. */

@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { LabErrors } from '../errors.ts';
 import type { SegmentLog } from '../segment-log.ts';
 import type { Conditioner } from './conditioner.ts';
-import { type FaultRequest, parseFaultRequest } from './network-faults.ts';
+import type { FaultRequest } from '../../protocol/network-state.ts';
+import { parseFaultRequest } from './network-faults.ts';
 import { NETWORK_PROFILES } from './network-profiles.ts';
 import { applyNetworkRequest, type NetworkRequest, type NetworkSettings } from './network-settings.ts';
 

@@ -4,9 +4,9 @@
  * LAB_ERR_BAD_NETWORK whose message names the field.
  */
 import { LabErrors } from '../errors.ts';
+import type { LinkShape } from '../../protocol/network-state.ts';
 import {
   isNetworkProfileName,
-  type LinkShape,
   NETWORK_PROFILE_NAMES,
   NETWORK_PROFILES,
   type NetworkProfileId,

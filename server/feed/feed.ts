@@ -6,11 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { createHistogram, performance } from 'node:perf_hooks';
 import type { EventOrigin, ResetReason } from '../../protocol/feed-event.ts';
-import type { ResumePoint } from '../transports/feed-query.ts';
 import { EventRing } from './event-ring.ts';
 import type { Scenario } from './scenario.ts';
 import { createScenarioGenerator, type ScenarioGenerator } from './scenario-generator.ts';
 import { type EventBody, type StoredEvent, storeEvent } from './stored-event.ts';
+
+/** Where a client wants to resume: `since` (and `epoch`), or undefined for "from now". */
+export interface ResumePoint {
+  since: number | undefined;
+  epoch: string | undefined;
+}
 
 export interface FeedSettings {
   scenario: Scenario;

@@ -4,23 +4,13 @@
  * and every mistake is a LAB_ERR_BAD_LOAD_RUN naming the field.
  */
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
+import type { LoadRunSettings } from '../../protocol/load-run-view.ts';
 import { LabErrors } from '../errors.ts';
 
 /** Most virtual clients per transport from the dashboard: 4 × 2,500 sockets on each side of loopback. */
 export const MAX_DASHBOARD_CLIENTS = 2500;
 /** Longest run from the dashboard, s. */
 export const MAX_DASHBOARD_DURATION_S = 600;
-
-export interface LoadRunSettings {
-  clientsPerTransport: number;
-  durationS: number;
-  /** In the lab's order. */
-  transports: TransportName[];
-  /** The feed's event rate set for the run (events/s); null: the feed's rate is left alone. */
-  ratePerSecond: number | null;
-  /** The clients start spread over this many seconds (0: all at once). */
-  rampS: number;
-}
 
 const KEYS = ['clientsPerTransport', 'durationS', 'transports', 'ratePerSecond', 'rampS'];
 

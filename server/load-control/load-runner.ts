@@ -7,14 +7,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { LoadReport } from '../../load/load-report.ts';
-import type { JsonProgressLine, JsonProgressTransport } from '../../load/progress-display.ts';
+import type { LoadReport } from '../../protocol/load-report.ts';
+import type { JsonProgressLine, JsonProgressTransport } from '../../protocol/load-progress-line.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { LabErrors } from '../errors.ts';
-import { LOAD_RUN_KEY_ENV } from '../../load/load-run-key.ts';
+import { LOAD_RUN_KEY_ENV } from '../../protocol/load-run-header.ts';
 import type { UpstreamBudget } from '../security/upstream-budget.ts';
-import type { LoadRunSettings } from './load-run-request.ts';
-import type { LoadRunError, LoadRunState, LoadRunView, LoadSample, PerTransport } from './load-run-view.ts';
+import type {
+  LoadRunError,
+  LoadRunSettings,
+  LoadRunState,
+  LoadRunView,
+  LoadSample,
+  PerTransport,
+} from '../../protocol/load-run-view.ts';
 
 /** The repository root: the generator's script and tsx are found from there. */
 const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));

@@ -54,13 +54,7 @@ export interface Settleable {
 const MAX_CLIENT_ROWS = 20_000;
 
 export class Meter {
-  readonly totals: Record<MeterBucketName, TransportMetrics> = {
-    'short-poll': emptyTransportMetrics(),
-    'long-poll': emptyTransportMetrics(),
-    sse: emptyTransportMetrics(),
-    websocket: emptyTransportMetrics(),
-    lab: emptyTransportMetrics(),
-  };
+  readonly totals: Record<MeterBucketName, TransportMetrics> = { ...emptyClientRow(), lab: emptyTransportMetrics() };
   /** What load-run clients carried, per transport: a part of `totals`. */
   readonly loadTotals: ClientRow = emptyClientRow();
   private readonly clients = new Map<string, ClientRow>();

@@ -7,8 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isTransportName } from '../../protocol/feed-event.ts';
-import { parseClientId } from '../transports/feed-query.ts';
+import { clientIdOf } from '../../protocol/client-id.ts';
+import { sendsUpstreamOverHttp } from '../../protocol/transport-records.ts';
 import type { EventPosition, Meter, MeterBucketName, MeterTarget } from './meter.ts';
 import { WireTally } from './wire-tally.ts';
 
@@ -51,7 +51,7 @@ export function installRequestMetering(app: FastifyInstance, meter: Meter): void
   app.addHook('onRequest', (request, reply, done) => {
     const tally = WireTally.of(request.raw.socket);
     if (!tally) return done(); // inject() requests have no real socket to count
-    const target = meter.target(bucketOf(request), parseClientId(request.query));
+    const target = meter.target(bucketOf(request), clientIdOf(request.query));
     tally.claim(target);
     meter.count(target, 'requests');
     const requestMeter: RequestMeter = { target, tally, downPayload: 0, selfMetered: false, pollAnswer: null };
@@ -78,7 +78,7 @@ function bucketOf(request: FastifyRequest): MeterBucketName {
   const configured = request.routeOptions.config?.meter;
   if (configured !== 'publish') return configured ?? 'lab';
   const named = (request.query as Record<string, unknown> | undefined)?.transport;
-  return isTransportName(named) && named !== 'websocket' ? named : 'lab';
+  return sendsUpstreamOverHttp(named) ? named : 'lab';
 }
 
 /** The body length the client announced; null when it is chunked (length unknown until the end). */

@@ -9,9 +9,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
-import type { WirePart, WireSample } from '../../protocol/wire-sample.ts';
+import type { WireSample } from '../../protocol/wire-sample.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
-import { frameHeader } from '../transports/websocket-frame.ts';
+import type { EventSplitter, PollSurroundings } from './wire-parts.ts';
 
 /** What is needed to show a request head: references only, so recording costs nothing per request. */
 export interface RequestHead {
@@ -29,14 +29,13 @@ interface Exchange {
   responseHead: string;
   /** The last event sent, with what surrounded it in a poll answer. */
   event: StoredEvent | null;
-  poll: { prefix: string; others: number; othersBytes: number } | null;
+  poll: PollSurroundings | null;
 }
 
 type Row = Partial<Record<TransportName, Exchange>>;
 
 /** Bytes of request and response heads kept for all client ids together: 8 MiB. */
 export const INSPECTOR_MAX_BYTES = 8 * 1024 * 1024;
-const PREVIEW_CHARS = 2_000;
 
 export class WireInspector {
   private readonly latest: Row = {};
@@ -44,8 +43,14 @@ export class WireInspector {
   private readonly byClient = new Map<string, Row>();
   private bytesKept = 0;
 
-  /** @param maxBytes=INSPECTOR_MAX_BYTES heads kept across all client ids, bytes */
-  constructor(private readonly maxBytes = INSPECTOR_MAX_BYTES) {}
+  /**
+   * @param splitters how each transport splits one of its events (each transport's own, see transport-registry.ts)
+   * @param maxBytes=INSPECTOR_MAX_BYTES heads kept across all client ids, bytes
+   */
+  constructor(
+    private readonly splitters: Record<TransportName, EventSplitter>,
+    private readonly maxBytes = INSPECTOR_MAX_BYTES,
+  ) {}
 
   /** Bytes of heads kept for client ids now (never above `maxBytes`). */
   get keptBytes(): number {
@@ -98,7 +103,7 @@ export class WireInspector {
     return Object.fromEntries(
       TRANSPORT_NAMES.map((transport) => {
         const exchange = row[transport];
-        return [transport, exchange ? toSample(transport, exchange) : null];
+        return [transport, exchange ? toSample(this.splitters[transport], exchange) : null];
       }),
     ) as Record<TransportName, WireSample | null>;
   }
@@ -142,77 +147,13 @@ function requestHeadText(raw: RequestHead): string {
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function toSample(transport: TransportName, exchange: Exchange): WireSample {
+function toSample(split: EventSplitter, exchange: Exchange): WireSample {
   const { event } = exchange;
   return {
     at: exchange.at,
     requestHead: requestHeadText(exchange.requestHead),
     responseHead: exchange.responseHead,
-    event: event ? eventParts(transport, exchange, event) : null,
+    event: event ? split(event, exchange.poll) : null,
     eventsCarried: event ? 1 + (exchange.poll?.others ?? 0) : 0,
   };
-}
-
-function eventParts(transport: TransportName, exchange: Exchange, event: StoredEvent): WirePart[] {
-  const payload = payloadPart(event);
-  switch (transport) {
-    case 'short-poll':
-    case 'long-poll': {
-      const poll = exchange.poll ?? { prefix: '', others: 0, othersBytes: 0 };
-      const parts: WirePart[] = [
-        textPart('framing', 'JSON envelope: epoch, next, start of the events array', poll.prefix),
-        payload,
-      ];
-      if (poll.others > 0) {
-        parts.push({ kind: 'payload', label: `${poll.others} more event(s)`, bytes: poll.othersBytes });
-        parts.push({ kind: 'framing', label: 'commas between the events', bytes: poll.others });
-      }
-      parts.push(textPart('framing', 'end of the events array and object', ']}'));
-      return parts;
-    }
-    case 'sse': {
-      const body = `id: ${event.seq}\ndata: ${event.json.toString()}\n\n`;
-      const sizeLine = `${Buffer.byteLength(body).toString(16)}\r\n`;
-      return [
-        textPart('framing', 'chunk size in hex + CRLF (chunked transfer encoding)', sizeLine),
-        textPart('framing', 'id field: lets the browser resume with Last-Event-ID', `id: ${event.seq}\n`),
-        textPart('framing', 'data field name', 'data: '),
-        payload,
-        textPart('framing', 'blank line: end of the event', '\n\n'),
-        textPart('framing', 'CRLF closing the chunk', '\r\n'),
-      ];
-    }
-    case 'websocket': {
-      const binary = event.binary !== null;
-      const length = binary ? (event.binary?.length ?? 0) : event.json.length;
-      const header = frameHeader(binary ? 0x2 : 0x1, length);
-      const lengthNote =
-        length <= 125 ? 'in the 7-bit field' : length <= 0xffff ? '16-bit extended length' : '64-bit extended length';
-      return [
-        {
-          kind: 'framing',
-          label: `frame header: FIN=1 opcode=${binary ? '2 (binary)' : '1 (text)'} MASK=0 length=${length} (${lengthNote})`,
-          bytes: header.length,
-          hex: [...header].map((b) => b.toString(16).padStart(2, '0')).join(' '),
-        },
-        binary
-          ? { kind: 'payload', label: 'binary frame: length-prefixed metadata + raw bytes', bytes: length }
-          : payload,
-      ];
-    }
-  }
-}
-
-function payloadPart(event: StoredEvent): WirePart {
-  const text = event.json.toString();
-  return {
-    kind: 'payload',
-    label: `the event (seq ${event.seq}), serialized once and sent as is`,
-    bytes: event.json.length,
-    text: text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text,
-  };
-}
-
-function textPart(kind: WirePart['kind'], label: string, text: string): WirePart {
-  return { kind, label, bytes: Buffer.byteLength(text), text };
 }

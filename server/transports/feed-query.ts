@@ -3,24 +3,11 @@
  * clear errors. Fastify's parser may give an array for a repeated key; that
  * is refused too, so `?since=1&since=2` cannot mean two things.
  */
+import { CLIENT_ID_PATTERN } from '../../protocol/client-id.ts';
 import { LabErrors } from '../errors.ts';
+import type { ResumePoint } from '../feed/feed.ts';
 
-const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const EPOCH = /^[A-Za-z0-9_-]{1,64}$/;
-
-type Query = Record<string, unknown> | undefined;
-
-/** The client id for metering; null when absent or malformed (the route reports the error). */
-export function parseClientId(query: unknown): string | null {
-  const value = (query as Query)?.client;
-  return typeof value === 'string' && CLIENT_ID.test(value) ? value : null;
-}
-
-/** Where the client wants to resume: `since` (and `epoch`), or undefined for "from now". */
-export interface ResumePoint {
-  since: number | undefined;
-  epoch: string | undefined;
-}
 
 export interface FeedQuery extends ResumePoint {
   client: string | null;
@@ -29,7 +16,7 @@ export interface FeedQuery extends ResumePoint {
 export function parseFeedQuery(query: unknown, extraSince?: string | undefined): FeedQuery {
   const q = (query ?? {}) as Record<string, unknown>;
   const client = optionalString(q, 'client');
-  if (client !== undefined && !CLIENT_ID.test(client)) {
+  if (client !== undefined && !CLIENT_ID_PATTERN.test(client)) {
     throw LabErrors.BAD_QUERY(`"client" must be 1–64 characters of A-Z a-z 0-9 . _ - (got ${quote(client)})`);
   }
   const epoch = optionalString(q, 'epoch');

@@ -6,12 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import { parseFeedQuery, parseIntParam } from './feed-query.ts';
 import { sendPollAnswer } from './poll-answer.ts';
-import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
+import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import type { TransportContext } from './transport-context.ts';
 
 export async function longPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed, options, closers } = context;
 
-  app.get('/api/feed/long-poll', { config: { meter: 'long-poll' } }, (request, reply) => {
+  app.get(TRANSPORT_RECORDS['long-poll'].path, { config: { meter: 'long-poll' } }, (request, reply) => {
     const query = parseFeedQuery(request.query);
     const timeoutMs = parseIntParam(request.query, 'timeoutMs', 100, 60_000, options.longPollTimeoutMs);
     const first = feed.resume(query, MAX_EVENTS_PER_ANSWER);

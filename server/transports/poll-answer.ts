@@ -7,7 +7,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import type { TransportContext } from './transport-context.ts';
+import type { TransportName } from '../../protocol/feed-event.ts';
 import type { ResumeResult } from '../feed/feed.ts';
+import type { StoredEvent } from '../feed/stored-event.ts';
+import { payloadPart, type PollSurroundings, textPart } from '../meter/wire-parts.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 
 const OPEN_EVENTS = Buffer.from('"events":[');
 const COMMA = Buffer.from(',');
@@ -52,7 +56,7 @@ export function sendPollAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   { meter, inspector }: Pick<TransportContext, 'meter' | 'inspector'>,
-  transport: 'short-poll' | 'long-poll',
+  transport: TransportName,
   epoch: string,
   result: ResumeResult,
 ): FastifyReply {
@@ -76,4 +80,19 @@ export function sendPollAnswer(
     WireInspector.answered(exchange, prefix, result.events);
   });
   return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
+}
+
+/** How the inspector shows a poll answer: the envelope, the first event, the others, the commas and the close. */
+export function splitPollAnswerEvent(event: StoredEvent, poll: PollSurroundings | null): WirePart[] {
+  const surroundings = poll ?? { prefix: '', others: 0, othersBytes: 0 };
+  const parts: WirePart[] = [
+    textPart('framing', 'JSON envelope: epoch, next, start of the events array', surroundings.prefix),
+    payloadPart(event),
+  ];
+  if (surroundings.others > 0) {
+    parts.push({ kind: 'payload', label: `${surroundings.others} more event(s)`, bytes: surroundings.othersBytes });
+    parts.push({ kind: 'framing', label: 'commas between the events', bytes: surroundings.others });
+  }
+  parts.push(textPart('framing', 'end of the events array and object', CLOSE.toString()));
+  return parts;
 }

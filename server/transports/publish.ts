@@ -9,6 +9,13 @@ import { parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { parseUpstream } from './upstream-message.ts';
+import { sendsUpstreamOverHttp, TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import { TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+
+const overHttp = TRANSPORT_NAMES.filter((name) => TRANSPORT_RECORDS[name].upstream === 'http');
+const onSocket = TRANSPORT_NAMES.filter((name) => TRANSPORT_RECORDS[name].upstream === 'socket');
+/** Built from the records, so a new transport is named here without an edit. */
+const TRANSPORT_PROBLEM = `"transport" must be ${overHttp.join(', ')} (${onSocket.join(', ')} send${onSocket.length === 1 ? 's' : ''} upstream on its own socket)`;
 
 export async function publishRoute(
   app: FastifyInstance,
@@ -27,11 +34,7 @@ export async function publishRoute(
     (request) => {
       const query = parseFeedQuery(request.query);
       const transport = (request.query as Record<string, unknown>).transport;
-      if (transport !== undefined && transport !== 'short-poll' && transport !== 'long-poll' && transport !== 'sse') {
-        throw LabErrors.BAD_QUERY(
-          '"transport" must be short-poll, long-poll or sse (WebSocket sends upstream on its socket)',
-        );
-      }
+      if (transport !== undefined && !sendsUpstreamOverHttp(transport)) throw LabErrors.BAD_QUERY(TRANSPORT_PROBLEM);
       // Keyed by the address, not by the client id the sender picks (see upstream-budget.ts).
       const loadRunKey = request.headers[LOAD_RUN_HEADER];
       budget.take(

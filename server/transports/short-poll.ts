@@ -5,11 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import { parseFeedQuery } from './feed-query.ts';
 import { sendPollAnswer } from './poll-answer.ts';
-import { MAX_EVENTS_PER_ANSWER, type TransportContext } from './transport-context.ts';
+import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import type { TransportContext } from './transport-context.ts';
 
 export async function shortPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed } = context;
-  app.get('/api/feed/short-poll', { config: { meter: 'short-poll' } }, (request, reply) => {
+  app.get(TRANSPORT_RECORDS['short-poll'].path, { config: { meter: 'short-poll' } }, (request, reply) => {
     const query = parseFeedQuery(request.query);
     return sendPollAnswer(request, reply, context, 'short-poll', feed.epoch, feed.resume(query, MAX_EVENTS_PER_ANSWER));
   });

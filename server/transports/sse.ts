@@ -9,8 +9,11 @@ import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
-import { type BacklogSink, replayBacklog } from './backlog-replay.ts';
+import { payloadPart, textPart } from '../meter/wire-parts.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
+import { startStreamSession } from './stream-session.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
 
 const RESPONSE_HEAD = Buffer.from(
@@ -43,6 +46,29 @@ export function sseEventChunk(stored: StoredEvent): Buffer {
   return encoded;
 }
 
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * How the inspector shows an SSE event: the very chunk every SSE client was sent
+ * (`sseEventChunk`), cut at its fields — size line, `id:`, `data: `, the JSON, blank line, CRLF.
+ */
+export function splitSseEvent(event: StoredEvent): WirePart[] {
+  const bytes = sseEventChunk(event);
+  const sizeLineEnd = bytes.indexOf(CRLF) + CRLF.length;
+  const idLineEnd = bytes.indexOf('\n', sizeLineEnd) + 1;
+  const dataStart = idLineEnd + 'data: '.length;
+  const dataEnd = dataStart + event.json.length;
+  const text = (from: number, to: number): string => bytes.subarray(from, to).toString();
+  return [
+    textPart('framing', 'chunk size in hex + CRLF (chunked transfer encoding)', text(0, sizeLineEnd)),
+    textPart('framing', 'id field: lets the browser resume with Last-Event-ID', text(sizeLineEnd, idLineEnd)),
+    textPart('framing', 'data field name', text(idLineEnd, dataStart)),
+    payloadPart(event),
+    textPart('framing', 'blank line: end of the event', text(dataEnd, bytes.length - CRLF.length)),
+    textPart('framing', 'CRLF closing the chunk', text(bytes.length - CRLF.length, bytes.length)),
+  ];
+}
+
 /**
  * A control message as a named event. hello and reset also carry `id:` so the
  * EventSource knows its position from the start: a drop before the first event
@@ -55,9 +81,9 @@ function controlChunk(message: ControlMessage, retryMs?: number): Buffer {
 }
 
 export async function sseTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, inspector, options, closers } = context;
+  const { meter, inspector, options } = context;
 
-  app.get('/api/feed/sse', { config: { meter: 'sse' } }, (request, reply) => {
+  app.get(TRANSPORT_RECORDS.sse.path, { config: { meter: 'sse' } }, (request, reply) => {
     // Resume position, first match wins: the header a reconnecting EventSource sends, then the query forms.
     const header = request.headers['last-event-id'];
     const lastEventId = typeof header === 'string' && header !== '' ? header : undefined;
@@ -65,7 +91,6 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       request.query,
       lastEventId ?? optionalString(request.query as Record<string, unknown>, 'lastEventId'),
     );
-    const start = feed.resume(query, 0);
     // The head is written by hand, so the CORS lines a hook put on the reply must be copied into it.
     const cors = corsHeadLines(reply);
     const head = cors ? Buffer.concat([RESPONSE_HEAD.subarray(0, -2), Buffer.from(`${cors}\r\n`)]) : RESPONSE_HEAD;
@@ -89,54 +114,35 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       // A client that does not read must not make the lab buffer without end: cut it, it resumes by Last-Event-ID.
       if (socket.writableLength > options.maxQueuedBytes) socket.destroy();
     };
-    const sendReset = (): void =>
-      send(controlChunk({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }), 0, 0);
 
     socket.setNoDelay(true);
     socket.write(head);
     if (requestMeter) meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
     let lastWrite = Date.now();
 
-    // Corked: hello and the start of any backlog leave in as few packets as possible.
-    socket.cork();
-    const position = start.reset ? start.next : (query.since ?? start.next);
-    send(controlChunk({ type: 'hello', epoch: feed.epoch, next: position }, options.sseRetryMs), 0, 0);
-    if (start.reset) {
-      send(controlChunk({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset }), 0, 0);
-    }
-    let unsubscribe = (): void => {};
-    let stopOnEpoch = (): void => {};
-    const sink: BacklogSink = {
+    const close = startStreamSession(context, query, {
       isOpen: () => !socket.destroyed,
       queuedBytes: () => socket.writableLength,
       whenDrained: (next) => socket.once('drain', next),
-      send: sendEvent,
-      reset: (next, reason) => send(controlChunk({ type: 'reset', epoch: feed.epoch, next, reason }), 0, 0),
-    };
-    replayBacklog(feed, position, feed.epoch, options.maxQueuedBytes / 2, sink, () => {
-      unsubscribe = feed.subscribe(sendEvent);
-      stopOnEpoch = feed.onEpoch(sendReset);
-    });
-    socket.uncork();
-    const heartbeat = setInterval(
-      () => {
+      sendEvent,
+      // hello carries the reconnect delay the EventSource should use.
+      sendHello: (epoch, next) => send(controlChunk({ type: 'hello', epoch, next }, options.sseRetryMs), 0, 0),
+      sendReset: (epoch, next, reason) => send(controlChunk({ type: 'reset', epoch, next, reason }), 0, 0),
+      // A comment line, only when nothing else was written for a while.
+      heartbeat: () => {
         if (Date.now() - lastWrite >= options.sseHeartbeatMs) send(chunk(': hb\n\n'), 0, 0);
       },
-      Math.max(50, options.sseHeartbeatMs / 3),
-    );
-    const end = (): void => {
-      // A graceful end: the last chunk, then FIN. The EventSource will reconnect to a restarted lab.
-      if (!socket.destroyed) {
-        send(LAST_CHUNK, 0, 0);
-        socket.end();
-      }
-    };
-    closers.add(end);
-    socket.once('close', () => {
-      unsubscribe();
-      stopOnEpoch();
-      clearInterval(heartbeat);
-      closers.delete(end);
+      heartbeatEveryMs: Math.max(50, options.sseHeartbeatMs / 3),
+      goAway: () => {
+        // A graceful end: the last chunk, then FIN. The EventSource will reconnect to a restarted lab.
+        if (!socket.destroyed) {
+          send(LAST_CHUNK, 0, 0);
+          socket.end();
+        }
+      },
+      cork: () => socket.cork(),
+      uncork: () => socket.uncork(),
     });
+    socket.once('close', close);
   });
 }

@@ -21,6 +21,3 @@ export interface TransportContext {
   /** Streams register here so a graceful shutdown can end them before the server closes. */
   closers: Set<() => void>;
 }
-
-/** Most events one poll answer carries; the client asks again with the new `next` for more. */
-export const MAX_EVENTS_PER_ANSWER = 1000;

@@ -8,6 +8,8 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
+import { payloadPart } from '../meter/wire-parts.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 
 const OPCODE_TEXT = 0x1;
 const OPCODE_BINARY = 0x2;
@@ -57,4 +59,24 @@ export function sendEventFrame(socket: WebSocket, stored: StoredEvent): void {
 /** The TCP socket under a ws WebSocket (see sendEventFrame); null before it is set or after it is gone. */
 export function rawSocketOf(socket: WebSocket): Duplex | null {
   return (socket as WebSocket & { _socket?: Duplex | null })._socket ?? null;
+}
+
+/** How the inspector shows a WebSocket event: its frame header decoded, then the payload. */
+export function splitWebSocketEvent(event: StoredEvent): WirePart[] {
+  const binary = event.binary !== null;
+  const length = binary ? (event.binary?.length ?? 0) : event.json.length;
+  const header = frameHeader(binary ? OPCODE_BINARY : OPCODE_TEXT, length);
+  const lengthNote =
+    length <= 125 ? 'in the 7-bit field' : length <= 0xffff ? '16-bit extended length' : '64-bit extended length';
+  return [
+    {
+      kind: 'framing',
+      label: `frame header: FIN=1 opcode=${binary ? '2 (binary)' : '1 (text)'} MASK=0 length=${length} (${lengthNote})`,
+      bytes: header.length,
+      hex: [...header].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+    },
+    binary
+      ? { kind: 'payload', label: 'binary frame: length-prefixed metadata + raw bytes', bytes: length }
+      : payloadPart(event),
+  ];
 }

@@ -14,9 +14,10 @@ import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import type { UpstreamSender } from '../security/upstream-budget.ts';
 import { type FeedQuery, parseFeedQuery } from './feed-query.ts';
+import { startStreamSession } from './stream-session.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
-import { type BacklogSink, replayBacklog } from './backlog-replay.ts';
 import { eventFrame, rawSocketOf, sendEventFrame, textFrame } from './websocket-frame.ts';
 import { WebSocketSendQueue } from './websocket-send-queue.ts';
 
@@ -38,7 +39,7 @@ export const SLOW_CONSUMER_CLOSE_WAIT_MS = 5000;
 const CLOSE_GRACE_MS = 500;
 
 export async function websocketTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, inspector, options, closers, upstream, clientAddressOf } = context;
+  const { feed, meter, inspector, options, upstream, clientAddressOf } = context;
   const queries = new WeakMap<FastifyRequest, FeedQuery>();
   // ws builds the 101 answer's lines and announces them here; keep them for the inspector.
   const answerHeads = new WeakMap<IncomingMessage, string>();
@@ -47,7 +48,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
   });
 
   app.get(
-    '/api/feed/websocket',
+    TRANSPORT_RECORDS.websocket.path,
     {
       websocket: true,
       config: { meter: 'websocket' },
@@ -153,45 +154,31 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         alive = true;
       });
 
-      const start = feed.resume(query, 0);
-      const position = start.reset ? start.next : (query.since ?? start.next);
-      sendControl({ type: 'hello', epoch: feed.epoch, next: position });
-      if (start.reset) sendControl({ type: 'reset', epoch: feed.epoch, next: start.next, reason: start.reset });
-      let unsubscribe = (): void => {};
-      let stopOnEpoch = (): void => {};
-      const sink: BacklogSink = {
+      const closeSession = startStreamSession(context, query, {
         isOpen: () => socket.readyState === socket.OPEN,
         queuedBytes: () => (queue ? queue.queuedBytes : socket.bufferedAmount),
         whenDrained: (next) => (queue ? queue.whenDrained(next) : setTimeout(next, 10)),
-        send: sendEvent,
-        reset: (next, reason) => sendControl({ type: 'reset', epoch: feed.epoch, next, reason }),
-      };
-      replayBacklog(feed, position, feed.epoch, options.maxQueuedBytes / 2, sink, () => {
-        unsubscribe = feed.subscribe(sendEvent);
-        stopOnEpoch = feed.onEpoch(() =>
-          sendControl({ type: 'reset', epoch: feed.epoch, next: feed.newestSeq, reason: 'foreign-epoch' }),
-        );
+        sendEvent,
+        sendHello: (epoch, next) => sendControl({ type: 'hello', epoch, next }),
+        sendReset: (epoch, next, reason) => sendControl({ type: 'reset', epoch, next, reason }),
+        // A peer that misses a whole ping interval is gone (e.g. a laptop lid closed): free its socket.
+        heartbeat: () => {
+          if (!alive) return socket.terminate();
+          alive = false;
+          socket.ping();
+          noteSent(0, 0);
+        },
+        heartbeatEveryMs: options.wsPingMs,
+        goAway: () => {
+          queue?.stop();
+          socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
+          // A peer that never answers the close frame must not hold the shutdown up.
+          setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+        },
       });
-      // A peer that misses a whole ping interval is gone (e.g. a laptop lid closed): free its socket.
-      const heartbeat = setInterval(() => {
-        if (!alive) return socket.terminate();
-        alive = false;
-        socket.ping();
-        noteSent(0, 0);
-      }, options.wsPingMs);
-      const goAway = (): void => {
-        queue?.stop();
-        socket.close(CLOSE_GOING_AWAY, 'lab shutting down');
-        // A peer that never answers the close frame must not hold the shutdown up.
-        setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
-      };
-      closers.add(goAway);
       socket.on('close', () => {
         queue?.stop();
-        unsubscribe();
-        stopOnEpoch();
-        clearInterval(heartbeat);
-        closers.delete(goAway);
+        closeSession();
         if (requestMeter) {
           requestMeter.tally.settleUp(requestMeter.target, 0);
           requestMeter.tally.settleDown(requestMeter.target, 0);

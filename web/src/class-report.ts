@@ -6,7 +6,7 @@
  */
 import type { LatencySummary } from '../../clients/latency-summary.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
-import type { ClassReport } from './lab-api.ts';
+import type { ClassReport } from '../../protocol/class-report.ts';
 
 export interface ReportedView {
   transport: TransportName;

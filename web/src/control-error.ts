@@ -3,7 +3,7 @@
  * code; a learner needs to know what to do, and a 401 means one thing here:
  * only the teacher's page may steer the lab.
  */
-import { LabApiError } from './lab-api.ts';
+import { LabApiError } from '../../protocol/lab-api-error.ts';
 
 export interface ControlError {
   message: string;

@@ -2,25 +2,14 @@
  * The lab's control and information endpoints, as the page calls them
  * (see docs/api.md). Errors carry the server's `code` and `hint`.
  */
-import type { TransportName } from '../../protocol/feed-event.ts';
+import type { ClassReport, ClassView } from '../../protocol/class-report.ts';
 import type { FeedStatus, LabAccess } from '../../protocol/lab-status.ts';
 import type { MetricsSnapshot } from '../../protocol/metrics.ts';
+import type { FaultRequest, LinkShape, NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
+import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
-import type { LoadRunRequest, LoadRunView } from './load-run-api.ts';
-
-/** A scenario as `GET /api/scenarios` lists it. */
-export interface ScenarioInfo {
-  id: string;
-  title: string;
-  summary: string;
-  notice: string;
-  ratePerSecond: number;
-  pattern: 'steady' | 'poisson' | 'bursty';
-  burstSize?: number;
-  payload: { kind: string; bytes: number; binary?: boolean };
-  topics: string[];
-  upstreamPerSecond?: number;
-}
+import { LabApiError } from '../../protocol/lab-api-error.ts';
+import type { LoadRunRequest, LoadRunView } from '../../protocol/load-run-view.ts';
 
 /** `GET /api/feed/status`, also the answer of the settings and restart calls. */
 export type { FeedStatus };
@@ -32,73 +21,8 @@ export interface FeedSettings {
   running?: boolean;
 }
 
-/** What the conditioner adds on top of the machine's own network (see docs/api.md, "Network conditioner"). */
-export interface LinkShape {
-  /** Added round trip, ms. */
-  rttMs: number;
-  /** Up to this much extra delay per chunk, ms. */
-  jitterMs: number;
-  /** kbit/s, 0 = unlimited. */
-  downKbps: number;
-  upKbps: number;
-}
-
-/** `GET /api/network`, also the answer of `PUT /api/network` and `POST /api/network/faults`. */
-export interface NetworkState extends LinkShape {
-  /** The conditioner's port; null when no conditioner runs. */
-  port: number | null;
-  profile: string;
-  faults: { stallRemainingMs: number; chaosEverySeconds: number | null; cutConnections: number };
-  openConnections: number;
-}
-
-/** One of `GET /api/network/profiles`. */
-export interface NetworkProfileInfo extends LinkShape {
-  id: string;
-  title: string;
-  notice: string;
-}
-
 /** `PUT /api/network`: a named profile, or custom values (omitted ones keep theirs). */
 export type NetworkRequest = { profile: string } | ({ profile: 'custom' } & Partial<LinkShape>);
-
-export type FaultRequest =
-  | { action: 'drop-all' }
-  | { action: 'stall'; seconds: number }
-  | { action: 'chaos'; everySeconds: number }
-  | { action: 'calm' };
-
-/** One page's figures for the class view (`POST /api/class/report`). */
-export interface ClassReport {
-  page: string;
-  transports: Partial<Record<TransportName, { p50: number; p95: number; p99: number; messages: number; gaps: number }>>;
-}
-
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
-
-/** `GET /api/class`: how the class's figures spread, per transport. */
-export interface ClassView {
-  browsers: number;
-  transports: Partial<
-    Record<TransportName, { browsers: number; p50: Spread; p95?: Spread; p99: Spread; messages: Spread; gaps: Spread }>
-  >;
-}
-
-export class LabApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'LabApiError';
-  }
-}
 
 export class LabApi {
   /** @param token the teacher token, sent with the calls that steer the feed (a lab on the LAN refuses them without it) */

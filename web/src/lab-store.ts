@@ -37,20 +37,13 @@ import { watchRoundTrips } from './base-rtt.ts';
 import { CHART_TURNS, bytesRows, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { classReportFor } from './class-report.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
+import { LabApiError } from '../../protocol/lab-api-error.ts';
 import { runConnectionLimitDemo } from './connection-limit-demo.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
-import {
-  type ClassView,
-  type FaultRequest,
-  type FeedSettings,
-  type FeedStatus,
-  LabApi,
-  LabApiError,
-  type NetworkProfileInfo,
-  type NetworkRequest,
-  type NetworkState,
-  type ScenarioInfo,
-} from './lab-api.ts';
+import type { ClassView } from '../../protocol/class-report.ts';
+import type { FaultRequest, NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
+import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
+import { type FeedSettings, type FeedStatus, LabApi, type NetworkRequest } from './lab-api.ts';
 import type {
   ArrivalListener,
   ChartData,

@@ -4,7 +4,7 @@
  * theory uses: what the conditioner adds plus what this machine's own
  * network takes.
  */
-import type { NetworkState } from './lab-api.ts';
+import type { NetworkState } from '../../protocol/network-state.ts';
 
 type Conditions = Pick<NetworkState, 'profile' | 'rttMs' | 'jitterMs' | 'downKbps' | 'upKbps'> & {
   faults?: NetworkState['faults'];

@@ -5,23 +5,12 @@
  * so nothing is told by colour alone.
  */
 import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS, type TransportRecord } from '../../protocol/transport-records.ts';
 
-export interface TransportLook {
-  /** Plain-words name shown on columns, legends and line labels. */
-  label: string;
-  /** Short name for tight places (chart axes). */
-  short: string;
-  colour: string;
-  /** SVG stroke-dasharray for lines; '' is solid. */
-  dash: string;
-}
+/** How a transport is drawn: the shared record's look (protocol/transport-records.ts), one palette for page, bench and sweep. */
+export type TransportLook = Pick<TransportRecord, 'label' | 'short' | 'colour' | 'dash'>;
 
-export const TRANSPORT_LOOK = {
-  'short-poll': { label: 'Short polling', short: 'Short poll', colour: '#E69F00', dash: '' },
-  'long-poll': { label: 'Long polling', short: 'Long poll', colour: '#0072B2', dash: '8 4' },
-  sse: { label: 'Server-Sent Events', short: 'SSE', colour: '#009E73', dash: '2 3' },
-  websocket: { label: 'WebSocket', short: 'WebSocket', colour: '#CC79A7', dash: '10 3 2 3' },
-} satisfies Record<TransportName, TransportLook>;
+export const TRANSPORT_LOOK: Record<TransportName, TransportLook> = TRANSPORT_RECORDS;
 
 export type ByteKind = 'header' | 'framing' | 'payload';
 export const BYTE_KINDS: readonly ByteKind[] = ['header', 'framing', 'payload'];

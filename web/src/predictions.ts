@@ -5,7 +5,8 @@
  */
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { downFramingPerEvent, emptyAnswerShare, payloadPerEvent } from '../../protocol/figures.ts';
-import type { FeedStatus, ScenarioInfo } from './lab-api.ts';
+import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
+import type { FeedStatus } from './lab-api.ts';
 import type { TransportView } from './lab-store.ts';
 import {
   longPollMeanLatencyMs,

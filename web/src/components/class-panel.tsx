@@ -5,7 +5,7 @@
  */
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import * as fmt from '../format.ts';
-import type { ClassView, Spread } from '../lab-api.ts';
+import type { ClassView, Spread } from '../../../protocol/class-report.ts';
 import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { ClassSpreadPlot } from './class-spread-plot.tsx';

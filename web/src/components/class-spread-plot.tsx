@@ -5,7 +5,7 @@
  */
 import { useRef } from 'react';
 import * as fmt from '../format.ts';
-import type { ClassView, Spread } from '../lab-api.ts';
+import type { ClassView, Spread } from '../../../protocol/class-report.ts';
 import { logDomain, logPosition } from '../log-scale.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { useWidth } from './use-width.ts';

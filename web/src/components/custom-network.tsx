@@ -1,5 +1,5 @@
 /** Sliders for a custom network: round trip, jitter, and bandwidth each way (0 = unlimited). */
-import type { LinkShape } from '../lab-api.ts';
+import type { LinkShape } from '../../../protocol/network-state.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import {
   BANDWIDTH_STEPS,

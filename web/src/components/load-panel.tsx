@@ -13,13 +13,8 @@ import type { TransportName } from '../../../protocol/feed-event.ts';
 import type { ControlError } from '../control-error.ts';
 import * as fmt from '../format.ts';
 import { LabApi, pageBaseUrl } from '../lab-api.ts';
-import {
-  type LoadRunState,
-  type LoadRunView,
-  type LoadSample,
-  type PerTransport,
-  plainLoadRunError,
-} from '../load-run-api.ts';
+import type { LoadRunState, LoadRunView, LoadSample, PerTransport } from '../../../protocol/load-run-view.ts';
+import { plainLoadRunError } from '../load-run-api.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { teacherToken } from '../teacher-token.ts';
 

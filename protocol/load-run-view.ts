@@ -3,9 +3,29 @@
  * it goes. Counts come from the load generator's own progress lines (its
  * clients' view); the lab's view of the same clients is `load` in `/api/metrics`.
  */
-import type { LoadReport } from '../../load/load-report.ts';
-import type { TransportName } from '../../protocol/feed-event.ts';
-import type { LoadRunSettings } from './load-run-request.ts';
+import type { TransportName } from './feed-event.ts';
+import type { LoadPhase } from './load-progress-line.ts';
+import type { LoadReport } from './load-report.ts';
+
+/** `POST /api/load`: the lab checks it (server/load-control/load-run-request.ts). */
+export interface LoadRunRequest {
+  /** Virtual clients per transport, 1–2500. */
+  clientsPerTransport: number;
+  /** 1–600 s. */
+  durationS: number;
+  transports: TransportName[];
+  /** The feed's event rate for the run (events/s); absent or null: the feed's rate is left alone. */
+  ratePerSecond?: number | null;
+  /** The clients start spread over this many seconds (default 0: all at once). */
+  rampS?: number;
+}
+
+/** A checked request, as the lab runs it. */
+export interface LoadRunSettings extends Required<LoadRunRequest> {
+  /** In the lab's order. */
+  transports: TransportName[];
+  ratePerSecond: number | null;
+}
 
 /**
  * idle: no run yet · starting: the generator process is starting its clients ·
@@ -47,7 +67,7 @@ export interface LoadRunView {
   endedAt: number | null;
   /** Seconds since the clients started, 0 … durationS. */
   elapsedS: number;
-  phase: 'ramp' | 'steady' | null;
+  phase: LoadPhase | null;
   /** Virtual clients per transport, as the generator built them. */
   clients: PerTransport;
   connected: PerTransport;

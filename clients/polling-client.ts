@@ -1,0 +1,66 @@
+/**
+ * What both polling clients share: one request at a time, each answer's
+ * events through the sequence bookkeeping, upstream as HTTP POSTs, and the
+ * backoff after a failure. A polling transport says only what to ask
+ * (`nextRequest`) and when to ask again (`afterAnswer`).
+ */
+import type { PollResponse, UpstreamMessage } from '../protocol/feed-event.ts';
+import { isPollResponse } from '../protocol/feed-message-guards.ts';
+import { FeedClient } from './feed-client.ts';
+import { FeedClientError } from './feed-client-error.ts';
+
+/** One poll to make: the endpoint, its query after `client=` and how long to wait for the answer (ms). */
+export interface PollRequest {
+  path: string;
+  query: string;
+  timeoutMs: number;
+}
+
+export abstract class PollingClient extends FeedClient {
+  /** The next request, built when it is sent (the resume position moves with each answer). */
+  protected abstract nextRequest(): PollRequest;
+  /** What to do once an answer was handled: re-arm a timer, or poll again at once (`this.poll()`). */
+  protected abstract afterAnswer(answer: PollResponse): void;
+
+  protected connect(): void {
+    void this.poll();
+  }
+
+  protected disconnect(): void {
+    // The in-flight request and the re-arm timer belong to the base class, which stop() already cleared.
+  }
+
+  protected sendUpstream(message: UpstreamMessage): Promise<void> {
+    return this.postUpstream(message);
+  }
+
+  /** One poll; after it, `afterAnswer`, or on failure the backoff and another poll. */
+  protected async poll(): Promise<void> {
+    const answer = await this.pollOnce(this.nextRequest());
+    if (answer && this.running) this.afterAnswer(answer);
+  }
+
+  /**
+   * One poll request. Handles the answer and returns it, or counts the failure,
+   * schedules another poll after the backoff and returns null. Also null when the
+   * client was stopped meanwhile (the request is aborted by stop()).
+   */
+  private async pollOnce({ path, query, timeoutMs }: PollRequest): Promise<PollResponse | null> {
+    const run = this.run;
+    try {
+      const { body, receivedAt } = await this.requestJson(this.url(path, query), {}, timeoutMs);
+      if (run !== this.run) return null;
+      if (!isPollResponse(body))
+        throw new FeedClientError('LAB_ERR_CLIENT_BAD_ANSWER', `unexpected poll answer from ${path}`);
+      this.markOpen();
+      this.handlePollAnswer(body, receivedAt);
+      // An app hook may have stopped (or restarted) the client while handling the answer.
+      return run === this.run ? body : null;
+    } catch (error) {
+      if (run !== this.run) return null;
+      this.noteError(error);
+      this.retryLater(() => void this.poll());
+      return null;
+    }
+  }
+}
