@@ -214,8 +214,8 @@ describe('the roster itself', () => {
     expect(roster.view().transports.sse).toMatchObject({ browsers: 2, p50: { min: 5, max: 900 } });
   });
 
-  it('spreads an even count with the mean of the middle two', () => {
-    expect(spread([4, 1, 3, 2])).toEqual({ min: 1, median: 2.5, max: 4 });
+  it('spreads an even count with the nearest-rank median, the lower middle (a value a browser reported)', () => {
+    expect(spread([4, 1, 3, 2])).toEqual({ min: 1, median: 2, max: 4 });
     expect(spread([7])).toEqual({ min: 7, median: 7, max: 7 });
   });
 });

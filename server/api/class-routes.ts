@@ -10,9 +10,11 @@
  * - `POST /api/class/report` with `{"page","transports":{"<name>":{"p50","p95","p99","messages","gaps"}}}` → 204;
  * - `GET /api/class` → `{"browsers","transports":{"<name>":{"browsers","p50":{min,median,max},…}}}`.
  */
+
 import type { FastifyInstance } from 'fastify';
-import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import type { ClassReport, ClassView, Spread, TransportFigures } from '../../protocol/class-report.ts';
+import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
+import { percentileOfSorted } from '../../protocol/figures.ts';
 import { LabErrors } from '../errors.ts';
 import { isLoopbackAddress } from '../security/loopback-address.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
@@ -101,8 +103,8 @@ export class ClassRoster {
 export function spread(values: readonly number[]): Spread {
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
-  const middle = n % 2 === 1 ? (sorted[(n - 1) / 2] ?? 0) : ((sorted[n / 2 - 1] ?? 0) + (sorted[n / 2] ?? 0)) / 2;
-  return { min: sorted[0] ?? 0, median: middle, max: sorted[n - 1] ?? 0 };
+  // The lab's one median (nearest rank): a figure one of the browsers really reported.
+  return { min: sorted[0] ?? 0, median: percentileOfSorted(sorted, 50) ?? 0, max: sorted[n - 1] ?? 0 };
 }
 
 /** The one validation of a report; throws LAB_ERR_BAD_BODY naming the field, or LAB_ERR_FORBIDDEN_KEY. */
