@@ -11,6 +11,7 @@ import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { ClassSpreadPlot } from './class-spread-plot.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
+import './class-panel.css';
 
 export function ClassPanel({ presenter }: { presenter: boolean }) {
   const teacher = useLab((s) => s.teacher);

@@ -9,6 +9,7 @@ import type { ClassView, Spread } from '../lab-api.ts';
 import { logDomain, logPosition } from '../log-scale.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { useWidth } from './use-width.ts';
+import './class-spread-plot.css';
 
 const ROW = 44;
 const AXIS = 24;

@@ -10,6 +10,7 @@ import { useEffect, useRef } from 'react';
 import type { FeedEvent, TransportName } from '../../../protocol/feed-event.ts';
 import * as fmt from '../format.ts';
 import { useStore } from '../lab-context.ts';
+import './event-flash.css';
 
 export function EventFlash({ transport }: { transport: TransportName }) {
   const store = useStore();

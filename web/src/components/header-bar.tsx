@@ -8,6 +8,7 @@ import { useLab, useStore } from '../lab-context.ts';
 import type { LabSnapshot } from '../lab-store.ts';
 import { ClientRouteBadge } from './client-route-badge.tsx';
 import { CONTAINED } from './contained.ts';
+import './header-bar.css';
 
 interface Props {
   config: LabConfig;

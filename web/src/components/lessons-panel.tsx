@@ -16,6 +16,7 @@ import { useLab } from '../lab-context.ts';
 import type { LessonRunner } from '../lessons/lesson-runner.ts';
 import { CONTAINED } from './contained.ts';
 import { LessonFiguresChart } from './lesson-figures-chart.tsx';
+import './lessons-panel.css';
 
 interface Props {
   runner: LessonRunner;

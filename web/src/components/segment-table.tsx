@@ -11,6 +11,7 @@ import { useLab, useStore } from '../lab-context.ts';
 import { conditionsCaption, type SegmentSummary, summarize } from '../page-segments.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { CONTAINED } from './contained.ts';
+import './segment-table.css';
 
 export function SegmentTable() {
   const store = useStore();

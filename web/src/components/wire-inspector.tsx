@@ -10,6 +10,7 @@ import { decodeFrameHeader } from '../frame-header.ts';
 import { useLab } from '../lab-context.ts';
 import { BYTE_LOOK, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { CONTAINED } from './contained.ts';
+import './wire-inspector.css';
 
 const encoder = new TextEncoder();
 
