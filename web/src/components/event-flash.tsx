@@ -51,7 +51,7 @@ export function EventFlash({ transport }: { transport: TransportName }) {
     <div>
       <div className="event-flash" aria-live="off">
         <span className="flash-dot" ref={dot} />
-        <span className="flash-text" ref={text}>
+        <span className="flash-text" data-flash="text" ref={text}>
           waiting for the first event…
         </span>
       </div>

@@ -32,7 +32,7 @@ export function LessonFiguresChart({ measured, theory, label }: Props) {
   const height = rows.length * ROW + 8;
   return (
     <div ref={box} className="lesson-chart">
-      <svg className="chart-surface" width={width} height={height} role="img" aria-label={label}>
+      <svg className="chart-surface" data-surface="chart" width={width} height={height} role="img" aria-label={label}>
         {rows.map(([name, value], i) => {
           const expected = typeof theory[name] === 'number' ? (theory[name] as number) : null;
           const max = Math.max(Math.abs(value), Math.abs(expected ?? 0)) || 1;

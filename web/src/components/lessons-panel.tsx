@@ -161,7 +161,7 @@ function LessonOutcome({ lesson, runner }: { lesson: Lesson; runner: LessonRunne
     );
   };
   return (
-    <div className="lesson-outcome">
+    <div className="lesson-outcome" data-lesson-outcome>
       <p className="muted">Measured under: {result.conditions.join(' · ')}</p>
       {judgement ? (
         <>

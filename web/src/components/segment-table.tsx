@@ -73,7 +73,11 @@ const SegmentRows = memo(function SegmentRows({ row, live }: { row: SegmentSumma
   const optional = (value: number | null, format: (n: number) => string): string =>
     value === null ? '…' : format(value);
   return (
-    <tbody data-segment-row={row.index} className={live ? 'segment-live' : undefined}>
+    <tbody
+      data-segment-row={row.index}
+      data-segment-live={live ? 'true' : undefined}
+      className={live ? 'segment-live' : undefined}
+    >
       {shown.map((t, i) => {
         const s = row.transports[t];
         const per = s.bytesPerEvent;

@@ -27,7 +27,7 @@ export function TheoryTable({
 }) {
   return (
     <table className="theory">
-      <caption>{note}</caption>
+      <caption data-theory="caption">{note}</caption>
       <thead>
         <tr>
           <th scope="col" />

@@ -56,6 +56,7 @@ export function Timeline({ presenter }: { presenter: boolean }) {
       </p>
       <div ref={box} className="timeline-box">
         <svg
+          data-surface="timeline"
           width={width}
           height={height}
           role="img"

@@ -87,6 +87,7 @@ export const LoadChart = memo(function LoadChart({
             {transports.map((t) => (
               <Line
                 key={t}
+                data-load-line={t}
                 dataKey={t}
                 name={TRANSPORT_LOOK[t].label}
                 type="linear"
