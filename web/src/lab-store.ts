@@ -242,7 +242,7 @@ export class LabStore {
     this.route = await this.pickRoute();
     if (!this.started) return; // stopped while starting
     if (isLoopback(new URL(this.route.baseUrl).hostname)) {
-      // Same machine, same clock: an estimate could only add its own error (DESIGN: "same machine: offset 0").
+      // Same machine, same clock: an estimate could only add its own error (README: "same machine: offset 0").
       this.clock = { offsetMs: 0, errorMs: 0 };
     } else {
       try {
