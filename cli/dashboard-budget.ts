@@ -116,9 +116,13 @@ async function main(): Promise<void> {
         const charts = new Set<string>();
         for (const m of mutations) {
           const node = m.target instanceof Element ? m.target : m.target.parentElement;
-          const chart = node?.closest('svg.chart-surface, .timeline-box svg');
+          const chart = node?.closest('svg[data-surface]');
           if (chart)
-            charts.add(chart.matches('.timeline-box svg') ? 'Timeline' : (chart.getAttribute('aria-label') ?? '?'));
+            charts.add(
+              chart.getAttribute('data-surface') === 'timeline'
+                ? 'Timeline'
+                : (chart.getAttribute('aria-label') ?? '?'),
+            );
         }
         for (const chart of charts) budget.redraws[chart] = (budget.redraws[chart] ?? 0) + 1;
       }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });

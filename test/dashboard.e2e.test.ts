@@ -74,7 +74,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
   };
   const everyColumn = (name: string): Promise<number[]> => Promise.all(TRANSPORT_NAMES.map((t) => metric(t, name)));
   const currentSegmentIndex = async (): Promise<number> =>
-    Number(await page.locator('tbody.segment-live').getAttribute('data-segment-row'));
+    Number(await page.locator('[data-segment-live]').getAttribute('data-segment-row'));
   /** A segment-table cell summed per transport over the segments from `fromIndex` on, the current one included. */
   const segmentTotals = (cell: string, fromIndex: number): Promise<number[]> =>
     page.evaluate(
@@ -147,7 +147,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
 
   it("sends the page's clients through the network conditioner, and says so in the header", async () => {
     await expect(page.locator('[data-route="conditioner"]').textContent()).resolves.toContain(`:${conditionerPort}`);
-    const clientId = ((await page.locator('.measure-line code').textContent()) ?? '').trim();
+    const clientId = ((await page.locator('[data-client-id]').textContent()) ?? '').trim();
     expect(clientId).toMatch(/^web-/);
     // The conditioner saw the page's own feed requests (it records each connection's first request; HTTP
     // keep-alive may carry another transport's requests after it, a WebSocket always has its own).
@@ -233,7 +233,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       );
     }
     // Theory uses the added round trip plus the measured base one.
-    const note = (await page.locator('[data-transport="websocket"] .theory caption').textContent()) ?? '';
+    const note = (await page.locator('[data-transport="websocket"] [data-theory="caption"]').textContent()) ?? '';
     expect(Number(/RTT ([\d.]+) ms/.exec(note)?.[1])).toBeGreaterThanOrEqual(165);
 
     await page.selectOption('[data-control="network-profile"]', 'none');
@@ -395,8 +395,10 @@ describeInChromium('dashboard in Chromium', (executable) => {
       `the frame header ${expected}`,
     );
     expect(hex).toMatch(/^81 [0-7][0-9a-f]$/);
-    const payloadPart = page.locator('[data-inspect-transport="websocket"] .part-payload .part-bytes').first();
-    expect(Number.parseInt((await payloadPart.textContent()) ?? '', 10)).toBe(tiny.json.length);
+    const payloadPart = page
+      .locator('[data-inspect-transport="websocket"] [data-part="payload"] [data-part-bytes]')
+      .first();
+    expect(Number(await payloadPart.getAttribute('data-part-bytes'))).toBe(tiny.json.length);
     await page.click('[data-control="pause"]');
     await until(
       () => Promise.resolve(app.feed.running),
@@ -423,7 +425,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       'the rate field to show 30',
     );
     await until(
-      () => page.locator('[data-transport="websocket"] .flash-text').textContent(),
+      () => page.locator('[data-transport="websocket"] [data-flash="text"]').textContent(),
       (text) => (text ?? '').includes(` ${topic} `),
       5_000,
       'game events in the WebSocket column',
@@ -497,7 +499,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
     await run.click();
     await card.locator('[data-lesson-progress]').waitFor({ timeout: 5_000 });
     const verdict = await card
-      .locator('.lesson-outcome [data-lesson-verdict]')
+      .locator('[data-lesson-outcome] [data-lesson-verdict]')
       .first()
       .getAttribute('data-lesson-verdict', {
         timeout: 40_000,
@@ -505,7 +507,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
     expect(['holds', 'holds-if', 'does-not-hold']).toContain(verdict);
     // The verdict comes with its numbers: the figures the lesson judged from, drawn.
     await expect(card.locator('[data-lesson-figure="connections"]').count()).resolves.toBe(1);
-    const outcome = (await card.locator('.lesson-outcome').innerText()) ?? '';
+    const outcome = (await card.locator('[data-lesson-outcome]').innerText()) ?? '';
     expect(outcome).toMatch(/crossed \d+ TCP connection/);
     await expect(card.locator('[data-lesson-prediction]').getAttribute('data-lesson-prediction')).resolves.toMatch(
       /^(right|wrong)$/,

@@ -27,9 +27,10 @@ import { configToSearch, type LabConfig } from './lab-config.ts';
 import { useLab, useStore } from './lab-context.ts';
 import { LessonRunner } from './lessons/lesson-runner.ts';
 import { TRANSPORTS } from './palette.ts';
+import './app.css';
 
 // Loaded after the first render: its charts (Recharts) are half the page's script and it sits far below the fold.
-const LoadPanel = lazy(() => import('./components/load-panel.tsx').then((m) => ({ default: m.LoadPanel })));
+const LoadPanel = lazy(() => import('./load-run/load-panel.tsx').then((m) => ({ default: m.LoadPanel })));
 
 export function App({ initial }: { initial: LabConfig }) {
   const store = useStore();

@@ -5,8 +5,8 @@
  * the class's minimum down to zero.
  */
 import type { LatencySummary } from '../../clients/latency-summary.ts';
-import type { TransportName } from '../../protocol/feed-event.ts';
 import type { ClassReport } from '../../protocol/class-report.ts';
+import type { TransportName } from '../../protocol/feed-event.ts';
 
 export interface ReportedView {
   transport: TransportName;

@@ -145,7 +145,7 @@ export interface LegendItem {
 }
 
 /**
- * Draws the chart's SVG (the first `svg.chart-surface` in `container`) on a
+ * Draws the chart's SVG (the first `svg[data-surface="chart"]` in `container`) on a
  * canvas at twice its size, with the title above and the legend below, and
  * downloads it as PNG.
  */
@@ -155,7 +155,7 @@ export async function downloadChartPng(
   legend: LegendItem[],
   fileName: string,
 ): Promise<void> {
-  const svg = container.querySelector<SVGSVGElement>('svg.chart-surface');
+  const svg = container.querySelector<SVGSVGElement>('svg[data-surface="chart"]');
   if (!svg) throw new Error('no chart to export yet');
   const { width, height } = svg.getBoundingClientRect();
   const clone = svg.cloneNode(true) as SVGSVGElement;

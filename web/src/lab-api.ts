@@ -3,13 +3,13 @@
  * (see docs/api.md). Errors carry the server's `code` and `hint`.
  */
 import type { ClassReport, ClassView } from '../../protocol/class-report.ts';
+import { LabApiError } from '../../protocol/lab-api-error.ts';
 import type { FeedStatus, LabAccess } from '../../protocol/lab-status.ts';
+import type { LoadRunRequest, LoadRunView } from '../../protocol/load-run-view.ts';
 import type { MetricsSnapshot } from '../../protocol/metrics.ts';
 import type { FaultRequest, LinkShape, NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
 import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
-import { LabApiError } from '../../protocol/lab-api-error.ts';
-import type { LoadRunRequest, LoadRunView } from '../../protocol/load-run-view.ts';
 
 /** `GET /api/feed/status`, also the answer of the settings and restart calls. */
 export type { FeedStatus };

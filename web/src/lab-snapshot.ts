@@ -4,19 +4,20 @@
  * they show (`useLab`), so a part that did not change keeps its identity and
  * its components do not re-render.
  */
-import type { ClientState } from '../../clients/feed-client.ts';
+
 import type { ClockOffset } from '../../clients/clock-offset.ts';
+import type { ClientState } from '../../clients/feed-client.ts';
 import type { LatencySummary } from '../../clients/latency-summary.ts';
+import type { ClassView } from '../../protocol/class-report.ts';
 import type { FeedEvent, TransportName } from '../../protocol/feed-event.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
 import type { TransportMetrics } from '../../protocol/metrics.ts';
+import type { NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
+import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
 import type { ClientRoute } from './client-route.ts';
 import type { LimitDemoResult } from './connection-limit-demo.ts';
 import type { ControlError } from './control-error.ts';
-import type { ClassView } from '../../protocol/class-report.ts';
-import type { NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
-import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { FeedStatus } from './lab-api.ts';
 import type { PageSegment, SegmentMark, SegmentSummary } from './page-segments.ts';
 import type { TimelineLane } from './timeline-record.ts';

@@ -15,6 +15,12 @@
  * client-route.ts); the meter, inspector, controls, network panel and class
  * view stay on the page's own origin.
  *
+ * The lab's other parts each have a module of their own, with the state it
+ * owns and the calls it makes; the snapshot carries their state:
+ * network-control.ts (the network panel), class-round.ts (the class view),
+ * inspector-poll.ts (the wire inspector), limit-demo-control.ts (the
+ * six-connections demo).
+ *
  * Figures are the current segment's (page-segments.ts): the lab announces
  * its segments on the metrics stream, with the meter's reading at the
  * instant each began; the page's own changes read the meter first, then
@@ -32,30 +38,31 @@ import {
   type SegmentZero,
   type TransportMetrics,
 } from '../../protocol/metrics.ts';
+import type { FaultRequest } from '../../protocol/network-state.ts';
+import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { SegmentInfo } from '../../protocol/segment.ts';
 import { watchRoundTrips } from './base-rtt.ts';
-import { CHART_TURNS, bytesRows, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
+import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { classReportFor } from './class-report.ts';
+import { ClassRound } from './class-round.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
-import { LabApiError } from '../../protocol/lab-api-error.ts';
-import { runConnectionLimitDemo } from './connection-limit-demo.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
-import type { ClassView } from '../../protocol/class-report.ts';
-import type { FaultRequest, NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
-import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
+import { describeError } from './describe-error.ts';
+import { InspectorPoll } from './inspector-poll.ts';
 import { type FeedSettings, type FeedStatus, LabApi, type NetworkRequest } from './lab-api.ts';
 import type {
   ArrivalListener,
   ChartData,
   ClientSettings,
-  InspectView,
   LabSnapshot,
-  LimitDemoView,
   TransportView,
   UpstreamView,
 } from './lab-snapshot.ts';
 import { CHART_WINDOW_MS } from './latency-window.ts';
-import { shapeChanged, theoryRttMs } from './network-caption.ts';
+import type { LessonSetting } from './lessons/lesson-runner.ts';
+import { LimitDemoControl } from './limit-demo-control.ts';
+import { theoryRttMs } from './network-caption.ts';
+import { NetworkControl } from './network-control.ts';
 import {
   conditionsCaption,
   type PageSegment,
@@ -66,7 +73,6 @@ import {
   summarize,
 } from './page-segments.ts';
 import { TRANSPORTS } from './palette.ts';
-import type { LessonSetting } from './lessons/lesson-runner.ts';
 import { TransportRecord } from './transport-record.ts';
 
 export type { ControlError } from './control-error.ts';
@@ -80,11 +86,11 @@ export type {
   InspectView,
   LabSnapshot,
   LimitDemoView,
-  TimeSeries,
   TimelineChunk,
   TimelineLane,
   TimelineRequest,
   TimelineStream,
+  TimeSeries,
   TransportState,
   TransportView,
   UpstreamView,
@@ -98,8 +104,6 @@ const BEATS_PER_TICK = 2;
 const STATUS_POLL_MS = 2000;
 /** Recent lab API timings kept for the base round trip (its median). */
 const BASE_RTT_KEEP = 9;
-const INSPECT_POLL_MS = 2000;
-const INSPECT_RETRY_MS = 10_000;
 
 export class LabStore {
   private readonly api: LabApi;
@@ -124,21 +128,15 @@ export class LabStore {
   private status: FeedStatus | null = null;
   private scenarios: ScenarioInfo[] = [];
   private controlError: ControlError | null = null;
-  private inspect: InspectView = { supported: null, data: null, error: null };
   private upstream: UpstreamView | null = null;
   private readonly recentRoundTrips = new Map<string, number>();
   private route: ClientRoute;
-  private network: NetworkState | null = null;
-  private networkProfiles: NetworkProfileInfo[] = [];
+  private readonly network: NetworkControl;
+  private readonly classRound: ClassRound;
+  private readonly inspector: InspectorPoll;
+  private readonly limitDemo: LimitDemoControl;
   private access: LabAccess | null = null;
-  private networkError: ControlError | null = null;
   private baseRtts: number[] = [];
-  private classView: ClassView | null = null;
-  /** False once the lab answered 404: a lab without the class view. */
-  private classSupported = true;
-  private limitDemo: LimitDemoView = { running: false, progress: null, result: null, error: null };
-  /** Counts demo runs, so a lab API call that overlapped one is not taken as a round trip. */
-  private demoRuns = 0;
   /** Stops the Resource Timing watch; null when the browser has none (wall-clock times are used then). */
   private stopRoundTripWatch: (() => void) | null = null;
   /** A round of pollLab() is under way. */
@@ -152,7 +150,6 @@ export class LabStore {
   private readonly arrivalListeners = new Set<ArrivalListener>();
   private readonly beatListeners = new Set<() => void>();
   private readonly timers: Array<ReturnType<typeof setInterval>> = [];
-  private inspectTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
   /** Set once the clients run (after the clock estimate): configure() before that only records settings. */
   private clientsRunning = false;
@@ -164,6 +161,23 @@ export class LabStore {
     token: string | null = null,
   ) {
     this.api = new LabApi(baseUrl, token);
+    this.network = new NetworkControl(this.api, {
+      changed: () => this.tick(true),
+      // New shaping: the short-poll request times measured so far are another network's.
+      onShapeChange: () => {
+        for (const record of Object.values(this.records)) record.shortPollDurations = [];
+      },
+    });
+    this.classRound = new ClassRound(this.api);
+    this.inspector = new InspectorPoll(this.api, this.clientId);
+    this.limitDemo = new LimitDemoControl({
+      baseUrl,
+      clientId: `${this.pageId}-limit-demo`,
+      EventSource: globalThis.EventSource,
+      fetch: this.env.fetch,
+      now: () => this.now(),
+      changed: () => this.tick(true),
+    });
     this.route = { via: 'direct', baseUrl, conditionerPort: null, note: null };
     this.settings = { ...settings, enabled: { ...settings.enabled } };
     this.snapshot = this.buildSnapshot(this.now());
@@ -219,16 +233,11 @@ export class LabStore {
       },
       () => {}, // an older lab: the panels still explain a refusal when one comes
     );
-    void this.api.networkProfiles().then(
-      (list) => {
-        this.networkProfiles = list;
-      },
-      () => {}, // a lab without a conditioner API: the panel says so
-    );
+    void this.network.loadProfiles();
     this.route = await this.pickRoute();
     if (!this.started) return; // stopped while starting
     if (isLoopback(new URL(this.route.baseUrl).hostname)) {
-      // Same machine, same clock: an estimate could only add its own error (DESIGN: "same machine: offset 0").
+      // Same machine, same clock: an estimate could only add its own error (README: "same machine: offset 0").
       this.clock = { offsetMs: 0, errorMs: 0 };
     } else {
       try {
@@ -244,13 +253,13 @@ export class LabStore {
     this.startClients();
     this.openMeter();
     this.timers.push(setInterval(() => void this.pollLab(), STATUS_POLL_MS));
-    this.scheduleInspect(0);
+    this.inspector.start();
   }
 
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers.length = 0;
-    if (this.inspectTimer) clearTimeout(this.inspectTimer);
+    this.inspector.stop();
     for (const record of Object.values(this.records)) record.client?.stop();
     this.meterSource?.close();
     this.stopRoundTripWatch?.();
@@ -348,7 +357,7 @@ export class LabStore {
       const early = this.recentRoundTrips.get(id);
       if (this.upstream?.sentAt === sentAt) this.upstream = { ...this.upstream, id, roundTripMs: early ?? null };
     } catch (error) {
-      if (this.upstream?.sentAt === sentAt) this.upstream = { ...this.upstream, error: describe(error) };
+      if (this.upstream?.sentAt === sentAt) this.upstream = { ...this.upstream, error: describeError(error) };
     }
     this.tick(true);
   }
@@ -359,56 +368,22 @@ export class LabStore {
   }
 
   /** `PUT /api/network`: a profile or custom values, for everyone going through the conditioner. */
-  async changeNetwork(request: NetworkRequest): Promise<void> {
-    try {
-      this.setNetwork(await this.api.setNetwork(request));
-      this.networkError = null;
-    } catch (error) {
-      this.networkError = plainControlError(error, this.api.hasToken);
-    }
-    this.tick(true);
+  changeNetwork(request: NetworkRequest): Promise<void> {
+    return this.network.change(request);
   }
 
   /** `POST /api/network/faults`: drop all, stall, chaos or calm. */
-  async networkFault(request: FaultRequest): Promise<void> {
-    try {
-      this.setNetwork(await this.api.fault(request));
-      this.networkError = null;
-    } catch (error) {
-      this.networkError = plainControlError(error, this.api.hasToken);
-    }
-    this.tick(true);
+  networkFault(request: FaultRequest): Promise<void> {
+    return this.network.fault(request);
   }
 
   dismissNetworkError(): void {
-    this.networkError = null;
-    this.tick(true);
+    this.network.dismissError();
   }
 
   /** Opens extra SSE connections to the page's own origin and times a request that has to wait for one. */
-  async runLimitDemo(): Promise<void> {
-    if (this.limitDemo.running) return;
-    this.demoRuns++;
-    this.limitDemo = { running: true, progress: 'starting…', result: null, error: null };
-    this.tick(true);
-    try {
-      const result = await runConnectionLimitDemo({
-        baseUrl: this.baseUrl,
-        clientId: `${this.pageId}-limit-demo`,
-        EventSource: globalThis.EventSource,
-        fetch: this.env.fetch,
-        now: () => this.now(),
-        onProgress: (progress) => {
-          this.limitDemo = { ...this.limitDemo, progress };
-          this.tick(true);
-        },
-      });
-      this.limitDemo = { running: false, progress: null, result, error: null };
-    } catch (error) {
-      this.limitDemo = { running: false, progress: null, result: null, error: describe(error) };
-    }
-    this.demoRuns++;
-    this.tick(true);
+  runLimitDemo(): Promise<void> {
+    return this.limitDemo.run();
   }
 
   // ── Clients ──────────────────────────────────────────────────────────────
@@ -516,7 +491,7 @@ export class LabStore {
     }
     this.beginSegment(segment.reason, segment.label, { epoch: segment.epoch, seq: segment.seq }, reading.transports);
     void this.refreshStatus();
-    void this.refreshNetwork();
+    void this.network.refresh();
   }
 
   /** A change of the page's own: read the meter (the segment's zero), begin the segment, then apply the change. */
@@ -574,12 +549,12 @@ export class LabStore {
   }
 
   private async refreshStatus(): Promise<void> {
-    const demoRuns = this.demoRuns;
+    const mark = this.limitDemo.mark();
     const sentAt = this.now();
     try {
       this.setStatus(await this.api.status());
       // Without Resource Timing, the call's wall-clock time, unless the demo held it in the browser's queue.
-      if (!this.stopRoundTripWatch && demoRuns === this.demoRuns && !this.limitDemo.running) {
+      if (!this.stopRoundTripWatch && this.limitDemo.untouchedSince(mark)) {
         this.addBaseRtt(this.now() - sentAt);
       }
     } catch {
@@ -598,8 +573,15 @@ export class LabStore {
     this.polling = true;
     try {
       await this.refreshStatus();
-      await this.refreshNetwork();
-      await this.classRound();
+      await this.network.refresh();
+      if (this.clientsRunning) {
+        await this.classRound.round(
+          classReportFor(
+            this.pageId,
+            TRANSPORTS.map((t) => this.snapshot.transports[t]),
+          ),
+        );
+      }
     } finally {
       this.polling = false;
     }
@@ -615,76 +597,16 @@ export class LabStore {
   private async pickRoute(): Promise<ClientRoute> {
     let port: number | null = null;
     try {
-      const state = await this.api.network();
-      this.setNetwork(state);
-      port = state.port;
+      port = (await this.network.read()).port;
     } catch {
       // No /api/network: an older lab, or one behind a proxy that does not pass it.
     }
     return chooseClientRoute(this.baseUrl, port, (base) => probeWithFetch(base, this.env.fetch));
   }
 
-  private async refreshNetwork(): Promise<void> {
-    try {
-      this.setNetwork(await this.api.network());
-    } catch {
-      // Keep the last state, as for the status.
-    }
-  }
-
-  /** New network settings; when they shape traffic differently, the measured round trip starts afresh. */
-  private setNetwork(state: NetworkState): void {
-    const before = this.network;
-    // The same answer keeps the same object, so the network panel does not redraw every 2 s for nothing.
-    if (before && JSON.stringify(before) === JSON.stringify(state)) return;
-    this.network = state;
-    if (before && shapeChanged(before, state)) {
-      for (const record of Object.values(this.records)) record.shortPollDurations = [];
-    }
-  }
-
-  /** Every page reports its figures; the teacher's page also reads the class's. */
-  private async classRound(): Promise<void> {
-    if (!this.clientsRunning || !this.classSupported) return;
-    const views = TRANSPORTS.map((t) => this.snapshot.transports[t]);
-    const unsupported = (error: unknown): void => {
-      if (error instanceof LabApiError && error.status === 404) this.classSupported = false;
-    };
-    await this.api.reportToClass(classReportFor(this.pageId, views)).catch(unsupported);
-    if (this.api.hasToken && this.classSupported) {
-      this.classView = await this.api.classView().catch((error: unknown) => {
-        unsupported(error);
-        return this.classView;
-      });
-    }
-  }
-
   /** A new status (a new scenario, rate or size reaches the figures as a segment, on the metrics stream). */
   private setStatus(status: FeedStatus): void {
     this.status = status;
-  }
-
-  private scheduleInspect(delayMs: number): void {
-    if (this.inspectTimer) clearTimeout(this.inspectTimer);
-    this.inspectTimer = setTimeout(() => void this.pollInspect(), delayMs);
-  }
-
-  private async pollInspect(): Promise<void> {
-    if (!this.started) return;
-    const clientId = this.clientId;
-    let next = INSPECT_POLL_MS;
-    try {
-      const data = await this.api.inspect(clientId);
-      if (clientId === this.clientId) this.inspect = { supported: true, data, error: null };
-    } catch (error) {
-      if (error instanceof LabApiError && error.status === 404 && error.code === 'LAB_ERR_NOT_FOUND') {
-        this.inspect = { supported: false, data: null, error: null };
-        next = INSPECT_RETRY_MS;
-      } else {
-        this.inspect = { ...this.inspect, error: describe(error) };
-      }
-    }
-    this.scheduleInspect(next);
   }
 
   private noteControlError(error: unknown): void {
@@ -721,17 +643,17 @@ export class LabStore {
       now,
       clientId: this.clientId,
       clock: this.clock,
-      rttMs: theoryRttMs(this.baseRtt(), this.network, this.route.via),
+      rttMs: theoryRttMs(this.baseRtt(), this.network.state, this.route.via),
       baseRttMs: this.baseRtt(),
       measuredRttMs: this.rtt(),
       route: this.route,
-      network: this.network,
-      networkProfiles: this.networkProfiles,
-      networkError: this.networkError,
+      network: this.network.state,
+      networkProfiles: this.network.profiles,
+      networkError: this.network.error,
       teacher: this.api.hasToken,
       access: this.access,
-      classView: this.classView,
-      limitDemo: this.limitDemo,
+      classView: this.classRound.view,
+      limitDemo: this.limitDemo.view,
       status: this.status,
       scenarios: this.scenarios,
       scenario,
@@ -746,7 +668,7 @@ export class LabStore {
       liveFeed: this.liveFeed,
       charts: this.charts,
       timeline: { now, lanes: mapTransports((t) => this.records[t].timeline.lane(now)) },
-      inspect: this.inspect,
+      inspect: this.inspector.view,
       upstream: this.upstream,
     };
   }
@@ -805,10 +727,4 @@ function newClientId(prefix = 'web'): string {
   return `${prefix}-${Array.from(bytes, (b) => b.toString(36).padStart(2, '0'))
     .join('')
     .slice(0, 8)}`;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof LabApiError) return `${error.code}: ${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

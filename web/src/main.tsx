@@ -4,13 +4,15 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The tokens and base styles first: every component's own stylesheet comes after them.
+import './styles/tokens.css';
+import './styles/base.css';
 import { App } from './app.tsx';
 import { pageBaseUrl } from './lab-api.ts';
 import { parseConfig } from './lab-config.ts';
 import { LabContext } from './lab-context.ts';
 import { LabStore } from './lab-store.ts';
 import { teacherToken } from './teacher-token.ts';
-import './styles.css';
 
 const initial = parseConfig(window.location.search);
 const store = new LabStore(

@@ -1,7 +1,7 @@
 /** A refused control action is said in plain words: a 401 tells a student what is going on. */
 import { describe, expect, it } from 'vitest';
-import { plainControlError } from './control-error.ts';
 import { LabApiError } from '../../protocol/lab-api-error.ts';
+import { plainControlError } from './control-error.ts';
 
 const unauthorized = new LabApiError(401, 'LAB_ERR_UNAUTHORIZED', 'this control action needs the teacher token');
 

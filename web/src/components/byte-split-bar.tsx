@@ -4,6 +4,7 @@
  */
 import * as fmt from '../format.ts';
 import { BYTE_KINDS, BYTE_LOOK, type ByteKind } from '../palette.ts';
+import './byte-split-bar.css';
 
 interface Props {
   perMessage: Record<ByteKind, number> | null;

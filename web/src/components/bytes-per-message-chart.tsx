@@ -58,6 +58,7 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
     <div ref={box} className="bar-chart" style={{ position: 'relative', height }}>
       <svg
         className="chart-surface"
+        data-surface="chart"
         width={width}
         height={height}
         role="img"

@@ -9,6 +9,7 @@ import { useLab } from '../lab-context.ts';
 import { describeConditions } from '../network-caption.ts';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
+import './chart-card.css';
 
 interface Props {
   id: string;

@@ -3,14 +3,16 @@
  * how many browsers report, and per transport how their medians and p99s
  * spread, from the best browser to the worst. Students' pages render nothing.
  */
+
+import type { ClassView, Spread } from '../../../protocol/class-report.ts';
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import * as fmt from '../format.ts';
-import type { ClassView, Spread } from '../../../protocol/class-report.ts';
 import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { ClassSpreadPlot } from './class-spread-plot.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
+import './class-panel.css';
 
 export function ClassPanel({ presenter }: { presenter: boolean }) {
   const teacher = useLab((s) => s.teacher);

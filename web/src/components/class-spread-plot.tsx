@@ -4,11 +4,12 @@
  * class median. Plain SVG: four rows do not need a chart library.
  */
 import { useRef } from 'react';
-import * as fmt from '../format.ts';
 import type { ClassView, Spread } from '../../../protocol/class-report.ts';
+import * as fmt from '../format.ts';
 import { logDomain, logPosition } from '../log-scale.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { useWidth } from './use-width.ts';
+import './class-spread-plot.css';
 
 const ROW = 44;
 const AXIS = 24;

@@ -1,5 +1,6 @@
 /** Which way this page's four clients reach the lab: through the network conditioner, or straight. */
 import { useLab } from '../lab-context.ts';
+import './client-route-badge.css';
 
 export function ClientRouteBadge() {
   const route = useLab((s) => s.route);

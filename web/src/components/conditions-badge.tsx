@@ -4,6 +4,7 @@
  */
 import { useLab } from '../lab-context.ts';
 import { describeConditions } from '../network-caption.ts';
+import './conditions-badge.css';
 
 export function ConditionsBadge() {
   const text = useLab((s) => describeConditions(s.network, s.route.via));

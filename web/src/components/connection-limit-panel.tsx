@@ -9,6 +9,7 @@ import * as fmt from '../format.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { plainMarkdown } from '../plain-markdown.ts';
 import { CONTAINED } from './contained.ts';
+import './connection-limit-panel.css';
 
 const DOC = plainMarkdown(connectionLimitDoc);
 

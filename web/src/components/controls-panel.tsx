@@ -7,6 +7,7 @@ import { type LabConfig, LIMITS } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { CONTAINED } from './contained.ts';
 import { NumberField } from './number-field.tsx';
+import './controls-panel.css';
 
 interface Props {
   config: LabConfig;

@@ -10,6 +10,7 @@ import {
   RTT_RANGE,
 } from '../network-sliders.ts';
 import { NetworkSlider } from './network-slider.tsx';
+import './custom-network.css';
 
 export function CustomNetwork({ disabled }: { disabled: boolean }) {
   const store = useStore();

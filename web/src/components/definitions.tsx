@@ -1,4 +1,5 @@
 /** What each number means, as the lab measures it. */
+import './definitions.css';
 export function Definitions() {
   return (
     <footer className="definitions">

@@ -10,6 +10,7 @@ import { useEffect, useRef } from 'react';
 import type { FeedEvent, TransportName } from '../../../protocol/feed-event.ts';
 import * as fmt from '../format.ts';
 import { useStore } from '../lab-context.ts';
+import './event-flash.css';
 
 export function EventFlash({ transport }: { transport: TransportName }) {
   const store = useStore();
@@ -50,7 +51,7 @@ export function EventFlash({ transport }: { transport: TransportName }) {
     <div>
       <div className="event-flash" aria-live="off">
         <span className="flash-dot" ref={dot} />
-        <span className="flash-text" ref={text}>
+        <span className="flash-text" data-flash="text" ref={text}>
           waiting for the first event…
         </span>
       </div>

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { useLab, useStore } from '../lab-context.ts';
+import './fault-buttons.css';
 
 export function FaultButtons({ disabled }: { disabled: boolean }) {
   const store = useStore();

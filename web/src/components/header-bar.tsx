@@ -8,6 +8,7 @@ import { useLab, useStore } from '../lab-context.ts';
 import type { LabSnapshot } from '../lab-store.ts';
 import { ClientRouteBadge } from './client-route-badge.tsx';
 import { CONTAINED } from './contained.ts';
+import './header-bar.css';
 
 interface Props {
   config: LabConfig;
@@ -83,7 +84,7 @@ export function HeaderBar({ config, setConfig }: Props) {
             : `clock ±${clock ? fmt.ms(clock.errorMs) : '–'} ms`}
         </span>
         <span title="Sent as ?client= on every request of this page's clients, so the meter can count them alone">
-          client id <code>{clientId}</code>
+          client id <code data-client-id>{clientId}</code>
         </span>
         {!meterLive && <span className="pill pill-paused">meter offline</span>}
         {access?.controlNeedsToken && <AccessPill canControl={access.canControl} />}

@@ -4,8 +4,9 @@
  * Each row has its own scale (the figures are bytes, requests, ms …), and
  * every row carries its numbers, so nothing is read off an axis.
  */
-import type { Figure } from '../../../lessons/lesson.ts';
+
 import { useRef } from 'react';
+import type { Figure } from '../../../lessons/lesson.ts';
 import * as fmt from '../format.ts';
 import { useWidth } from './use-width.ts';
 
@@ -32,7 +33,7 @@ export function LessonFiguresChart({ measured, theory, label }: Props) {
   const height = rows.length * ROW + 8;
   return (
     <div ref={box} className="lesson-chart">
-      <svg className="chart-surface" width={width} height={height} role="img" aria-label={label}>
+      <svg className="chart-surface" data-surface="chart" width={width} height={height} role="img" aria-label={label}>
         {rows.map(([name, value], i) => {
           const expected = typeof theory[name] === 'number' ? (theory[name] as number) : null;
           const max = Math.max(Math.abs(value), Math.abs(expected ?? 0)) || 1;

@@ -8,14 +8,15 @@
  */
 import { type Dispatch, type SetStateAction, useRef, useState, useSyncExternalStore } from 'react';
 import type { Lesson } from '../../../lessons/lesson.ts';
-import { LESSONS } from '../../../lessons/lesson-registry.ts';
 import { VERDICT_WORDS } from '../../../lessons/lesson-markdown.ts';
+import { LESSONS } from '../../../lessons/lesson-registry.ts';
 import { downloadChartPng, downloadLessonMarkdown } from '../export.ts';
 import type { LabConfig } from '../lab-config.ts';
 import { useLab } from '../lab-context.ts';
 import type { LessonRunner } from '../lessons/lesson-runner.ts';
 import { CONTAINED } from './contained.ts';
 import { LessonFiguresChart } from './lesson-figures-chart.tsx';
+import './lessons-panel.css';
 
 interface Props {
   runner: LessonRunner;
@@ -160,7 +161,7 @@ function LessonOutcome({ lesson, runner }: { lesson: Lesson; runner: LessonRunne
     );
   };
   return (
-    <div className="lesson-outcome">
+    <div className="lesson-outcome" data-lesson-outcome>
       <p className="muted">Measured under: {result.conditions.join(' · ')}</p>
       {judgement ? (
         <>

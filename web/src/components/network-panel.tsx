@@ -9,6 +9,7 @@ import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
 import { CustomNetwork } from './custom-network.tsx';
 import { FaultButtons } from './fault-buttons.tsx';
+import './network-panel.css';
 
 export function NetworkPanel() {
   const store = useStore();

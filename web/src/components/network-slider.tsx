@@ -3,6 +3,7 @@
  * dragged, and sends the new value once the hand rests (not on every pixel).
  */
 import { useEffect, useRef, useState } from 'react';
+import './network-slider.css';
 
 interface Props {
   name: string;

@@ -1,5 +1,6 @@
 /** The scenario's teaching text: what to look at while it runs. */
 import { useLab } from '../lab-context.ts';
+import './scenario-notice.css';
 
 export function ScenarioNotice() {
   const scenario = useLab((s) => s.scenario);

@@ -5,12 +5,13 @@
  * Downloads as JSON and CSV.
  */
 import { memo, useMemo } from 'react';
-import * as fmt from '../format.ts';
 import { downloadSegmentsCsv, downloadSegmentsJson } from '../export.ts';
+import * as fmt from '../format.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { conditionsCaption, type SegmentSummary, summarize } from '../page-segments.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { CONTAINED } from './contained.ts';
+import './segment-table.css';
 
 export function SegmentTable() {
   const store = useStore();
@@ -72,7 +73,11 @@ const SegmentRows = memo(function SegmentRows({ row, live }: { row: SegmentSumma
   const optional = (value: number | null, format: (n: number) => string): string =>
     value === null ? '…' : format(value);
   return (
-    <tbody data-segment-row={row.index} className={live ? 'segment-live' : undefined}>
+    <tbody
+      data-segment-row={row.index}
+      data-segment-live={live ? 'true' : undefined}
+      className={live ? 'segment-live' : undefined}
+    >
       {shown.map((t, i) => {
         const s = row.transports[t];
         const per = s.bytesPerEvent;

@@ -5,6 +5,7 @@
  */
 import * as fmt from '../format.ts';
 import type { Prediction } from '../predictions.ts';
+import './theory-table.css';
 
 function value(v: number, unit: Prediction['unit']): string {
   if (unit === 'ms' || unit === 'B') return fmt.ms(v);
@@ -26,7 +27,7 @@ export function TheoryTable({
 }) {
   return (
     <table className="theory">
-      <caption>{note}</caption>
+      <caption data-theory="caption">{note}</caption>
       <thead>
         <tr>
           <th scope="col" />

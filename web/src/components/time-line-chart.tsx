@@ -106,7 +106,7 @@ export const TimeLineChart = memo(function TimeLineChart({
 
   return (
     <div ref={box} className="line-chart" style={{ position: 'relative', height }}>
-      <svg className="chart-surface" width={width} height={height} role="img" aria-label={label}>
+      <svg className="chart-surface" data-surface="chart" width={width} height={height} role="img" aria-label={label}>
         <g stroke="var(--grid)" strokeDasharray="3 3">
           {yTicks.map((v) => (
             <line key={`y${v}`} x1={plot.left} x2={plot.left + plot.width} y1={yAt(v)} y2={yAt(v)} />

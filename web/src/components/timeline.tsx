@@ -21,6 +21,7 @@ import { isUpstreamRequest } from '../timeline-record.ts';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
 import { useWidth } from './use-width.ts';
+import './timeline.css';
 
 const LANE_HEIGHT = 54;
 const AXIS_HEIGHT = 22;
@@ -55,6 +56,7 @@ export function Timeline({ presenter }: { presenter: boolean }) {
       </p>
       <div ref={box} className="timeline-box">
         <svg
+          data-surface="timeline"
           width={width}
           height={height}
           role="img"

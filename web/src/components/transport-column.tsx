@@ -17,6 +17,7 @@ import { ByteSplitBar } from './byte-split-bar.tsx';
 import { CONTAINED } from './contained.ts';
 import { EventFlash } from './event-flash.tsx';
 import { TheoryTable } from './theory-table.tsx';
+import './transport-column.css';
 
 interface Props {
   transport: TransportName;

@@ -9,6 +9,7 @@ import { useLab, useStore } from '../lab-context.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { CONTAINED } from './contained.ts';
 import { useEnabledTransports } from './use-enabled-transports.ts';
+import './upstream-box.css';
 
 export function UpstreamBox() {
   const store = useStore();

@@ -1,6 +1,7 @@
 /** "What happens on the wire", per transport, in plain words. */
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { WIRE_EXPLANATIONS } from '../wire-explanations.ts';
+import './wire-explainer.css';
 
 export function WireExplainer() {
   return (

@@ -10,6 +10,7 @@ import { decodeFrameHeader } from '../frame-header.ts';
 import { useLab } from '../lab-context.ts';
 import { BYTE_LOOK, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { CONTAINED } from './contained.ts';
+import './wire-inspector.css';
 
 const encoder = new TextEncoder();
 
@@ -109,11 +110,13 @@ function EventParts({ transport, sample, parts }: { transport: TransportName; sa
           if (isFrameHeader) frameHeaderMarked = true;
           return (
             // biome-ignore lint/suspicious/noArrayIndexKey: parts have no identity beyond their position
-            <li key={i} className={`part part-${part.kind}`}>
+            <li key={i} className={`part part-${part.kind}`} data-part={part.kind}>
               <span className="part-kind" style={{ background: BYTE_LOOK[part.kind].colour }}>
                 {part.kind}
               </span>
-              <span className="part-bytes">{part.bytes} B</span>
+              <span className="part-bytes" data-part-bytes={part.bytes}>
+                {part.bytes} B
+              </span>
               <span className="part-label">{part.label}</span>
               {part.hex !== undefined && (
                 <code className="hex" {...(isFrameHeader ? { 'data-inspect': 'frame-header' } : {})}>

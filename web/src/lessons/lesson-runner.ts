@@ -5,8 +5,8 @@
  * One lesson runs at a time; it starts a segment of its own on the page.
  */
 import type { Lesson } from '../../../lessons/lesson.ts';
-import { findLesson } from '../../../lessons/lesson-registry.ts';
 import { lessonMarkdown } from '../../../lessons/lesson-markdown.ts';
+import { findLesson } from '../../../lessons/lesson-registry.ts';
 import type { LabEndpoints, LabRequest } from '../../../lessons/measure-feed-run.ts';
 import { type LessonResult, runLesson } from '../../../lessons/run-lesson.ts';
 import { browserLessonDriver } from './browser-lesson-driver.ts';
