@@ -34,7 +34,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   payload: null,
   interval: 1000,
   timeout: 25_000,
-  enabled: { 'short-poll': true, 'long-poll': true, sse: true, websocket: true },
+  enabled: Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, true])) as Record<TransportName, boolean>,
   theme: 'auto',
   presenter: false,
   log: false,

@@ -74,6 +74,7 @@ import {
 } from './page-segments.ts';
 import { TRANSPORTS } from './palette.ts';
 import { TransportRecord } from './transport-record.ts';
+import { WEB_TRANSPORTS } from './transports/web-transport-registry.ts';
 
 export type { ControlError } from './control-error.ts';
 export type {
@@ -285,9 +286,8 @@ export class LabStore {
       for (const transport of TRANSPORTS) {
         const record = this.records[transport];
         const on = settings.enabled[transport];
-        const optionChanged =
-          (transport === 'short-poll' && settings.intervalMs !== before.intervalMs) ||
-          (transport === 'long-poll' && settings.timeoutMs !== before.timeoutMs);
+        const setting = WEB_TRANSPORTS[transport].clientSetting;
+        const optionChanged = setting !== null && settings[setting] !== before[setting];
         if (record.client && (!on || optionChanged)) record.retire(this.now());
         if (on && !record.client) this.startClient(transport);
       }
@@ -696,7 +696,9 @@ export class LabStore {
 
   /** Median of recent short-poll request times: the round trip as the clients see it, shaping included. */
   private rtt(): number | null {
-    return median(this.records['short-poll'].shortPollDurations);
+    return median(
+      TRANSPORTS.flatMap((t) => (WEB_TRANSPORTS[t].timesRoundTrip ? this.records[t].shortPollDurations : [])),
+    );
   }
 
   /** Median of recent lab API calls on the page's origin; the clock probe's round trip before the first. */

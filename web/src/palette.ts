@@ -5,7 +5,7 @@
  * so nothing is told by colour alone.
  */
 import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
-import { TRANSPORT_RECORDS, type TransportRecord } from '../../protocol/transport-records.ts';
+import { TRANSPORT_RECORDS, type TransportRecord, transportRecord } from '../../protocol/transport-records.ts';
 
 /** How a transport is drawn: the shared record's look (protocol/transport-records.ts), one palette for page, bench and sweep. */
 export type TransportLook = Pick<TransportRecord, 'label' | 'short' | 'colour' | 'dash'>;
@@ -22,3 +22,10 @@ export const BYTE_LOOK = {
 } satisfies Record<ByteKind, { label: string; colour: string }>;
 
 export const TRANSPORTS: readonly TransportName[] = TRANSPORT_NAMES;
+
+/**
+ * The transport the inspector and the message box show first: the one whose
+ * upstream travels on its own connection (its wire has the most to show).
+ */
+export const SHOWN_FIRST: TransportName =
+  TRANSPORTS.find((t) => transportRecord(t).upstream === 'socket') ?? (TRANSPORTS[0] as TransportName);

@@ -1,23 +1,15 @@
 /**
- * Theory beside measurement: for each transport, the few figures whose
- * prediction teaches something, each with the formula in plain words. Used by
- * the columns and by the export, so both always say the same.
+ * Theory beside measurement: each transport's record (transports/) names the
+ * few figures whose prediction teaches something, each with the formula in
+ * plain words; this file gives them what they draw on. Used by the columns
+ * and by the export, so both always say the same.
  */
-import type { TransportName } from '../../protocol/feed-event.ts';
 import { downFramingPerEvent, emptyAnswerShare, payloadPerEvent } from '../../protocol/figures.ts';
 import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
+import * as fmt from './format.ts';
 import type { FeedStatus } from './lab-api.ts';
 import type { TransportView } from './lab-store.ts';
-import {
-  longPollMeanLatencyMs,
-  longPollRequestsPerSecond,
-  shortPollEmptyShare,
-  shortPollMeanLatencyMs,
-  shortPollRequestsPerSecond,
-  sseEventFramingBytes,
-  streamLatencyMs,
-  webSocketFrameHeaderBytes,
-} from './theory.ts';
+import { WEB_TRANSPORTS } from './transports/web-transport-registry.ts';
 
 export type PredictionUnit = 'ms' | 'B' | '/s' | '%';
 
@@ -45,108 +37,54 @@ export interface PredictionInputs {
   timeoutMs: number;
 }
 
+/** What every transport's predictions draw on, computed once per column. */
+export interface PredictionContext {
+  /** The round trip theory uses, ms (0 before it is known). */
+  rtt: number;
+  rttText: string;
+  /** The round trip for a caption: "RTT 4.0 ms" or "RTT – ms". */
+  rttShort: string;
+  rate: number;
+  pattern: ScenarioInfo['pattern'];
+  burst: number;
+  intervalMs: number;
+  timeoutMs: number;
+  /** The newest seq (for the size of SSE's `id:` line). */
+  seq: number;
+  /** The event's bytes as sent (the segment's mean, or the scenario's data size before the first). */
+  eventBytes: number;
+  meanLatency: number | null;
+  framingPerEvent: number | null;
+  requestRate: number | null;
+  emptyShare: number | null;
+}
+
 export function predictionsFor(view: TransportView, inputs: PredictionInputs): Prediction[] {
+  return WEB_TRANSPORTS[view.transport].predictions(predictionContext(view, inputs));
+}
+
+/** The theory table's caption for `view`'s transport. */
+export function theoryNoteFor(view: TransportView, inputs: PredictionInputs): string {
+  return WEB_TRANSPORTS[view.transport].theoryNote(predictionContext(view, inputs));
+}
+
+function predictionContext(view: TransportView, inputs: PredictionInputs): PredictionContext {
   const rtt = inputs.rttMs ?? 0;
-  const rate = inputs.status?.ratePerSecond ?? inputs.scenario?.ratePerSecond ?? 0;
-  const pattern = inputs.scenario?.pattern ?? 'steady';
-  const burst = inputs.scenario?.burstSize ?? 1;
   const { meter, ready } = view;
-  const meanLatency = ready.latency ? view.latency.mean : null;
-  const eventBytes = payloadPerEvent(meter) ?? inputs.status?.payloadBytes ?? inputs.scenario?.payload.bytes ?? 0;
-  const framingPerEvent = ready.bytes ? downFramingPerEvent(meter) : null;
-  const requestRate = ready.requests ? view.requestRate : null;
-  const rttText = `RTT = ${rtt.toFixed(1)} ms`;
-  const byTransport: Record<TransportName, () => Prediction[]> = {
-    'short-poll': () => [
-      {
-        key: 'mean-latency',
-        label: 'mean latency',
-        formula: '(T + RTT)/2 + RTT/2',
-        detail: `half a poll cycle of T + RTT, then half a round trip back; T = ${inputs.intervalMs} ms, ${rttText}`,
-        theory: shortPollMeanLatencyMs(inputs.intervalMs, rtt),
-        measured: meanLatency,
-        unit: 'ms',
-      },
-      {
-        key: 'requests-per-second',
-        label: 'requests per second',
-        formula: '1 / (T + RTT)',
-        detail: `one request per cycle of interval + round trip; T = ${inputs.intervalMs} ms, ${rttText}`,
-        theory: shortPollRequestsPerSecond(inputs.intervalMs, rtt),
-        measured: requestRate,
-        unit: '/s',
-      },
-      {
-        key: 'empty-answers',
-        label: 'empty answers',
-        formula: 'no event within T + RTT',
-        detail: `chance that one poll cycle of T + RTT sees no event at ${rate} events/s (${pattern} arrivals)`,
-        theory: shortPollEmptyShare(rate, inputs.intervalMs, rtt, pattern, burst) * 100,
-        measured: ready.requests ? emptyAnswerShare(meter) : null,
-        unit: '%',
-      },
-    ],
-    'long-poll': () => [
-      {
-        key: 'mean-latency',
-        label: 'mean latency',
-        formula: 'RTT/2 (+RTT/2 between polls)',
-        detail: `half a round trip when a request is waiting at the server, plus half a round trip more for events that land while the next request travels; ${rttText}`,
-        theory: longPollMeanLatencyMs(rate, rtt),
-        measured: meanLatency,
-        unit: 'ms',
-      },
-      {
-        key: 'requests-per-second',
-        label: 'requests per second',
-        formula: 'one per batch of events',
-        detail: `about one request per batch of events: ${rate} events/s${pattern === 'bursty' ? ` in bursts of ${burst}` : ''}, at most one per round trip; ${rttText}`,
-        theory: longPollRequestsPerSecond(rate, rtt, inputs.timeoutMs, pattern, burst),
-        measured: requestRate,
-        unit: '/s',
-      },
-    ],
-    sse: () => [
-      {
-        key: 'mean-latency',
-        label: 'mean latency',
-        formula: 'RTT/2',
-        detail: `half a round trip: the response is already open; ${rttText}`,
-        theory: streamLatencyMs(rtt),
-        measured: meanLatency,
-        unit: 'ms',
-      },
-      {
-        key: 'framing-down',
-        label: 'framing per event, server → client',
-        formula: 'id: + data: + 2 newlines + chunk size',
-        detail:
-          '"id: N\\n" + "data: " + "\\n\\n" around the event, plus the chunk size line (hex + CRLF) and the CRLF that ends the chunk',
-        theory: sseEventFramingBytes(inputs.status?.seq ?? view.lastSeq, Math.round(eventBytes)),
-        measured: framingPerEvent,
-        unit: 'B',
-      },
-    ],
-    websocket: () => [
-      {
-        key: 'mean-latency',
-        label: 'mean latency',
-        formula: 'RTT/2',
-        detail: `half a round trip: the connection is already open; ${rttText}`,
-        theory: streamLatencyMs(rtt),
-        measured: meanLatency,
-        unit: 'ms',
-      },
-      {
-        key: 'framing-down',
-        label: 'framing per event, server → client',
-        formula: 'frame header: 2, 4 or 10 B',
-        detail: `frame header for a ${Math.round(eventBytes)} B event: 2 B up to 125 B, 4 B up to 65,535 B, else 10 B`,
-        theory: webSocketFrameHeaderBytes(eventBytes),
-        measured: framingPerEvent,
-        unit: 'B',
-      },
-    ],
+  return {
+    rtt,
+    rttText: `RTT = ${rtt.toFixed(1)} ms`,
+    rttShort: `RTT ${inputs.rttMs === null ? '–' : fmt.ms(inputs.rttMs)} ms`,
+    rate: inputs.status?.ratePerSecond ?? inputs.scenario?.ratePerSecond ?? 0,
+    pattern: inputs.scenario?.pattern ?? 'steady',
+    burst: inputs.scenario?.burstSize ?? 1,
+    intervalMs: inputs.intervalMs,
+    timeoutMs: inputs.timeoutMs,
+    seq: inputs.status?.seq ?? view.lastSeq,
+    eventBytes: payloadPerEvent(meter) ?? inputs.status?.payloadBytes ?? inputs.scenario?.payload.bytes ?? 0,
+    meanLatency: ready.latency ? view.latency.mean : null,
+    framingPerEvent: ready.bytes ? downFramingPerEvent(meter) : null,
+    requestRate: ready.requests ? view.requestRate : null,
+    emptyShare: ready.requests ? emptyAnswerShare(meter) : null,
   };
-  return byTransport[view.transport]();
 }

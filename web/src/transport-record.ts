@@ -11,10 +11,12 @@ import type { TransportName } from '../../protocol/feed-event.ts';
 import { metricsSince } from '../../protocol/figures.ts';
 import { emptyTransportMetrics, type TransportMetrics } from '../../protocol/metrics.ts';
 import { eventInSegment } from '../../protocol/segment.ts';
+import { transportRecord } from '../../protocol/transport-records.ts';
 import type { Counts, TransportView } from './lab-snapshot.ts';
 import { LatencyBuckets, LatencyWindow } from './latency-window.ts';
 import { ResumeTimer } from './resume-timer.ts';
 import { TimelineRecord } from './timeline-record.ts';
+import { WEB_TRANSPORTS } from './transports/web-transport-registry.ts';
 import { readiness } from './warm-up.ts';
 
 /** Short-poll request times kept for the measured round trip (their median). */
@@ -114,10 +116,11 @@ export class TransportRecord {
       case 'request-end': {
         if (detail?.request === undefined) break;
         const request = timeline.requestEnd(detail.request, at, detail.status);
+        // Requests answered at once (a short poll's, not its upstream POSTs) time the round trip.
         if (
           request &&
-          activity.transport === 'short-poll' &&
-          request.path.endsWith('/short-poll') &&
+          WEB_TRANSPORTS[activity.transport].timesRoundTrip &&
+          request.path.endsWith(transportRecord(activity.transport).path) &&
           detail.status === 200
         ) {
           this.shortPollDurations.push(at - request.start);

@@ -11,8 +11,8 @@ import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import type { LabSnapshot, TransportView } from '../lab-store.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
-import { predictionsFor } from '../predictions.ts';
-import { WIRE_EXPLANATIONS } from '../wire-explanations.ts';
+import { predictionsFor, theoryNoteFor } from '../predictions.ts';
+import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { ByteSplitBar } from './byte-split-bar.tsx';
 import { CONTAINED } from './contained.ts';
 import { EventFlash } from './event-flash.tsx';
@@ -88,7 +88,8 @@ export function TransportColumn({ transport, onToggle }: Props) {
   const { meter } = view;
   const totals = bothDirections(meter);
   const perEvent = shownBytesPerEvent(view);
-  const predictions = predictionsFor(view, { status, scenario, rttMs, intervalMs, timeoutMs });
+  const inputs = { status, scenario, rttMs, intervalMs, timeoutMs };
+  const predictions = predictionsFor(view, inputs);
   const hasLatency = view.ready.latency;
   const waiting = view.enabled ? MEASURING : '–';
 
@@ -113,7 +114,7 @@ export function TransportColumn({ transport, onToggle }: Props) {
           on
         </label>
       </header>
-      <p className="one-line">{WIRE_EXPLANATIONS[transport].oneLine}</p>
+      <p className="one-line">{WEB_TRANSPORTS[transport].wire.oneLine}</p>
       <EventFlash transport={transport} />
 
       <div className="latency" title="Delivery latency of this segment's events: receive time − publish time">
@@ -139,11 +140,7 @@ export function TransportColumn({ transport, onToggle }: Props) {
         </div>
       </div>
 
-      <TheoryTable
-        predictions={predictions}
-        note={theoryNote(transport, rttMs, intervalMs, timeoutMs)}
-        waiting={waiting}
-      />
+      <TheoryTable predictions={predictions} note={theoryNoteFor(view, inputs)} waiting={waiting} />
 
       <dl className="counts">
         <Count label="events received" metric="messages" value={view.messages} />
@@ -180,13 +177,6 @@ export function TransportColumn({ transport, onToggle }: Props) {
       {view.lastError && view.state !== 'open' && <p className="column-error">{view.lastError}</p>}
     </article>
   );
-}
-
-function theoryNote(transport: TransportName, rttMs: number | null, intervalMs: number, timeoutMs: number): string {
-  const rtt = `RTT ${rttMs === null ? '–' : fmt.ms(rttMs)} ms`;
-  if (transport === 'short-poll') return `T (poll interval) ${intervalMs} ms · ${rtt}`;
-  if (transport === 'long-poll') return `timeout ${timeoutMs / 1000} s · ${rtt}`;
-  return rtt;
 }
 
 function Count({

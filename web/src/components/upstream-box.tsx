@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import * as fmt from '../format.ts';
 import { useLab, useStore } from '../lab-context.ts';
-import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { SHOWN_FIRST, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { CONTAINED } from './contained.ts';
 import { useEnabledTransports } from './use-enabled-transports.ts';
 import './upstream-box.css';
@@ -15,7 +15,7 @@ export function UpstreamBox() {
   const store = useStore();
   const upstream = useLab((s) => s.upstream);
   const enabled = useEnabledTransports();
-  const [transport, setTransport] = useState<TransportName>('websocket');
+  const [transport, setTransport] = useState<TransportName>(SHOWN_FIRST);
   const [text, setText] = useState('hello from the dashboard');
   const chosen = enabled.includes(transport) ? transport : (enabled[0] ?? transport);
 

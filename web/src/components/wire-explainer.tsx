@@ -1,6 +1,6 @@
 /** "What happens on the wire", per transport, in plain words. */
 import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
-import { WIRE_EXPLANATIONS } from '../wire-explanations.ts';
+import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import './wire-explainer.css';
 
 export function WireExplainer() {
@@ -12,11 +12,11 @@ export function WireExplainer() {
           <article key={t} style={{ borderTopColor: TRANSPORT_LOOK[t].colour }}>
             <h3>{TRANSPORT_LOOK[t].label}</h3>
             <ol>
-              {WIRE_EXPLANATIONS[t].steps.map((step) => (
+              {WEB_TRANSPORTS[t].wire.steps.map((step) => (
                 <li key={step}>{step}</li>
               ))}
             </ol>
-            <p className="muted">{WIRE_EXPLANATIONS[t].costs}</p>
+            <p className="muted">{WEB_TRANSPORTS[t].wire.costs}</p>
           </article>
         ))}
       </div>

@@ -3,12 +3,15 @@
  * (`GET /api/inspect`): request head, response head, and one event cut into
  * its parts, coloured by kind with their byte counts.
  */
+
 import { useState } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
+import { transportRecord } from '../../../protocol/transport-records.ts';
 import type { WirePart, WireSample } from '../../../protocol/wire-sample.ts';
 import { decodeFrameHeader } from '../frame-header.ts';
 import { useLab } from '../lab-context.ts';
-import { BYTE_LOOK, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { BYTE_LOOK, SHOWN_FIRST, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { CONTAINED } from './contained.ts';
 import './wire-inspector.css';
 
@@ -16,7 +19,7 @@ const encoder = new TextEncoder();
 
 export function WireInspector() {
   const inspect = useLab((s) => s.inspect);
-  const [chosen, setChosen] = useState<TransportName>('websocket');
+  const [chosen, setChosen] = useState<TransportName>(SHOWN_FIRST);
   const sample = inspect.data?.transports[chosen] ?? null;
 
   return (
@@ -50,16 +53,8 @@ export function WireInspector() {
 function SampleView({ transport, sample }: { transport: TransportName; sample: WireSample }) {
   return (
     <div className="sample" data-inspect-transport={transport}>
-      <Head
-        title={transport === 'websocket' ? 'Upgrade request' : 'Request head'}
-        text={sample.requestHead}
-        direction="browser → lab"
-      />
-      <Head
-        title={transport === 'websocket' ? '101 answer' : 'Response head'}
-        text={sample.responseHead}
-        direction="lab → browser"
-      />
+      <Head title={WEB_TRANSPORTS[transport].heads.request} text={sample.requestHead} direction="browser → lab" />
+      <Head title={WEB_TRANSPORTS[transport].heads.response} text={sample.responseHead} direction="lab → browser" />
       <h3>One event on the wire</h3>
       {sample.event ? (
         <EventParts transport={transport} sample={sample} parts={sample.event} />
@@ -106,7 +101,7 @@ function EventParts({ transport, sample, parts }: { transport: TransportName; sa
       </div>
       <ol className="parts">
         {parts.map((part, i) => {
-          const isFrameHeader = transport === 'websocket' && !frameHeaderMarked && part.hex !== undefined;
+          const isFrameHeader = WEB_TRANSPORTS[transport].framed && !frameHeaderMarked && part.hex !== undefined;
           if (isFrameHeader) frameHeaderMarked = true;
           return (
             // biome-ignore lint/suspicious/noArrayIndexKey: parts have no identity beyond their position
@@ -165,7 +160,7 @@ function PerEventOfAnswer({ sample, body, payload }: { sample: WireSample; body:
 /** Where the headers' cost falls: once per connection, or again on every answer. */
 function headerCostNote(transport: TransportName, sample: WireSample): string {
   const headers = encoder.encode(sample.requestHead).length + encoder.encode(sample.responseHead).length;
-  if (transport === 'sse' || transport === 'websocket') {
+  if (transportRecord(transport).streaming) {
     return `The ${headers} B of headers were paid once, when the connection opened; each further event costs only its own bytes and framing.`;
   }
   return `Every answer pays its headers again: ${headers} B of request and response headers, shared by the events of that one answer.`;
