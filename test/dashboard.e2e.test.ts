@@ -17,10 +17,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import { buildApp } from '../server/app.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
-import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
 import { describeInChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
@@ -84,7 +84,8 @@ describeInChromium('dashboard in Chromium', (executable) => {
             .filter((row) => Number(row.dataset.segmentRow) >= fromIndex)
             .reduce(
               (sum, row) =>
-                sum + Number(row.querySelector(`tr[data-transport="${t}"] [data-cell="${cell}"]`)?.textContent ?? 0),
+                sum +
+                Number(row.querySelector(`tr[data-segment-transport="${t}"] [data-cell="${cell}"]`)?.textContent ?? 0),
               0,
             ),
         ),

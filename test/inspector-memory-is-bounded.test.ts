@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INSPECTOR_MAX_BYTES } from '../server/meter/wire-inspector.ts';
-import { type RunningLab, publishMany, startLab } from './support/lab-server.ts';
+import { publishMany, type RunningLab, startLab } from './support/lab-server.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

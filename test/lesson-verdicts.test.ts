@@ -4,7 +4,6 @@
  * verdict rather than a guessed one.
  */
 import { describe, expect, it } from 'vitest';
-import type { TransportName } from '../protocol/feed-event.ts';
 import type { ConnectionLimitMeasurement, Lesson, RunMeasurement } from '../lessons/lesson.ts';
 import { longPollFasterThanAjax } from '../lessons/long-poll-faster-than-ajax.ts';
 import { longPollHeaderOnce } from '../lessons/long-poll-header-once.ts';
@@ -20,6 +19,7 @@ import { websocketHeadersOnce } from '../lessons/websocket-headers-once.ts';
 import { websocketLowerLatency } from '../lessons/websocket-lower-latency.ts';
 import { websocketTwoBytesOverhead } from '../lessons/websocket-two-bytes-overhead.ts';
 import { websocketUpgradeSameConnection } from '../lessons/websocket-upgrade-same-connection.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
 import { feedRun, latency, meter, sample, transport } from './support/lesson-measurements.ts';
 
 function verdictOf(lesson: Lesson, measurements: RunMeasurement[]): string | undefined {

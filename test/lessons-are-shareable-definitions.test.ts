@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LESSONS } from '../lessons/lesson-registry.ts';
 import { lessonMarkdown } from '../lessons/lesson-markdown.ts';
+import { LESSONS } from '../lessons/lesson-registry.ts';
 import type { LessonResult } from '../lessons/run-lesson.ts';
 import { websocketUpgradeSameConnection } from '../lessons/websocket-upgrade-same-connection.ts';
 

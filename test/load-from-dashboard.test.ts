@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
-import { byteTotal, type MetricsSnapshot } from '../protocol/metrics.ts';
 import type { LoadRunView } from '../protocol/load-run-view.ts';
+import { byteTotal, type MetricsSnapshot } from '../protocol/metrics.ts';
 import { LoadRunner } from '../server/load-control/load-runner.ts';
 import { loadTargetUrl } from '../server/load-control/load-target.ts';
 import { publishMany, type RunningLab, sleep, startLab } from './support/lab-server.ts';

@@ -6,11 +6,11 @@ import { createFeedClient } from '../clients/client-registry.ts';
 import { BASELINES } from '../load/baselines/baseline-registry.ts';
 import { LatencyHistogram } from '../load/latency-histogram.ts';
 import { createLoadEnv } from '../load/load-client-env.ts';
-import type { LoadReport } from '../protocol/load-report.ts';
 import { isLoopbackHost } from '../load/loopback-url.ts';
 import { checkSerializeOnce } from '../load/serialize-once-check.ts';
 import { startServerProcess } from '../load/server-process.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { LoadReport } from '../protocol/load-report.ts';
 import { byteTotal } from '../protocol/metrics.ts';
 import { runScript } from './support/script-process.ts';
 

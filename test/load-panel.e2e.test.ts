@@ -12,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
-import { buildApp } from '../server/app.ts';
-import type { LoadRunView } from '../protocol/load-run-view.ts';
-import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
+import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import type { LoadRunView } from '../protocol/load-run-view.ts';
+import { buildApp } from '../server/app.ts';
+import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 import { describeInChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));

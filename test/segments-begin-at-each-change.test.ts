@@ -7,9 +7,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { bytesPerEvent, downFramingPerEvent, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
 import type { FeedStatus } from '../protocol/lab-status.ts';
 import type { MetricsSnapshot, SegmentZero } from '../protocol/metrics.ts';
-import { bytesPerEvent, downFramingPerEvent, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
 import type { SegmentInfo } from '../protocol/segment.ts';
 import { publishMany, type RunningLab, startLab, waitFor } from './support/lab-server.ts';
 

@@ -2,10 +2,11 @@
  * Measurements built by hand for the lessons' verdict tests: every figure a
  * judge reads, with plain defaults that a test overrides where it matters.
  */
+
+import type { FeedRunMeasurement, LatencyFigures, TransportMeasurement } from '../../lessons/lesson.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { emptyTransportMetrics, type TransportMetrics } from '../../protocol/metrics.ts';
 import type { WireSample } from '../../protocol/wire-sample.ts';
-import type { FeedRunMeasurement, LatencyFigures, TransportMeasurement } from '../../lessons/lesson.ts';
 
 export interface MeterCounts {
   connections?: number;

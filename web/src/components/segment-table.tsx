@@ -82,7 +82,7 @@ const SegmentRows = memo(function SegmentRows({ row, live }: { row: SegmentSumma
         const s = row.transports[t];
         const per = s.bytesPerEvent;
         return (
-          <tr key={t} data-transport={t}>
+          <tr key={t} data-segment-transport={t}>
             {i === 0 && (
               <>
                 <th scope="rowgroup" rowSpan={shown.length}>

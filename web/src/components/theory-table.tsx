@@ -4,7 +4,7 @@
  * (`measured-<key>`), its unit beside it.
  */
 import * as fmt from '../format.ts';
-import type { Prediction } from '../predictions.ts';
+import type { Prediction } from '../transports/web-transport.ts';
 import './theory-table.css';
 
 function value(v: number, unit: Prediction['unit']): string {

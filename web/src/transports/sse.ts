@@ -1,5 +1,7 @@
 /** Server-Sent Events as the page explains and predicts them. */
-import { sseEventFramingBytes, streamLatencyMs } from '../theory.ts';
+
+import { sseEventFramingBytes } from '../theory.ts';
+import { streamMeanLatency } from './stream-mean-latency.ts';
 import type { WebTransport } from './web-transport.ts';
 
 export const sse = {
@@ -14,15 +16,7 @@ export const sse = {
       'Headers once per connection; a few dozen bytes of text framing per event. Server → client only: upstream is a separate POST.',
   },
   predictions: (c) => [
-    {
-      key: 'mean-latency',
-      label: 'mean latency',
-      formula: 'RTT/2',
-      detail: `half a round trip: the response is already open; ${c.rttText}`,
-      theory: streamLatencyMs(c.rtt),
-      measured: c.meanLatency,
-      unit: 'ms',
-    },
+    streamMeanLatency(c, 'the response is already open'),
     {
       key: 'framing-down',
       label: 'framing per event, server → client',

@@ -5,7 +5,46 @@
  * listed in web-transport-registry.ts; the page asks the record instead of
  * switching on a transport's name.
  */
-import type { Prediction, PredictionContext } from '../predictions.ts';
+import type { ScenarioInfo } from '../../../protocol/scenario-info.ts';
+
+export type PredictionUnit = 'ms' | 'B' | '/s' | '%';
+
+export interface Prediction {
+  /** Names the row for tests and exports: `mean-latency`, `requests-per-second`, `empty-answers`, `framing-down`. */
+  key: 'mean-latency' | 'requests-per-second' | 'empty-answers' | 'framing-down';
+  /** What is predicted, in plain words. */
+  label: string;
+  /** The formula, short enough for a column, e.g. "(T + RTT)/2 + RTT/2". */
+  formula: string;
+  /** The formula in words with the values used, for a tooltip and the export. */
+  detail: string;
+  theory: number;
+  /** null until there is enough measured in the segment (warm-up.ts). */
+  measured: number | null;
+  unit: PredictionUnit;
+}
+
+/** What every transport's predictions draw on, computed once per column. */
+export interface PredictionContext {
+  /** The round trip theory uses, ms (0 before it is known). */
+  rtt: number;
+  rttText: string;
+  /** The round trip for a caption: "RTT 4.0 ms" or "RTT – ms". */
+  rttShort: string;
+  rate: number;
+  pattern: ScenarioInfo['pattern'];
+  burst: number;
+  intervalMs: number;
+  timeoutMs: number;
+  /** The newest seq (for the size of SSE's `id:` line). */
+  seq: number;
+  /** The event's bytes as sent (the segment's mean, or the scenario's data size before the first). */
+  eventBytes: number;
+  meanLatency: number | null;
+  framingPerEvent: number | null;
+  requestRate: number | null;
+  emptyShare: number | null;
+}
 
 /** "What happens on the wire", in plain words: `oneLine` sits in the column, `steps` below the charts. */
 export interface WireExplanation {

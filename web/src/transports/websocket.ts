@@ -1,5 +1,7 @@
 /** WebSocket as the page explains and predicts it. */
-import { streamLatencyMs, webSocketFrameHeaderBytes } from '../theory.ts';
+
+import { webSocketFrameHeaderBytes } from '../theory.ts';
+import { streamMeanLatency } from './stream-mean-latency.ts';
 import type { WebTransport } from './web-transport.ts';
 
 export const websocket = {
@@ -13,15 +15,7 @@ export const websocket = {
     costs: 'The least overhead per event, and the upstream message travels on the connection that is already open.',
   },
   predictions: (c) => [
-    {
-      key: 'mean-latency',
-      label: 'mean latency',
-      formula: 'RTT/2',
-      detail: `half a round trip: the connection is already open; ${c.rttText}`,
-      theory: streamLatencyMs(c.rtt),
-      measured: c.meanLatency,
-      unit: 'ms',
-    },
+    streamMeanLatency(c, 'the connection is already open'),
     {
       key: 'framing-down',
       label: 'framing per event, server → client',
