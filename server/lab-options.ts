@@ -3,6 +3,7 @@
  */
 import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { LabErrors } from './errors.ts';
+import type { RedisFeedOptions } from './feed/redis-feed.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
 import { SLOW_HEAD_LIMITS, type SlowHeadLimits } from './security/slow-heads.ts';
 import { UPSTREAM_LIMITS, type UpstreamLimits } from './security/upstream-budget.ts';
@@ -74,6 +75,13 @@ export interface LabOptions {
   slowHeads: SlowHeadLimits;
   /** Upstream messages per address and from everyone together (see upstream-budget.ts). */
   upstreamLimits: UpstreamLimits;
+  /**
+   * Share the feed with other labs through Redis Streams (see feed/redis-feed.ts).
+   * @default null (the embedded in-process feed)
+   */
+  redis: RedisFeedOptions | null;
+  /** This lab's name among the cluster's instances (`/api/metrics/cluster`). @default 'pid-<process id>' */
+  instanceName: string;
 }
 
 export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
@@ -105,6 +113,8 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     maxHeaderBytes: 16 * 1024,
     slowHeads: SLOW_HEAD_LIMITS,
     upstreamLimits: UPSTREAM_LIMITS,
+    redis: null,
+    instanceName: `pid-${process.pid}`,
     ...withoutUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
@@ -126,6 +136,9 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     throw LabErrors.BAD_FLAG('LAN mode needs a teacher token: anyone on the network could steer the lab otherwise');
   }
   if (options.conditionerPort !== null) checkRange('conditionerPort', options.conditionerPort, 0, 65_535, true);
+  if (options.redis !== null && !/^rediss?:\/\/[^\s]+$/.test(options.redis.url)) {
+    throw LabErrors.BAD_REDIS(`--redis must be a redis:// URL (got ${JSON.stringify(options.redis.url)})`);
+  }
   applyNetworkRequest(profileSettings('none'), options.network); // throws LAB_ERR_BAD_NETWORK naming the field
   return options;
 }

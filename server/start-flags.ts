@@ -27,6 +27,12 @@ export interface StartFlags {
   conditionerPortIsDefault: boolean;
   /** The conditioner's initial profile (`--network`). */
   network: NetworkProfileName | undefined;
+  /** Share the feed through this Redis (`--redis redis://…`); undefined = the embedded feed. */
+  redis: string | undefined;
+  /** This lab's name in the cluster's figures (`--instance-name`). */
+  instanceName: string | undefined;
+  /** Do not start the generator (`--no-generator`): in a cluster one instance generates, all serve. */
+  noGenerator: boolean;
 }
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -52,6 +58,11 @@ Options:
                       off = none)
   --network <profile> the conditioner's starting profile: none, lan, fast-4g,
                       slow-4g, 3g, satellite (default none)
+  --redis <url>       share the feed with other labs through Redis Streams,
+                      e.g. redis://127.0.0.1:6379 (default: the embedded feed)
+  --instance-name <s> this lab's name in GET /api/metrics/cluster (with --redis)
+  --no-generator      do not generate events (publish still works); with --redis
+                      one instance generates for all
   -h, --help          show this help`;
 
 export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
@@ -66,6 +77,9 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     history: { type: 'string' },
     'conditioner-port': { type: 'string' },
     network: { type: 'string' },
+    redis: { type: 'string' },
+    'instance-name': { type: 'string' },
+    'no-generator': { type: 'boolean' },
   });
   // An empty PORT/HOST (e.g. `PORT= npm start`) means unset, as shells and CI tools often leave them.
   const port = wholeNumberFlag('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535, 3000);
@@ -99,5 +113,8 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
         : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
     conditionerPortIsDefault: conditionerText === undefined,
     network,
+    redis: values.redis as string | undefined,
+    instanceName: values['instance-name'] as string | undefined,
+    noGenerator: values['no-generator'] === true,
   };
 }
