@@ -51,7 +51,10 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server was not ready within ${timeoutMs} ms: ${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server was not ready within ${timeoutMs} ms: ${out}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', (data: Buffer) => {
       out = (out + data.toString()).slice(-4000);
       if (pattern.test(out)) {

@@ -127,7 +127,8 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_LOAD_RUNNING: 'wait for the run to finish, or stop it first with DELETE /api/load',
   LAB_ERR_LOAD_NOT_LOOPBACK:
     'start the lab on a loopback address (the default 127.0.0.1) or on every interface (--lan), or run npm run load yourself',
-  LAB_ERR_FEED_UNAVAILABLE: 'check that the Redis given with --redis is running; the event was not published, send it again',
+  LAB_ERR_FEED_UNAVAILABLE:
+    'check that the Redis given with --redis is running; the event was not published, send it again',
   LAB_ERR_BAD_REDIS: 'pass --redis redis://127.0.0.1:6379 (a redis:// URL of a running Redis 6.2 or newer)',
 };
 

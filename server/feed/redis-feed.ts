@@ -139,7 +139,8 @@ export class RedisFeed extends Feed {
    */
   override async publishShared(body: EventBody, origin?: EventOrigin): Promise<StoredEvent> {
     const t = this.clock();
-    const [kind, payload] = 'binary' in body ? ['x', Buffer.from(body.binary).toString('base64')] : ['d', JSON.stringify(body.data)];
+    const [kind, payload] =
+      'binary' in body ? ['x', Buffer.from(body.binary).toString('base64')] : ['d', JSON.stringify(body.data)];
     let reply: [string, number];
     try {
       reply = (await this.commands.eval(
