@@ -18,8 +18,8 @@ export interface LabInstancesOptions {
   redisUrl: string;
   /** Flags every lab gets as well (e.g. `--rate 50`). */
   extraArgs?: string[];
-  /** Only `lab-1` runs the generator (the others serve and publish); default true. */
-  generatorOnFirstOnly?: boolean;
+  /** `first`: only `lab-1` runs the generator (the others serve and publish); `none`: no lab does. Default first. */
+  generator?: 'first' | 'none';
 }
 
 /** Starts the labs one after another (each builds nothing: the dashboard is built once first). */
@@ -29,7 +29,7 @@ export async function startLabInstances(options: LabInstancesOptions): Promise<L
   try {
     for (let i = 1; i <= options.instances; i++) {
       const name = `lab-${i}`;
-      const generator = i === 1 || options.generatorOnFirstOnly === false ? [] : ['--no-generator'];
+      const generator = i === 1 && options.generator !== 'none' ? [] : ['--no-generator'];
       const args = ['--port', '0', '--conditioner-port', 'off', '--redis', options.redisUrl];
       const server = await startServerProcess('server/main.ts', [
         ...args,

@@ -21,11 +21,11 @@ export const LOAD_BALANCER_CONFIGS = {
   },
   'round-robin': {
     breaks: "a client's requests move between instances (session-based transports fail; the lab's resume by seq)",
-    fix: 'hash $cookie_lab_client consistent;',
+    fix: 'hash $arg_client consistent;',
   },
   'ip-hash': {
     breaks: 'every client on 127.0.0.x (or behind one NAT) lands on one instance',
-    fix: 'hash $cookie_lab_client consistent;',
+    fix: 'hash $arg_client consistent;',
   },
 } as const;
 

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from './free-port.ts';
 import { type LoadBalancerConfigName, loadBalancerConfigPath } from './load-balancer-configs.ts';
-import { findNginx, SERVICES_INSTALL_HINT } from './service-binaries.ts';
+import { findNginx } from './service-binaries.ts';
+import { LabErrors } from '../server/errors.ts';
 
 export interface NginxProcess {
   /** e.g. `http://127.0.0.1:40321` (no trailing slash) */
@@ -53,24 +54,27 @@ export function siteConfigFor(config: LoadBalancerConfigName, port: number, upst
 
 /**
  * @param upstreamPorts the lab instances' ports (on 127.0.0.1)
+ * @param listenPort=0 nginx's port on 127.0.0.1 (0: a free one)
  * @param readyTimeoutMs=10000 ms to wait for nginx to accept connections
  */
 export async function startNginx(
   config: LoadBalancerConfigName,
   upstreamPorts: number[],
+  listenPort = 0,
   readyTimeoutMs = 10_000,
 ): Promise<NginxProcess> {
   const binary = findNginx();
-  if (!binary) throw new Error(`nginx was not found. ${SERVICES_INSTALL_HINT}`);
+  if (!binary) throw LabErrors.SERVICE_MISSING('nginx');
   const prefix = mkdtempSync(join(tmpdir(), 'lab-nginx-'));
   // Workers run as an unprivileged user when nginx starts as root: they must reach the temp paths.
   chmodSync(prefix, 0o755);
-  const port = await freeLoopbackPort();
+  const port = listenPort === 0 ? await freeLoopbackPort() : listenPort;
   const site = siteConfigFor(config, port, upstreamPorts);
   writeFileSync(join(prefix, 'site.conf'), site);
   writeFileSync(join(prefix, 'nginx.conf'), mainConfig(prefix));
   const args = ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.set(child, prefix);
   let stderr = '';
   child.stderr?.on('data', (data: Buffer) => {
     stderr = (stderr + data.toString()).slice(-4000);
@@ -78,6 +82,7 @@ export async function startNginx(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     await stopChild(child, exited);
+    running.delete(child);
     rmSync(prefix, { recursive: true, force: true });
   };
   try {
@@ -97,6 +102,15 @@ function readLog(path: string): string {
     return '';
   }
 }
+
+/** Whatever happens to this process, the services it started must not outlive it. */
+const running = new Map<ChildProcess, string>();
+process.once('exit', () => {
+  for (const [child, dir] of running) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from './free-port.ts';
-import { findRedisServer, SERVICES_INSTALL_HINT } from './service-binaries.ts';
+import { findRedisServer } from './service-binaries.ts';
+import { LabErrors } from '../server/errors.ts';
 
 export interface RedisServerProcess {
   /** e.g. `redis://127.0.0.1:40123` */
@@ -22,14 +23,16 @@ export interface RedisServerProcess {
 /** @param readyTimeoutMs=10000 ms to wait for "Ready to accept connections" */
 export async function startRedisServer(readyTimeoutMs = 10_000): Promise<RedisServerProcess> {
   const binary = findRedisServer();
-  if (!binary) throw new Error(`redis-server was not found. ${SERVICES_INSTALL_HINT}`);
+  if (!binary) throw LabErrors.SERVICE_MISSING('redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'lab-redis-'));
   const port = await freeLoopbackPort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.set(child, dir);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     await stopChild(child, exited);
+    running.delete(child);
     rmSync(dir, { recursive: true, force: true });
   };
   await waitForLine(child, /Ready to accept connections/, readyTimeoutMs).catch(async (error: Error) => {
@@ -38,6 +41,15 @@ export async function startRedisServer(readyTimeoutMs = 10_000): Promise<RedisSe
   });
   return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid ?? 0, stop };
 }
+
+/** Whatever happens to this process, the services it started must not outlive it. */
+const running = new Map<ChildProcess, string>();
+process.once('exit', () => {
+  for (const [child, dir] of running) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
