@@ -8,15 +8,16 @@ import { fileURLToPath } from 'node:url';
 export const LOAD_BALANCER_CONFIGS = {
   correct: { breaks: 'nothing: every transport works, each client keeps its instance', fix: '' },
   'no-upgrade': {
-    breaks: 'WebSocket: the upgrade is refused (nginx sends HTTP/1.0 without Upgrade)',
+    breaks: 'WebSocket: the upgrade gets 404 (nginx sends HTTP/1.0 without Upgrade)',
     fix: 'proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;',
   },
   'buffering-on': {
-    breaks: 'SSE: events wait in nginx buffer and arrive late, in bursts',
+    breaks:
+      "nothing visible with nginx 1.22 on loopback (SSE events still arrive one by one); a slow client's backlog may go to nginx's temp files",
     fix: 'proxy_buffering off; (and let X-Accel-Buffering: no through)',
   },
   'short-read-timeout': {
-    breaks: 'long poll: 504 at the timeout, and its instance leaves the rotation; idle WebSocket: cut (1006)',
+    breaks: 'long poll: 504 at the timeout, tried on every instance, then 502 for everyone; idle WebSocket: cut (1006)',
     fix: 'proxy_read_timeout 1h; (above the long-poll hold and the WebSocket ping)',
   },
   'round-robin': {

@@ -19,6 +19,8 @@ export interface NginxProcess {
   url: string;
   port: number;
   config: LoadBalancerConfigName;
+  /** nginx's prefix folder: its config, pid, error log and temp paths (`proxy/` holds buffered answers). */
+  prefix: string;
   /** The site config as written (the file with its upstream ports filled in). */
   siteConfig(): string;
   /** SIGTERM (nginx's fast shutdown), SIGKILL after 3 s; removes the prefix folder. */
@@ -92,7 +94,7 @@ export async function startNginx(
     await stop();
     throw new Error(`${(error as Error).message}; nginx said: ${stderr.trim()} ${log}`);
   }
-  return { url: `http://127.0.0.1:${port}`, port, config, siteConfig: () => site, stop };
+  return { url: `http://127.0.0.1:${port}`, port, config, prefix, siteConfig: () => site, stop };
 }
 
 function readLog(path: string): string {
