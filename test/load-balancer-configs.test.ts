@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import type { LoadBalancerConfigName } from '../cluster/load-balancer-configs.ts';
 import { type NginxProcess, startNginx } from '../cluster/nginx-process.ts';
 import { type RedisServerProcess, startRedisServer } from '../cluster/redis-server-process.ts';
-import { type RunningLab, sleep, startLab } from './support/lab-server.ts';
+import { type RunningLab, startLab } from './support/lab-server.ts';
 import { headEnd, type RawSocket, rawConnect } from './support/raw-socket.ts';
 import { describeWithServices } from './support/services.ts';
 
