@@ -31,9 +31,11 @@ export interface NginxProcess {
 function mainConfig(prefix: string): string {
   return `daemon off;
 worker_processes 1;
+# Each client holds two descriptors in nginx (its own and the lab's): 10,000 clients need 20,000.
+worker_rlimit_nofile 65536;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log notice;
-events { worker_connections 16384; }
+events { worker_connections 32768; }
 http {
   access_log off;
   client_body_temp_path ${prefix}/client-body;
