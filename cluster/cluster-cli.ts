@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       flags.config,
       labs.map((lab) => lab.port),
       flags.port,
+      flags.nginxWorkers,
     );
   } catch (error) {
     await stopAll();

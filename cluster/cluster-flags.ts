@@ -19,6 +19,8 @@ export interface ClusterFlags {
   config: LoadBalancerConfigName;
   /** The generator's event rate (events/s), passed to every lab. */
   rate: number | undefined;
+  /** nginx worker processes (1–16, default 1). */
+  nginxWorkers: number;
   /** No instance generates (`--no-generator`): events come only from publishes. */
   noGenerator: boolean;
 }
@@ -37,6 +39,9 @@ Options:
                     ${Object.keys(LOAD_BALANCER_CONFIGS).join(', ')} (default correct)
   --rate <events/s> the generator's event rate (instance lab-1 generates)
   --no-generator    no instance generates; events come only from publishes
+  --nginx-workers <n> nginx worker processes (default 1; each client takes two
+                    descriptors in nginx, so 10,000 clients need two workers
+                    where a process may hold 20,000)
   -h, --help        show this help`;
 
 export function parseClusterFlags(argv: string[]): ClusterFlags {
@@ -48,6 +53,7 @@ export function parseClusterFlags(argv: string[]): ClusterFlags {
     config: { type: 'string' },
     rate: { type: 'string' },
     'no-generator': { type: 'boolean' },
+    'nginx-workers': { type: 'string' },
   });
   const config = str(values, 'config') ?? 'correct';
   if (!isLoadBalancerConfigName(config)) {
@@ -70,5 +76,6 @@ export function parseClusterFlags(argv: string[]): ClusterFlags {
     config,
     rate: rate === undefined ? undefined : decimalFlag('--rate', rate, 0.001, 1000),
     noGenerator: values['no-generator'] === true,
+    nginxWorkers: wholeNumberFlag('--nginx-workers', str(values, 'nginx-workers'), 1, 16, 1),
   };
 }

@@ -28,10 +28,11 @@ export interface NginxProcess {
 }
 
 /** The main config: everything nginx writes goes under the prefix; the site file is one of nginx-configs/. */
-function mainConfig(prefix: string): string {
+function mainConfig(prefix: string, workers: number): string {
   return `daemon off;
-worker_processes 1;
-# Each client holds two descriptors in nginx (its own and the lab's): 10,000 clients need 20,000.
+worker_processes ${workers};
+# Each client holds two descriptors in nginx (its own and the lab's): 10,000 clients need 20,000,
+# which one worker cannot have where the hard limit is 20,000 (as here): use two workers then.
 worker_rlimit_nofile 65536;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log notice;
@@ -59,12 +60,15 @@ export function siteConfigFor(config: LoadBalancerConfigName, port: number, upst
 /**
  * @param upstreamPorts the lab instances' ports (on 127.0.0.1)
  * @param listenPort=0 nginx's port on 127.0.0.1 (0: a free one)
+ * @param workers=1 nginx worker processes; with one, a failed instance is out of rotation for everyone at once
+ *   (each worker keeps its own max_fails count)
  * @param readyTimeoutMs=10000 ms to wait for nginx to accept connections
  */
 export async function startNginx(
   config: LoadBalancerConfigName,
   upstreamPorts: number[],
   listenPort = 0,
+  workers = 1,
   readyTimeoutMs = 10_000,
 ): Promise<NginxProcess> {
   const binary = findNginx();
@@ -75,7 +79,7 @@ export async function startNginx(
   const port = listenPort === 0 ? await freeLoopbackPort() : listenPort;
   const site = siteConfigFor(config, port, upstreamPorts);
   writeFileSync(join(prefix, 'site.conf'), site);
-  writeFileSync(join(prefix, 'nginx.conf'), mainConfig(prefix));
+  writeFileSync(join(prefix, 'nginx.conf'), mainConfig(prefix, workers));
   const args = ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   running.set(child, prefix);

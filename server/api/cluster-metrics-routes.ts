@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import { metricsSum } from '../../protocol/figures.ts';
+import type { ClusterMetrics, InstanceReport } from '../../protocol/cluster-metrics.ts';
 import { emptyTransportMetrics, type TransportMetrics } from '../../protocol/metrics.ts';
 import { LabErrors } from '../errors.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
@@ -17,28 +18,6 @@ import type { TransportContext } from '../transports/transport-context.ts';
 const REPORT_EVERY_MS = 1000;
 /** ms after which an instance's last report no longer counts. */
 const STALE_AFTER_MS = 3000;
-
-/** One instance's part of `GET /api/metrics/cluster`. */
-export interface InstanceReport {
-  /** The instance's name (`LabOptions.instanceName`). */
-  name: string;
-  /** Server time of the reading, epoch ms. */
-  t: number;
-  /** Open streams and held polls on this instance: what its next event fans out to. */
-  listeners: number;
-  transports: Record<TransportName, TransportMetrics>;
-}
-
-/** `GET /api/metrics/cluster`. */
-export interface ClusterMetrics {
-  epoch: string;
-  seq: number;
-  /** The instance that answered. */
-  answeredBy: string;
-  instances: InstanceReport[];
-  /** Every live instance's `transports` added up. */
-  sums: { listeners: number; transports: Record<TransportName, TransportMetrics> };
-}
 
 export async function clusterMetricsRoutes(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed, meter, options } = context;
