@@ -124,4 +124,29 @@ describeWithServices('two instances, one feed through Redis', ['redis-server'], 
     expect(after).toEqual({ epoch: a.app.feed.epoch, seq: 1 });
     socket.close();
   });
+
+  it('a Redis that lost its data gets a new epoch from the first instance that notices, and clients a reset', async () => {
+    const prefix = `t${++prefixCount}:`;
+    const lab = await sharedLab(prefix);
+    await publishThrough(lab, 'before');
+    const before = lab.app.feed.epoch;
+    const raw = new Redis(redis.url);
+    await raw.del(`${prefix}meta`, `${prefix}events`); // as a restart without persistence would leave it
+    await waitFor(() => lab.app.feed.epoch !== before, 2000, 'a renewed epoch');
+    expect(await raw.hget(`${prefix}meta`, 'epoch')).toBe(lab.app.feed.epoch);
+    await raw.quit();
+    const answer = (await (await fetch(`${lab.url}/api/feed/short-poll?since=1&epoch=${before}`)).json()) as {
+      reset?: string;
+    };
+    expect(answer.reset).toBe('foreign-epoch');
+    expect(await publishThrough(lab, 'after')).toEqual({ epoch: lab.app.feed.epoch, seq: 1 });
+  });
+});
+
+it('a --redis URL nothing answers at gives LAB_ERR_BAD_REDIS, not a crash', async () => {
+  const { freeLoopbackPort } = await import('../cluster/free-port.ts');
+  const port = await freeLoopbackPort();
+  await expect(startLab({ redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: 'x:' } })).rejects.toMatchObject({
+    code: 'LAB_ERR_BAD_REDIS',
+  });
 });
