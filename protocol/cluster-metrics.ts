@@ -15,6 +15,8 @@ export interface InstanceReport {
 
 /** `GET /api/metrics/cluster`. */
 export interface ClusterMetrics {
+  /** True when the feed is shared through Redis (`--redis`); false: this lab alone, `instances` is itself. */
+  shared: boolean;
   epoch: string;
   seq: number;
   /** The instance that answered. */

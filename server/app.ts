@@ -182,8 +182,8 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(networkRoutes, { conditioner, segments });
   await app.register(classRoutes, context);
   await app.register(loadRoutes, context);
+  await app.register(clusterMetricsRoutes, context);
   if (feed instanceof RedisFeed) {
-    await app.register(clusterMetricsRoutes, context);
     // Behind a load balancer, which instance answered (the load-balancer lesson reads it).
     app.addHook('onRequest', (_request, reply, done) => {
       reply.header('x-lab-instance', options.instanceName);

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { type RedisServerProcess, startRedisServer } from '../cluster/redis-server-process.ts';
 import { RedisFeed } from '../server/feed/redis-feed.ts';
 import type { ControlMessage } from '../protocol/feed-event.ts';
-import { type RunningLab, startLab, waitFor } from './support/lab-server.ts';
+import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 import { watchFeed } from './support/feed-watcher.ts';
 import { describeWithServices } from './support/services.ts';
 
@@ -31,7 +31,11 @@ describeWithServices('two instances, one feed through Redis', ['redis-server'], 
 
   /** A lab on this suite's Redis; each test has keys of its own (`keyPrefix`). */
   async function sharedLab(keyPrefix: string, bufferSize = 1000): Promise<RunningLab> {
-    const lab = await startLab({ redis: { url: redis.url, keyPrefix }, bufferSize });
+    const lab = await startLab({
+      redis: { url: redis.url, keyPrefix },
+      bufferSize,
+      instanceName: `lab-${labs.length}`,
+    });
     labs.push(lab);
     return lab;
   }
@@ -51,6 +55,19 @@ describeWithServices('two instances, one feed through Redis', ['redis-server'], 
     const [a, b] = [await sharedLab(prefix), await sharedLab(prefix)] as [RunningLab, RunningLab];
     expect(a.app.feed).toBeInstanceOf(RedisFeed);
     expect(a.app.feed.epoch).toBe(b.app.feed.epoch);
+    // Each instance reports itself to Redis when ready: both show in either one's cluster figures.
+    const clusterOf = async (lab: RunningLab) =>
+      (await (await fetch(`${lab.url}/api/metrics/cluster`)).json()) as {
+        shared: boolean;
+        instances: { name: string }[];
+      };
+    const deadline = Date.now() + 3000;
+    while ((await clusterOf(b)).instances.length < 2 && Date.now() < deadline) await sleep(50);
+    const cluster = await clusterOf(b);
+    expect(cluster.shared).toBe(true);
+    expect(cluster.instances.map((instance) => instance.name).sort()).toEqual(
+      [a.app.labOptions.instanceName, b.app.labOptions.instanceName].sort(),
+    );
     const onA = await watchFeed(a.url, 'watch-a', 0);
     const onB = await watchFeed(b.url, 'watch-b', 0);
     const answers = [];
@@ -141,6 +158,20 @@ describeWithServices('two instances, one feed through Redis', ['redis-server'], 
     expect(answer.reset).toBe('foreign-epoch');
     expect(await publishThrough(lab, 'after')).toEqual({ epoch: lab.app.feed.epoch, seq: 1 });
   });
+});
+
+it('a lab without --redis is a cluster of one, and its feed is the embedded one', async () => {
+  const lab = await startLab();
+  try {
+    expect(lab.app.feed).not.toBeInstanceOf(RedisFeed);
+    const response = await fetch(`${lab.url}/api/metrics/cluster`);
+    expect(response.headers.get('x-lab-instance')).toBeNull();
+    const body = (await response.json()) as { shared: boolean; instances: { name: string }[] };
+    expect(body.shared).toBe(false);
+    expect(body.instances.map((instance) => instance.name)).toEqual([`pid-${process.pid}`]);
+  } finally {
+    await lab.close();
+  }
 });
 
 it('a --redis URL nothing answers at gives LAB_ERR_BAD_REDIS, not a crash', async () => {

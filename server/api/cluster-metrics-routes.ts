@@ -3,7 +3,8 @@
  * instance meters only its own sockets, so each writes its reading into Redis
  * every second (`<prefix>instances`, one field per instance) and any instance
  * answers with every live instance's reading and their sums. An instance that
- * has not reported for 3 s (killed, stopped) is left out.
+ * has not reported for 3 s (killed, stopped) is left out. Without `--redis`
+ * the lab answers as a cluster of one (`shared: false`).
  */
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -21,10 +22,6 @@ const STALE_AFTER_MS = 3000;
 
 export async function clusterMetricsRoutes(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed, meter, options } = context;
-  if (!options.redis) return;
-  const key = `${options.redis.keyPrefix}instances`;
-  const redis = new Redis(options.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => REPORT_EVERY_MS });
-  redis.on('error', () => {}); // a missed report only ages out; the answer says when Redis is away
   const name = options.instanceName;
   const now = (): number => performance.timeOrigin + performance.now();
   const ownReport = (): InstanceReport => ({
@@ -33,6 +30,24 @@ export async function clusterMetricsRoutes(app: FastifyInstance, context: Transp
     listeners: feed.listenerCount,
     transports: meter.snapshot(feed.epoch, feed.newestSeq, now()).transports,
   });
+  const answer = (instances: InstanceReport[], shared: boolean): ClusterMetrics => ({
+    shared,
+    epoch: feed.epoch,
+    seq: feed.newestSeq,
+    answeredBy: name,
+    instances,
+    sums: { listeners: instances.reduce((sum, each) => sum + each.listeners, 0), transports: summed(instances) },
+  });
+  if (!options.redis) {
+    // A lab on its own feed is a cluster of one (a 200, so the page can ask without a failed request).
+    app.get('/api/metrics/cluster', (_request, reply) =>
+      reply.header('cache-control', 'no-store').send(answer([ownReport()], false)),
+    );
+    return;
+  }
+  const key = `${options.redis.keyPrefix}instances`;
+  const redis = new Redis(options.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => REPORT_EVERY_MS });
+  redis.on('error', () => {}); // a missed report only ages out; the answer says when Redis is away
   const report = (): void => {
     redis.hset(key, name, JSON.stringify(ownReport())).catch(() => {});
   };
@@ -60,14 +75,10 @@ export async function clusterMetricsRoutes(app: FastifyInstance, context: Transp
       .filter(([other]) => other !== name)
       .map(([, json]) => JSON.parse(json) as InstanceReport)
       .filter((other) => own.t - other.t < STALE_AFTER_MS);
-    const instances = [own, ...others].sort((a, b) => a.name.localeCompare(b.name));
-    const body: ClusterMetrics = {
-      epoch: feed.epoch,
-      seq: feed.newestSeq,
-      answeredBy: name,
-      instances,
-      sums: { listeners: instances.reduce((sum, each) => sum + each.listeners, 0), transports: summed(instances) },
-    };
+    const body = answer(
+      [own, ...others].sort((x, y) => x.name.localeCompare(y.name)),
+      true,
+    );
     return reply.header('cache-control', 'no-store').send(body);
   });
 }

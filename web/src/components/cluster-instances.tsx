@@ -1,7 +1,7 @@
 /**
  * Behind a load balancer (`npm run cluster`): each lab instance's clients and
  * traffic, from `GET /api/metrics/cluster` every 2 s. A lab without `--redis`
- * answers 404 there, and the panel shows nothing and stops asking.
+ * answers `shared: false` there: the panel then shows nothing and stops asking.
  */
 import { useEffect, useState } from 'react';
 import { TRANSPORT_NAMES } from '../../../protocol/feed-event.ts';
@@ -21,8 +21,11 @@ function useClusterMetrics(): ClusterMetrics | null {
     const poll = async (): Promise<void> => {
       try {
         const response = await fetch('/api/metrics/cluster', { cache: 'no-store' });
-        if (response.status === 404) return; // not a cluster: never ask again
-        if (response.ok && !stopped) setMetrics((await response.json()) as ClusterMetrics);
+        if (response.ok) {
+          const metrics = (await response.json()) as ClusterMetrics;
+          if (!metrics.shared) return; // a lab on its own: never ask again
+          if (!stopped) setMetrics(metrics);
+        }
       } catch {
         // the instance that answered went away: the next poll reaches another
       }
