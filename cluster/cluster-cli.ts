@@ -6,6 +6,7 @@
  */
 import { HINTS, isLabError } from '../server/errors.ts';
 import { CLUSTER_USAGE, parseClusterFlags } from './cluster-flags.ts';
+import { freeLoopbackPort } from './free-port.ts';
 import { type LabInstance, startLabInstances } from './lab-instances.ts';
 import { LOAD_BALANCER_CONFIGS } from './load-balancer-configs.ts';
 import { type NginxProcess, startNginx } from './nginx-process.ts';
@@ -39,16 +40,22 @@ async function main(): Promise<void> {
   try {
     if (flags.redis === undefined) redis = await startRedisServer();
     const redisUrl = flags.redis ?? redis?.url ?? '';
+    // nginx's port first: each lab must know nginx's origin as its own (the page's WebSocket, its controls).
+    const port = flags.port === 0 ? await freeLoopbackPort() : flags.port;
+    const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
     labs = await startLabInstances({
       instances: flags.instances,
       redisUrl,
-      extraArgs: flags.rate === undefined ? [] : ['--rate', String(flags.rate)],
+      extraArgs: [
+        ...origins.flatMap((origin) => ['--public-origin', origin]),
+        ...(flags.rate === undefined ? [] : ['--rate', String(flags.rate)]),
+      ],
       generator: flags.noGenerator ? 'none' : 'first',
     });
     nginx = await startNginx(
       flags.config,
       labs.map((lab) => lab.port),
-      flags.port,
+      port,
       flags.nginxWorkers,
     );
   } catch (error) {

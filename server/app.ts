@@ -116,10 +116,11 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('conditioner', conditioner);
 
   installRequestMetering(app, meter);
-  const isLabOrigin = labOriginPredicate(app, {
+  const ownOrigin = labOriginPredicate(app, {
     labPort: () => listeningPort(app),
     conditionerPort: () => conditioner.port,
   });
+  const isLabOrigin = (origin: string): boolean => options.publicOrigins.includes(origin) || ownOrigin(origin);
   const perAddressExempt = options.perAddressExempt ?? isLoopbackAddress;
   installRequestGuards(app, {
     lan: options.lan,

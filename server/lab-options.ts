@@ -80,6 +80,11 @@ export interface LabOptions {
    * @default null (the embedded in-process feed)
    */
   redis: RedisFeedOptions | null;
+  /**
+   * Origins of a proxy in front of the lab (`http://127.0.0.1:8080`): its pages are the lab's own too
+   * (WebSocket, controls). `npm run cluster` passes nginx's. @default []
+   */
+  publicOrigins: string[];
   /** This lab's name among the cluster's instances (`/api/metrics/cluster`). @default 'pid-<process id>' */
   instanceName: string;
 }
@@ -114,6 +119,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     slowHeads: SLOW_HEAD_LIMITS,
     upstreamLimits: UPSTREAM_LIMITS,
     redis: null,
+    publicOrigins: [],
     instanceName: `pid-${process.pid}`,
     ...withoutUndefined(overrides),
   };
@@ -136,6 +142,11 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     throw LabErrors.BAD_FLAG('LAN mode needs a teacher token: anyone on the network could steer the lab otherwise');
   }
   if (options.conditionerPort !== null) checkRange('conditionerPort', options.conditionerPort, 0, 65_535, true);
+  for (const origin of options.publicOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw LabErrors.BAD_FLAG(`--public-origin must look like http://127.0.0.1:8080 (got ${JSON.stringify(origin)})`);
+    }
+  }
   if (options.redis !== null && !/^rediss?:\/\/[^\s]+$/.test(options.redis.url)) {
     throw LabErrors.BAD_REDIS(`--redis must be a redis:// URL (got ${JSON.stringify(options.redis.url)})`);
   }

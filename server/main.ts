@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     ...(flags.network !== undefined ? { network: flags.network } : {}),
     ...(flags.redis !== undefined ? { redis: { url: flags.redis, keyPrefix: 'transport-lab:' } } : {}),
     ...(flags.instanceName !== undefined ? { instanceName: flags.instanceName } : {}),
+    publicOrigins: flags.publicOrigins,
     ...(flags.noGenerator ? { autostart: false } : {}),
   });
   // A deep accept queue: thousands of clients connecting at once (a load run, a class) must not be dropped.
