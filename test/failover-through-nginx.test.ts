@@ -12,6 +12,7 @@ import type { FeedClient } from '../clients/feed-client.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import { type ClusterProcess, isAlive, startClusterProcess } from './support/cluster-process.ts';
 import { sleep, waitFor } from './support/lab-server.ts';
+import { headEnd, rawConnect } from './support/raw-socket.ts';
 import { describeWithServices } from './support/services.ts';
 
 vi.setConfig({ testTimeout: 40_000, hookTimeout: 90_000 });
@@ -141,6 +142,22 @@ describeWithServices('failover through nginx', ['redis-server', 'nginx'], () => 
       expect(served.transports[f.transport].requests, f.transport).toBeGreaterThanOrEqual(1);
     }
     for (const f of followers) await f.close();
+  });
+
+  it("the page's origin through nginx is the labs' own: its WebSocket upgrades; a foreign page's is refused", async () => {
+    const port = Number(new URL(cluster.url).port);
+    const upgrade = async (origin: string): Promise<number> => {
+      const socket = await rawConnect(port);
+      socket.send(
+        `GET /api/feed/websocket?client=origin-check HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${origin}\r\n` +
+          'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      const head = await socket.until((bytes) => headEnd(bytes) > 0);
+      socket.close();
+      return Number(/^HTTP\/1\.1 (\d{3})/.exec(head.toString('latin1'))?.[1]);
+    };
+    expect(await upgrade(cluster.url)).toBe(101);
+    expect(await upgrade('http://evil.example')).toBe(403);
   });
 
   it('SIGTERM stops nginx, the labs and Redis', async () => {
