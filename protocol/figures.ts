@@ -84,6 +84,22 @@ export function metricsSince(later: TransportMetrics, earlier: TransportMetrics 
   };
 }
 
+/** What two meters counted together (`a` + `b`): a cluster's figures from each instance's. */
+export function metricsSum(a: TransportMetrics, b: TransportMetrics): TransportMetrics {
+  const split = (x: ByteSplit, y: ByteSplit): ByteSplit => ({
+    header: x.header + y.header,
+    framing: x.framing + y.framing,
+    payload: x.payload + y.payload,
+  });
+  return {
+    connections: a.connections + b.connections,
+    requests: a.requests + b.requests,
+    emptyResponses: a.emptyResponses + b.emptyResponses,
+    messages: a.messages + b.messages,
+    bytes: { up: split(a.bytes.up, b.bytes.up), down: split(a.bytes.down, b.bytes.down) },
+  };
+}
+
 /**
  * Nearest-rank percentile of sorted values: the smallest value with at least
  * p % of the values at or below it, so a reported figure is one that really

@@ -19,6 +19,8 @@ import { applyNetworkRequest, profileSettings } from './conditioner/network-sett
 import { toLabError } from './error-mapping.ts';
 import { errorBody, LabErrors } from './errors.ts';
 import { Feed } from './feed/feed.ts';
+import { RedisFeed } from './feed/redis-feed.ts';
+import { clusterMetricsRoutes } from './api/cluster-metrics-routes.ts';
 import { type LabOptions, labOptions } from './lab-options.ts';
 import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
@@ -55,16 +57,15 @@ declare module 'fastify' {
 export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<FastifyInstance> {
   const options = labOptions(overrides);
   const now = (): number => performance.timeOrigin + performance.now();
-  const feed = new Feed(
-    {
-      scenario: options.scenario,
-      seed: options.seed,
-      ratePerSecond: options.ratePerSecond,
-      payloadBytes: options.payloadBytes,
-    },
-    now,
-    options.bufferSize,
-  );
+  const feedSettings = {
+    scenario: options.scenario,
+    seed: options.seed,
+    ratePerSecond: options.ratePerSecond,
+    payloadBytes: options.payloadBytes,
+  };
+  const feed = options.redis
+    ? await RedisFeed.open(feedSettings, now, options.bufferSize, options.redis)
+    : new Feed(feedSettings, now, options.bufferSize);
   const meter = new Meter();
   const clientAddresses = new ClientAddresses();
   const clientAddressOf = (socket: Socket): string => clientAddresses.clientAddressOf(socket);
@@ -115,10 +116,11 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('conditioner', conditioner);
 
   installRequestMetering(app, meter);
-  const isLabOrigin = labOriginPredicate(app, {
+  const ownOrigin = labOriginPredicate(app, {
     labPort: () => listeningPort(app),
     conditionerPort: () => conditioner.port,
   });
+  const isLabOrigin = (origin: string): boolean => options.publicOrigins.includes(origin) || ownOrigin(origin);
   const perAddressExempt = options.perAddressExempt ?? isLoopbackAddress;
   installRequestGuards(app, {
     lan: options.lan,
@@ -181,6 +183,14 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(networkRoutes, { conditioner, segments });
   await app.register(classRoutes, context);
   await app.register(loadRoutes, context);
+  await app.register(clusterMetricsRoutes, context);
+  if (feed instanceof RedisFeed) {
+    // Behind a load balancer, which instance answered (the load-balancer lesson reads it).
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.header('x-lab-instance', options.instanceName);
+      done();
+    });
+  }
 
   app.addHook('onReady', async () => {
     if (options.autostart) feed.start();
@@ -197,7 +207,10 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
       targetPort: address.port,
     });
   });
-  app.addHook('onClose', () => conditioner.stop());
+  app.addHook('onClose', async () => {
+    await conditioner.stop();
+    if (feed instanceof RedisFeed) await feed.close();
+  });
   return app;
 }
 

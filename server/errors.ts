@@ -83,6 +83,17 @@ export const LabErrors = {
   BAD_LOAD_RUN: createError<'LAB_ERR_BAD_LOAD_RUN', 400, [string]>('LAB_ERR_BAD_LOAD_RUN', '%s', 400),
   LOAD_RUNNING: createError<'LAB_ERR_LOAD_RUNNING', 409, [string]>('LAB_ERR_LOAD_RUNNING', '%s', 409),
   LOAD_NOT_LOOPBACK: createError<'LAB_ERR_LOAD_NOT_LOOPBACK', 409, [string]>('LAB_ERR_LOAD_NOT_LOOPBACK', '%s', 409),
+  FEED_UNAVAILABLE: createError<'LAB_ERR_FEED_UNAVAILABLE', 503, [string]>(
+    'LAB_ERR_FEED_UNAVAILABLE',
+    'the shared feed (Redis) did not take the event: %s',
+    503,
+  ),
+  BAD_REDIS: createError<'LAB_ERR_BAD_REDIS', 400, [string]>('LAB_ERR_BAD_REDIS', '%s', 400),
+  SERVICE_MISSING: createError<'LAB_ERR_SERVICE_MISSING', 500, [string]>(
+    'LAB_ERR_SERVICE_MISSING',
+    '%s was not found on this machine',
+    500,
+  ),
 } as const;
 
 export type LabErrorCode = ReturnType<(typeof LabErrors)[keyof typeof LabErrors]>['code'];
@@ -122,6 +133,11 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_LOAD_RUNNING: 'wait for the run to finish, or stop it first with DELETE /api/load',
   LAB_ERR_LOAD_NOT_LOOPBACK:
     'start the lab on a loopback address (the default 127.0.0.1) or on every interface (--lan), or run npm run load yourself',
+  LAB_ERR_FEED_UNAVAILABLE:
+    'check that the Redis given with --redis is running; the event was not published, send it again',
+  LAB_ERR_SERVICE_MISSING:
+    'install it with apt-get install redis-server nginx (Debian/Ubuntu), or set REDIS_SERVER_PATH / NGINX_PATH',
+  LAB_ERR_BAD_REDIS: 'pass --redis redis://127.0.0.1:6379 (a redis:// URL of a running Redis 6.2 or newer)',
 };
 
 export interface LabErrorLike {

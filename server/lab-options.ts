@@ -4,6 +4,7 @@
 import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { stripUndefined } from '../protocol/strip-undefined.ts';
 import { LabErrors } from './errors.ts';
+import type { RedisFeedOptions } from './feed/redis-feed.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
 import { SLOW_HEAD_LIMITS, type SlowHeadLimits } from './security/slow-heads.ts';
 import { UPSTREAM_LIMITS, type UpstreamLimits } from './security/upstream-budget.ts';
@@ -75,6 +76,18 @@ export interface LabOptions {
   slowHeads: SlowHeadLimits;
   /** Upstream messages per address and from everyone together (see upstream-budget.ts). */
   upstreamLimits: UpstreamLimits;
+  /**
+   * Share the feed with other labs through Redis Streams (see feed/redis-feed.ts).
+   * @default null (the embedded in-process feed)
+   */
+  redis: RedisFeedOptions | null;
+  /**
+   * Origins of a proxy in front of the lab (`http://127.0.0.1:8080`): its pages are the lab's own too
+   * (WebSocket, controls). `npm run cluster` passes nginx's. @default []
+   */
+  publicOrigins: string[];
+  /** This lab's name among the cluster's instances (`/api/metrics/cluster`). @default 'pid-<process id>' */
+  instanceName: string;
 }
 
 export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
@@ -106,6 +119,9 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     maxHeaderBytes: 16 * 1024,
     slowHeads: SLOW_HEAD_LIMITS,
     upstreamLimits: UPSTREAM_LIMITS,
+    redis: null,
+    publicOrigins: [],
+    instanceName: `pid-${process.pid}`,
     ...stripUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
@@ -127,6 +143,14 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     throw LabErrors.BAD_FLAG('LAN mode needs a teacher token: anyone on the network could steer the lab otherwise');
   }
   if (options.conditionerPort !== null) checkRange('conditionerPort', options.conditionerPort, 0, 65_535, true);
+  for (const origin of options.publicOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw LabErrors.BAD_FLAG(`--public-origin must look like http://127.0.0.1:8080 (got ${JSON.stringify(origin)})`);
+    }
+  }
+  if (options.redis !== null && !/^rediss?:\/\/[^\s]+$/.test(options.redis.url)) {
+    throw LabErrors.BAD_REDIS(`--redis must be a redis:// URL (got ${JSON.stringify(options.redis.url)})`);
+  }
   applyNetworkRequest(profileSettings('none'), options.network); // throws LAB_ERR_BAD_NETWORK naming the field
   return options;
 }

@@ -31,6 +31,10 @@ async function main(): Promise<void> {
     // The default port (the lab's + 1) is one other dev servers like: when it is taken, any free one does.
     conditionerPortFallback: flags.conditionerPortIsDefault,
     ...(flags.network !== undefined ? { network: flags.network } : {}),
+    ...(flags.redis !== undefined ? { redis: { url: flags.redis, keyPrefix: 'transport-lab:' } } : {}),
+    ...(flags.instanceName !== undefined ? { instanceName: flags.instanceName } : {}),
+    publicOrigins: flags.publicOrigins,
+    ...(flags.noGenerator ? { autostart: false } : {}),
   });
   // A deep accept queue: thousands of clients connecting at once (a load run, a class) must not be dropped.
   await app.listen({ port: flags.port, host: flags.host, backlog: 4096 });
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
     if (taken !== null) console.log(`  (port ${taken} was taken, so the conditioner uses ${conditionerPort})`);
   }
   console.log(`  scenario ${scenario.id} (seed ${seed}); Ctrl-C stops it`);
+  if (flags.redis !== undefined) console.log(`  feed shared through Redis at ${flags.redis}`);
   if (teacherToken !== null) console.log(`\n${lanBanner(port, teacherToken)}`);
 
   let stopping = false;

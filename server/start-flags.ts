@@ -27,6 +27,14 @@ export interface StartFlags {
   conditionerPortIsDefault: boolean;
   /** The conditioner's initial profile (`--network`). */
   network: NetworkProfileName | undefined;
+  /** Share the feed through this Redis (`--redis redis://…`); undefined = the embedded feed. */
+  redis: string | undefined;
+  /** Origins of a proxy in front of this lab (`--public-origin`, repeatable). */
+  publicOrigins: string[];
+  /** This lab's name in the cluster's figures (`--instance-name`). */
+  instanceName: string | undefined;
+  /** Do not start the generator (`--no-generator`): in a cluster one instance generates, all serve. */
+  noGenerator: boolean;
 }
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -52,6 +60,14 @@ Options:
                       off = none)
   --network <profile> the conditioner's starting profile: none, lan, fast-4g,
                       slow-4g, 3g, satellite (default none)
+  --redis <url>       share the feed with other labs through Redis Streams,
+                      e.g. redis://127.0.0.1:6379 (default: the embedded feed)
+  --instance-name <s> this lab's name in GET /api/metrics/cluster (with --redis)
+  --public-origin <url> the origin of a proxy in front of this lab (e.g.
+                      http://127.0.0.1:8080), whose pages may then use the feed
+                      and the controls; repeatable
+  --no-generator      do not generate events (publish still works); with --redis
+                      one instance generates for all
   -h, --help          show this help`;
 
 export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
@@ -66,6 +82,10 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     history: { type: 'string' },
     'conditioner-port': { type: 'string' },
     network: { type: 'string' },
+    redis: { type: 'string' },
+    'instance-name': { type: 'string' },
+    'public-origin': { type: 'string', multiple: true },
+    'no-generator': { type: 'boolean' },
   });
   // An empty PORT/HOST (e.g. `PORT= npm start`) means unset, as shells and CI tools often leave them.
   const port = wholeNumberFlag('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535, 3000);
@@ -99,5 +119,9 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
         : wholeNumberFlag('--conditioner-port', conditionerText, 0, 65_535, conditionerDefault),
     conditionerPortIsDefault: conditionerText === undefined,
     network,
+    redis: values.redis as string | undefined,
+    instanceName: values['instance-name'] as string | undefined,
+    publicOrigins: (values['public-origin'] as unknown as string[] | undefined) ?? [],
+    noGenerator: values['no-generator'] === true,
   };
 }

@@ -20,6 +20,8 @@ export const API_INDEX = {
   lab: {
     'GET /api/metrics?client=ID': 'the meter: requests, connections, messages, bytes per transport',
     'GET /api/metrics/stream?client=ID': 'the meter as SSE, four times a second',
+    'GET /api/metrics/cluster':
+      'every instance sharing this feed (--redis) and their sums; without --redis this lab alone',
     'GET /api/clock': 'server time for clock-offset estimates',
     'GET /api/scenarios': 'the scenarios and what to notice in each',
     'GET /api/access': 'whether the lab is in LAN mode and this caller may steer it (its Authorization header)',

@@ -43,11 +43,11 @@ const MAX_CATCH_UP_MS = 1000;
 export class Feed {
   epoch = newEpoch();
   newestSeq = 0;
-  private readonly ring: EventRing;
+  protected readonly ring: EventRing;
   private readonly listeners = new Set<EventListener>();
   /** µs each publish spent handing its event to every listener (see /api/process). */
   readonly fanOutTimes = createHistogram();
-  private readonly epochListeners = new Set<EpochListener>();
+  protected readonly epochListeners = new Set<EpochListener>();
   private settings: FeedSettings;
   private generator: ScenarioGenerator;
   private timer: NodeJS.Timeout | null = null;
@@ -80,11 +80,24 @@ export class Feed {
   publish(body: EventBody, origin?: EventOrigin): StoredEvent {
     this.newestSeq += 1;
     const stored = storeEvent(this.epoch, this.newestSeq, this.now(), body, origin);
+    this.deliver(stored);
+    return stored;
+  }
+
+  /**
+   * The route's and the WebSocket's publish: resolves with the event once it has its seq. Here that is at
+   * once; a feed shared through Redis (redis-feed.ts) gets its seq from Redis.
+   */
+  publishShared(body: EventBody, origin?: EventOrigin): Promise<StoredEvent> {
+    return Promise.resolve(this.publish(body, origin));
+  }
+
+  /** Keeps an event that has its seq (the next one) and hands it to every listener. */
+  protected deliver(stored: StoredEvent): void {
     this.ring.push(stored);
     const started = performance.now();
     for (const listener of this.listeners) listener(stored);
     this.fanOutTimes.record(Math.max(1, Math.round((performance.now() - started) * 1000)));
-    return stored;
   }
 
   /** Events after the client's position, or a reset (from now) when that position cannot be honoured. */
@@ -142,6 +155,11 @@ export class Feed {
     if (wasRunning) this.start();
   }
 
+  /** Where the generator's events go (a shared feed sends them to Redis). */
+  protected publishGenerated(body: EventBody): void {
+    this.publish(body);
+  }
+
   private resetReason(since: number, epoch: string | undefined): ResetReason | undefined {
     if (epoch !== undefined && epoch !== this.epoch) return 'foreign-epoch';
     if (since > this.newestSeq) return 'future-seq';
@@ -161,7 +179,7 @@ export class Feed {
     // Publish everything that is due (a burst's events are 0 ms apart), then wait for the next.
     this.dueAt = Math.max(this.dueAt, this.now() - MAX_CATCH_UP_MS);
     while (this.pending && this.dueAt <= this.now()) {
-      this.publish(this.pending);
+      this.publishGenerated(this.pending);
       const { delayMs, body } = this.generator.next();
       this.pending = body;
       this.dueAt += delayMs;
@@ -179,6 +197,7 @@ function makeGenerator(settings: FeedSettings): ScenarioGenerator {
   });
 }
 
-function newEpoch(): string {
+/** A fresh epoch id (8 base64url characters). */
+export function newEpoch(): string {
   return randomBytes(6).toString('base64url');
 }

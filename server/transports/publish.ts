@@ -31,7 +31,7 @@ export async function publishRoute(
         done(jsonContentTypeProblem(request.headers['content-type']) ?? undefined);
       },
     },
-    (request) => {
+    async (request) => {
       const query = parseFeedQuery(request.query);
       const transport = (request.query as Record<string, unknown>).transport;
       if (transport !== undefined && !sendsUpstreamOverHttp(transport)) throw LabErrors.BAD_QUERY(TRANSPORT_PROBLEM);
@@ -45,7 +45,7 @@ export async function publishRoute(
         Number(request.headers['content-length'] ?? 0),
       );
       const upstream = parseUpstream(request.body, query.client);
-      const stored = feed.publish(upstream.body, upstream.origin);
+      const stored = await feed.publishShared(upstream.body, upstream.origin);
       return { epoch: feed.epoch, seq: stored.seq };
     },
   );

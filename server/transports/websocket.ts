@@ -143,7 +143,13 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
         }
         try {
           const upstream = parseUpstream(parseJson(data.toString('utf8')), query.client);
-          feed.publish(upstream.body, upstream.origin);
+          // Settled later when the feed is shared through Redis: a refusal then still reaches the sender.
+          feed.publishShared(upstream.body, upstream.origin).catch((error: unknown) => {
+            const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
+            if (socket.readyState === socket.OPEN) {
+              sendControl({ type: 'error', code: refusal.code, message: refusal.message });
+            }
+          });
         } catch (error) {
           if (!isLabError(error)) throw error;
           sendControl({ type: 'error', code: error.code, message: error.message });

@@ -7,6 +7,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
 import { ClassPanel } from './components/class-panel.tsx';
+import { ClusterInstances } from './components/cluster-instances.tsx';
 import { ConnectionLimitPanel } from './components/connection-limit-panel.tsx';
 import { ControlsPanel } from './components/controls-panel.tsx';
 import { CumulativeBytesChart } from './components/cumulative-bytes-chart.tsx';
@@ -74,6 +75,7 @@ export function App({ initial }: { initial: LabConfig }) {
         <ControlsPanel config={config} setConfig={setConfig} />
         <NetworkPanel />
         <ScenarioNotice />
+        <ClusterInstances />
         <section className="columns" aria-label="The four transports, live">
           {TRANSPORTS.map((t) => (
             <TransportColumn

@@ -1,0 +1,22 @@
+/**
+ * Where the machine's `redis-server` and `nginx` are (Debian: `apt-get install
+ * redis-server nginx`); null when one is missing, so callers can say so.
+ */
+import { existsSync } from 'node:fs';
+
+export const SERVICES_INSTALL_HINT = 'Install them with `apt-get install redis-server nginx` (Debian/Ubuntu).';
+
+function firstExisting(candidates: (string | undefined)[]): string | null {
+  for (const path of candidates) if (path && existsSync(path)) return path;
+  return null;
+}
+
+/** `REDIS_SERVER_PATH`, else the usual install paths. */
+export function findRedisServer(): string | null {
+  return firstExisting([process.env.REDIS_SERVER_PATH, '/usr/bin/redis-server', '/usr/local/bin/redis-server']);
+}
+
+/** `NGINX_PATH`, else the usual install paths. */
+export function findNginx(): string | null {
+  return firstExisting([process.env.NGINX_PATH, '/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx']);
+}
