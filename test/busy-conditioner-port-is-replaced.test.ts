@@ -13,10 +13,25 @@ import { runScript, startLabProcess } from './support/script-process.ts';
 let blocker: net.Server;
 let taken: number;
 
+/** Whether `port` can be bound on loopback right now. */
+async function isFree(port: number): Promise<boolean> {
+  const probe = net.createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+// A taken port whose neighbour below is free: the lab listens there, and its default conditioner port is the taken one.
 beforeAll(async () => {
-  blocker = net.createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  taken = (blocker.address() as net.AddressInfo).port;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    taken = (blocker.address() as net.AddressInfo).port;
+    if (await isFree(taken - 1)) return;
+    await new Promise((resolve) => blocker.close(resolve));
+  }
+  throw new Error('found no taken port with a free one below it in 20 tries');
 });
 afterAll(async () => {
   await new Promise((resolve) => blocker.close(resolve));
