@@ -8,7 +8,7 @@
 import type { TransportName } from './feed-event.ts';
 
 /** The browser API a transport's client is built on (a key of `ClientEnv`), which also decides its request headers. */
-export type ClientApi = 'fetch' | 'EventSource' | 'WebSocket';
+export type ClientApi = 'fetch' | 'EventSource' | 'WebSocket' | 'socket.io-client';
 
 export interface TransportRecord {
   /** Plain-words name shown on columns, legends and line labels. */
@@ -31,6 +31,12 @@ export interface TransportRecord {
   corsPreflight: boolean;
   /** The API its client uses, and so the header set a virtual client sends (load/browser-headers.ts). */
   clientApi: ClientApi;
+  /**
+   * Whether the transport answers every request under `path` itself, before Fastify routes it
+   * (engine.io does: its polling requests and its upgrade never reach Fastify's hooks), so the
+   * lab meters and guards them at the connection (server/transports/own-path-dispatch.ts).
+   */
+  ownsPath: boolean;
 }
 
 /**
@@ -49,6 +55,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: false,
     corsPreflight: true,
     clientApi: 'fetch',
+    ownsPath: false,
   },
   'long-poll': {
     label: 'Long polling',
@@ -61,6 +68,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: true,
     corsPreflight: true,
     clientApi: 'fetch',
+    ownsPath: false,
   },
   sse: {
     label: 'Server-Sent Events',
@@ -73,6 +81,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: true,
     corsPreflight: true,
     clientApi: 'EventSource',
+    ownsPath: false,
   },
   websocket: {
     label: 'WebSocket',
@@ -85,6 +94,21 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: true,
     corsPreflight: false,
     clientApi: 'WebSocket',
+    ownsPath: false,
+  },
+  'socket-io': {
+    label: 'Socket.IO',
+    short: 'Socket.IO',
+    colour: '#56B4E9',
+    dash: '4 2',
+    path: '/socket.io/',
+    upstream: 'socket',
+    streaming: true,
+    held: true,
+    // engine.io answers its own OPTIONS (its `cors` option): the lab's preflight route never sees them.
+    corsPreflight: false,
+    clientApi: 'socket.io-client',
+    ownsPath: true,
   },
 };
 
