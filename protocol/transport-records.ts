@@ -37,6 +37,11 @@ export interface TransportRecord {
    * lab meters and guards them at the connection (server/transports/own-path-dispatch.ts).
    */
   ownsPath: boolean;
+  /**
+   * How long (ms) the transport itself keeps a disconnected client's missed events and gives them
+   * back on reconnect, beyond the lab's ring (Socket.IO's connection state recovery); 0: none.
+   */
+  ownRecoveryMs: number;
 }
 
 /**
@@ -56,6 +61,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     corsPreflight: true,
     clientApi: 'fetch',
     ownsPath: false,
+    ownRecoveryMs: 0,
   },
   'long-poll': {
     label: 'Long polling',
@@ -69,6 +75,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     corsPreflight: true,
     clientApi: 'fetch',
     ownsPath: false,
+    ownRecoveryMs: 0,
   },
   sse: {
     label: 'Server-Sent Events',
@@ -82,6 +89,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     corsPreflight: true,
     clientApi: 'EventSource',
     ownsPath: false,
+    ownRecoveryMs: 0,
   },
   websocket: {
     label: 'WebSocket',
@@ -95,6 +103,7 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     corsPreflight: false,
     clientApi: 'WebSocket',
     ownsPath: false,
+    ownRecoveryMs: 0,
   },
   'socket-io': {
     label: 'Socket.IO',
@@ -105,10 +114,11 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     upstream: 'socket',
     streaming: true,
     held: true,
-    // engine.io answers its own OPTIONS (its `cors` option): the lab's preflight route never sees them.
-    corsPreflight: false,
+    // Answered by engine.io itself (its `cors` option), the lab's predicate deciding the origin.
+    corsPreflight: true,
     clientApi: 'socket.io-client',
     ownsPath: true,
+    ownRecoveryMs: 2 * 60 * 1000,
   },
 };
 

@@ -43,7 +43,7 @@ import { parseUpstream } from './upstream-message.ts';
 /** The namespace that carries the feed. */
 export const SOCKET_IO_FEED_NAMESPACE = '/feed';
 /** How long Socket.IO keeps a disconnected socket's session and missed packets for its own recovery, ms. */
-export const SOCKET_IO_RECOVERY_MS = 2 * 60 * 1000;
+export const SOCKET_IO_RECOVERY_MS = TRANSPORT_RECORDS['socket-io'].ownRecoveryMs;
 const LIVE_ROOM = 'live';
 /** A feed event's Socket.IO packet as the adapter encodes it for `/feed`: `2/feed,["feed",<event>…]`. */
 const EVENT_PREFIX = `2${SOCKET_IO_FEED_NAMESPACE},["feed",`;
@@ -82,7 +82,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       const problem = admissionProblem(request);
       answer(problem, problem === null);
     },
-    cors: { origin: (origin, answer) => answer(null, origin !== undefined && isLabOrigin(origin)) },
+    // engine.io answers its own preflights: the same methods the lab's preflight route names.
+    cors: {
+      origin: (origin, answer) => answer(null, origin !== undefined && isLabOrigin(origin)),
+      methods: 'GET, POST',
+    },
   });
   const io = new Server({
     serveClient: false,
@@ -164,7 +168,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   }
 
   // ws announces the 101's lines just before it writes them (engine.io added its own first).
-  (engine as unknown as { ws: { on(event: 'headers', listener: (lines: string[], request: IncomingMessage) => void): void } }).ws.on('headers', (lines: string[], request: IncomingMessage) => {
+  (
+    engine as unknown as {
+      ws: { on(event: 'headers', listener: (lines: string[], request: IncomingMessage) => void): void };
+    }
+  ).ws.on('headers', (lines: string[], request: IncomingMessage) => {
     const tally = upgradeTallies.get(request);
     if (tally) tally.countHeadAhead(targetOf(request), Buffer.byteLength(`${lines.join('\r\n')}\r\n\r\n`));
   });
@@ -189,7 +197,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         if (bytes > 0) events += 1;
       }
       if (events > 0) meter.count(connection.target, 'messages', events);
-      if (conn.transport.name === 'websocket' && connection.wsTally) connection.wsTally.noteDown(connection.target, payload);
+      if (conn.transport.name === 'websocket' && connection.wsTally)
+        connection.wsTally.noteDown(connection.target, payload);
       else connection.pollPayload += payload;
     });
     conn.once('close', () => {
@@ -274,7 +283,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       to.emit('feed-binary', stored.binary);
     } else to.emit('feed', JSON.parse(stored.json.toString('utf8')));
   }
-  function sendReset(to: { emit(event: string, ...args: unknown[]): unknown }, next: number, reason: ResetReason): void {
+  function sendReset(
+    to: { emit(event: string, ...args: unknown[]): unknown },
+    next: number,
+    reason: ResetReason,
+  ): void {
     to.emit('reset', { type: 'reset', epoch: feed.epoch, next, reason });
   }
 
@@ -314,7 +327,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
  */
 export function splitSocketIoEvent(event: StoredEvent): WirePart[] {
   return [
-    textPart('framing', `Engine.IO 4 (message), Socket.IO 2 (event), namespace ${SOCKET_IO_FEED_NAMESPACE}, name "feed"`, `4${EVENT_PREFIX}`),
+    textPart(
+      'framing',
+      `Engine.IO 4 (message), Socket.IO 2 (event), namespace ${SOCKET_IO_FEED_NAMESPACE}, name "feed"`,
+      `4${EVENT_PREFIX}`,
+    ),
     payloadPart(event),
     textPart('framing', "the recovery offset (Socket.IO's connection state recovery) and the closing bracket", ',"…"]'),
   ];
