@@ -60,8 +60,6 @@ function watch(transport: TransportName, clientId: string, baseUrl = proxy.url):
  */
 function connected(w: Watched): boolean {
   if (w.client.transport === 'short-poll') return w.client.state === 'open';
-  // A transport with its own handshake (Engine.IO) holds the client only once it joined: the client is told (`connect`).
-  if (TRANSPORT_RECORDS[w.client.transport].ownsPath) return w.client.state === 'open';
   return lab.app.meter.snapshot('', 0, 0, w.id).transports[w.client.transport].requests >= 1;
 }
 

@@ -59,6 +59,8 @@ interface ConnectionMeter {
   upPayload: number;
   /** The upgraded connection's tally, once the transport is websocket. */
   wsTally: WireTally | null;
+  /** The feed's position at the Engine.IO handshake: "from now" means from the first request, as on every transport. */
+  handshakeAt: { since: number; epoch: string };
 }
 
 export async function socketIoTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
@@ -179,7 +181,13 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
 
   engine.on('connection', (conn: EngineSocket) => {
     const id = sidOf(conn);
-    const connection: ConnectionMeter = { target: targetOf(conn.request), pollPayload: 0, upPayload: 0, wsTally: null };
+    const connection: ConnectionMeter = {
+      target: targetOf(conn.request),
+      pollPayload: 0,
+      upPayload: 0,
+      wsTally: null,
+      handshakeAt: { since: feed.newestSeq, epoch: feed.epoch },
+    };
     connections.set(id, connection);
     // Straight onto websocket (`transports: ['websocket']`): the handshake was the upgrade.
     if (conn.transport.name === 'websocket') connection.wsTally = upgradeTallies.get(conn.request) ?? null;
@@ -245,7 +253,9 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         since: auth.since === undefined ? undefined : String(auth.since),
         epoch: auth.epoch,
       });
-      point = { since: query.since, epoch: query.epoch };
+      // No position of its own yet: from the handshake, so what was published since its first request is not lost.
+      point =
+        query.since === undefined && connection ? connection.handshakeAt : { since: query.since, epoch: query.epoch };
     } catch (error) {
       const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
       socket.emit('lab-error', { type: 'error', code: refusal.code, message: refusal.message });
@@ -291,8 +301,28 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     to.emit('reset', { type: 'reset', epoch: feed.epoch, next, reason });
   }
 
-  const unsubscribe = feed.subscribe((stored) => emitEvent(feedSpace.to(LIVE_ROOM), stored));
-  const stopOnEpoch = feed.onEpoch(() => sendReset(feedSpace.to(LIVE_ROOM), feed.newestSeq, 'foreign-epoch'));
+  // Subscribed while `live` has members, and for the recovery window after the last one left: Socket.IO can
+  // only give a reconnecting socket the packets that were broadcast (and so stored) while it was away.
+  let unsubscribe: (() => void) | null = null;
+  let stopOnEpoch: (() => void) | null = null;
+  let lingering: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribeNow = (): void => {
+    unsubscribe?.();
+    stopOnEpoch?.();
+    unsubscribe = stopOnEpoch = null;
+  };
+  feedSpace.adapter.on('create-room', (room: string) => {
+    if (room !== LIVE_ROOM) return;
+    if (lingering) clearTimeout(lingering);
+    lingering = null;
+    unsubscribe ??= feed.subscribe((stored) => emitEvent(feedSpace.to(LIVE_ROOM), stored));
+    stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(LIVE_ROOM), feed.newestSeq, 'foreign-epoch'));
+  });
+  feedSpace.adapter.on('delete-room', (room: string) => {
+    if (room !== LIVE_ROOM) return;
+    lingering = setTimeout(unsubscribeNow, SOCKET_IO_RECOVERY_MS);
+    lingering.unref();
+  });
   const goAway = (): void => {
     // A disconnect packet (`41/feed,`) tells each client why, then engine.io closes every connection.
     feedSpace.disconnectSockets(true);
@@ -300,8 +330,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   };
   closers.add(goAway);
   app.addHook('onClose', async () => {
-    unsubscribe();
-    stopOnEpoch();
+    if (lingering) clearTimeout(lingering);
+    unsubscribeNow();
     closers.delete(goAway);
   });
 
