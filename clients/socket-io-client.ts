@@ -61,6 +61,7 @@ export class SocketIoClient extends FeedClient {
       forceNew: true,
       reconnectionDelay: this.options.reconnectMinMs,
       reconnectionDelayMax: this.options.reconnectMaxMs,
+      ...(this.env.socketIoOptions as Record<string, unknown> | undefined),
     });
     this.socket = socket;
     this.wire('request-start', { path: TRANSPORT_RECORDS[this.transport].path });
