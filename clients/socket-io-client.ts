@@ -59,6 +59,7 @@ export class SocketIoClient extends FeedClient {
       query: { client: this.options.clientId },
       auth: (give) => give(this.resumeAuth()),
       forceNew: true,
+      ...(this.options.socketIoTransports ? { transports: this.options.socketIoTransports } : {}),
       reconnectionDelay: this.options.reconnectMinMs,
       reconnectionDelayMax: this.options.reconnectMaxMs,
       ...(this.env.socketIoOptions as Record<string, unknown> | undefined),
