@@ -157,7 +157,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       () => Promise.resolve(firstLines().filter((line) => line.includes(`client=${clientId}`))),
       (lines) =>
         lines.some((line) => line.startsWith('GET /api/feed/websocket?')) &&
-        lines.some((line) => /^(GET|POST) \/api\/feed\/(short-poll|long-poll|sse|publish)\?/.test(line)),
+        lines.some((line) => /^(GET|POST) \/(api\/feed\/(short-poll|long-poll|sse|publish)|socket\.io\/)\?/.test(line)),
       5_000,
       "the page's WebSocket and HTTP feed requests through the conditioner",
     );
@@ -184,7 +184,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       5_000,
       `all four columns at seq ${newest}`,
     );
-    expect(seqs).toEqual([newest, newest, newest, newest]);
+    expect(seqs).toEqual(TRANSPORT_NAMES.map(() => newest));
     await page.click('[data-control="pause"]');
     await until(
       () => Promise.resolve(app.feed.running),

@@ -142,6 +142,47 @@ describe('the real socket.io-client', () => {
     expect(metrics.messages).toBe(5);
   });
 
+  it("after a dropped connection, Socket.IO's own recovery brings the socket back with what it missed; it is counted", async () => {
+    const proxy = await startCountingProxy(lab.port);
+    try {
+      const followed = follow('sio-recovered', proxy.url);
+      await waitFor(() => followed.client.state === 'open', 5000, 'the client to connect');
+      const first = lab.app.feed.newestSeq + 1;
+      lab.app.feed.publish({ topic: 'test', data: { before: true } });
+      await waitFor(() => followed.seqs.length === 1, 5000, 'the first event');
+      proxy.dropAll();
+      for (let i = 0; i < 5; i++) lab.app.feed.publish({ topic: 'test', data: { i } });
+      await waitFor(() => followed.seqs.length === 6, 5000, 'the missed events');
+      expect(followed.seqs).toEqual([first, first + 1, first + 2, first + 3, first + 4, first + 5]);
+      const client = followed.client as SocketIoClient;
+      expect(client.recoveries).toBe(1);
+      expect(client.stats()).toMatchObject({ gaps: 0, duplicates: 0, reconnects: 1 });
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a feed restart while the socket was away reaches it as an explicit reset, never a silent gap', async () => {
+    const other = await startLab();
+    const proxy = await startCountingProxy(other.port);
+    try {
+      const followed = follow('sio-restarted', proxy.url);
+      await waitFor(() => followed.client.state === 'open', 5000, 'the client to connect');
+      other.app.feed.publish({ topic: 'test', data: { first: true } });
+      await waitFor(() => followed.seqs.length === 1, 5000, 'the first event');
+      // A new feed epoch and a cut: whichever way it comes back, the reset is counted as a gap.
+      other.app.feed.restart();
+      proxy.dropAll();
+      await sleep(300);
+      other.app.feed.publish({ topic: 'test', data: { after: true } });
+      await waitFor(() => followed.seqs.length === 2, 5000, 'the event of the new epoch');
+      expect(followed.client.stats()).toMatchObject({ gaps: 1, duplicates: 0 });
+    } finally {
+      await proxy.close();
+      await other.close();
+    }
+  });
+
   describe.each([
     ['polling only', ['polling'] as ('polling' | 'websocket')[]],
     ['websocket only', ['websocket'] as ('polling' | 'websocket')[]],
