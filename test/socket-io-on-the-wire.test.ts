@@ -6,6 +6,7 @@
  * while plain WebSocket still works beside it, and the meter equals an
  * independent count per direction over polling only and over websocket only.
  */
+import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
@@ -180,6 +181,25 @@ describe('the real socket.io-client', () => {
     } finally {
       await proxy.close();
       await other.close();
+    }
+  });
+
+  it('closing the lab disconnects every Socket.IO client with a clear reason, within 2 s', async () => {
+    const other = await startLab();
+    const sockets = [1, 2, 3].map((i) =>
+      io(`${other.url}/feed`, { path: '/socket.io/', query: { client: `bye-${i}` }, forceNew: true }),
+    );
+    try {
+      await waitFor(() => sockets.every((socket) => socket.connected), 5000, 'every socket to connect');
+      const reasons: string[] = [];
+      for (const socket of sockets) socket.on('disconnect', (reason) => reasons.push(reason));
+      const started = Date.now();
+      await other.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+      await waitFor(() => reasons.length === 3, 2000, 'every disconnect');
+      expect(reasons).toEqual(['io server disconnect', 'io server disconnect', 'io server disconnect']);
+    } finally {
+      for (const socket of sockets) socket.disconnect();
     }
   });
 
