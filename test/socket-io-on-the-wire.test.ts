@@ -108,6 +108,60 @@ describe('Socket.IO over polling, byte for byte', () => {
   });
 });
 
+/** A client's masked text frame (short: under 126 bytes). */
+function maskedTextFrame(text: string): Buffer {
+  const body = Buffer.from(text);
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const masked = body.map((byte, i) => byte ^ (mask[i % 4] ?? 0));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | body.length]), mask, masked]);
+}
+
+describe('Socket.IO upgrading to WebSocket, byte for byte', () => {
+  it('2probe → 3probe, the pending poll ends with a noop (6), 5 completes it; an event is one frame around the same bytes', async () => {
+    const poll = await rawConnect(lab.port);
+    const query = 'EIO=4&transport=polling&client=raw-up';
+    const open = await exchange(poll, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    await exchange(
+      poll,
+      `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 8\r\n\r\n40/feed,`,
+    );
+    await exchange(poll, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+
+    const ws = await rawConnect(lab.port);
+    ws.send(
+      `GET /socket.io/?EIO=4&transport=websocket&sid=${sid}&client=raw-up HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    const switched = await ws.until((bytes) => bytes.indexOf('\r\n\r\n') > 0);
+    expect(switched.toString('latin1')).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    const afterHead = switched.indexOf('\r\n\r\n') + 4;
+    // A poll held open while the probe runs: engine.io ends it with a noop so polling can pause.
+    const pending = exchange(poll, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await sleep(50);
+    ws.send(maskedTextFrame('2probe'));
+    const probed = await ws.until((bytes) => bytes.length >= afterHead + 8);
+    expect([...probed.subarray(afterHead, afterHead + 8)]).toEqual([0x81, 6, ...Buffer.from('3probe')]);
+    expect((await pending).body).toBe('6');
+    ws.send(maskedTextFrame('5'));
+    await sleep(50);
+
+    const stored = lab.app.feed.publish({ topic: 'test', data: { up: 1 } });
+    const start = afterHead + 8;
+    const framed = await ws.until(
+      (bytes) => bytes.length >= start + 2 && bytes.length >= start + 2 + (bytes[start + 1] ?? 0),
+    );
+    const length = framed[start + 1] ?? 0;
+    const text = framed.subarray(start + 2, start + 2 + length).toString('utf8');
+    const offset = /,"([\w-]+)"\]$/.exec(text)?.[1] ?? '';
+    // FIN + text opcode, a 7-bit length, then the same 17 + 10 bytes around the event as over polling.
+    expect(framed[start]).toBe(0x81);
+    expect(text).toBe(`42/feed,["feed",${stored.json.toString('utf8')},"${offset}"]`);
+    expect(length - stored.json.length).toBe(17 + 10);
+    poll.close();
+    ws.close();
+  });
+});
+
 describe('the real socket.io-client', () => {
   function follow(clientId: string, baseUrl: string, transports?: ('polling' | 'websocket')[]) {
     const seqs: number[] = [];
@@ -201,6 +255,22 @@ describe('the real socket.io-client', () => {
     } finally {
       for (const socket of sockets) socket.disconnect();
     }
+  });
+
+  it('a WebSocket peer that never answers the close does not hold the shutdown past 2 s', async () => {
+    const other = await startLab();
+    const silent = await rawConnect(other.port);
+    silent.send(
+      `GET /socket.io/?EIO=4&transport=websocket&client=silent HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await silent.until((bytes) => bytes.includes('0{"sid"'));
+    silent.send(maskedTextFrame('40/feed,'));
+    await silent.until((bytes) => bytes.includes('40/feed,{'));
+    const closed = new Promise<void>((resolve) => silent.socket.once('close', () => resolve()));
+    const started = Date.now();
+    await other.close();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   describe.each([

@@ -45,6 +45,8 @@ export const SOCKET_IO_FEED_NAMESPACE = '/feed';
 /** How long Socket.IO keeps a disconnected socket's session and missed packets for its own recovery, ms. */
 export const SOCKET_IO_RECOVERY_MS = TRANSPORT_RECORDS['socket-io'].ownRecoveryMs;
 const LIVE_ROOM = 'live';
+/** On shutdown, how long a WebSocket peer may take to answer the close before its socket is cut, ms (as on /api/feed/websocket). */
+const CLOSE_GRACE_MS = 500;
 /** A feed event's Socket.IO packet as the adapter encodes it for `/feed`: `2/feed,["feed",<event>…]`. */
 const EVENT_PREFIX = `2${SOCKET_IO_FEED_NAMESPACE},["feed",`;
 /** Encoded packets whose payload size was worked out, so each is measured once however many sockets get it. */
@@ -72,6 +74,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   /** The tally of an upgrade that names an existing connection (`sid`), until engine.io switches it over. */
   const upgradesBySid = new Map<string, WireTally>();
   const binaryPayloads = new WeakSet<Buffer>();
+  /** Sockets handed to engine.io by an upgrade: the http server no longer tracks them, so shutdown does. */
+  const upgradedSockets = new Set<Duplex>();
   const payloadCache = new Map<string, number>();
 
   const engine = new EngineServer({
@@ -327,6 +331,10 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     // A disconnect packet (`41/feed,`) tells each client why, then engine.io closes every connection.
     feedSpace.disconnectSockets(true);
     engine.close();
+    // A peer that never answers the WebSocket close frame must not hold the shutdown up.
+    setTimeout(() => {
+      for (const socket of upgradedSockets) socket.destroy();
+    }, CLOSE_GRACE_MS).unref();
   };
   closers.add(goAway);
   app.addHook('onClose', async () => {
@@ -343,6 +351,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     upgrade: (request, socket, head) => {
       // Node removed its own socket error listener before 'upgrade'.
       socket.on('error', () => socket.destroy());
+      upgradedSockets.add(socket);
+      socket.once('close', () => upgradedSockets.delete(socket));
       meterUpgrade(request, socket, head);
       engine.handleUpgrade(request, socket, head);
     },
