@@ -273,6 +273,33 @@ describe('the real socket.io-client', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("Socket.IO's requests end their heads like any other: the slow-heads limit does not cut a served connection", async () => {
+    // No slow head allowed at all, after 100 ms: a connection whose head was served must not count as one.
+    const other = await startLab({ slowHeads: { slowAfterMs: 100, perAddress: 0, total: 0 } });
+    try {
+      const served = await rawConnect(other.port);
+      const open = await exchange(
+        served,
+        'GET /socket.io/?EIO=4&transport=polling&client=heads HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      );
+      expect(open.body.startsWith('0{"sid"')).toBe(true);
+      await sleep(200);
+      // A new connection is when the limit looks for slow heads to cut, the oldest first.
+      const newcomer = await rawConnect(other.port);
+      await sleep(100);
+      expect(served.socket.destroyed).toBe(false);
+      const again = await exchange(
+        served,
+        'GET /socket.io/?EIO=4&transport=polling&client=heads2 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+      );
+      expect(again.body.startsWith('0{"sid"')).toBe(true);
+      served.close();
+      newcomer.close();
+    } finally {
+      await other.close();
+    }
+  });
+
   describe.each([
     ['polling only', ['polling'] as ('polling' | 'websocket')[]],
     ['websocket only', ['websocket'] as ('polling' | 'websocket')[]],

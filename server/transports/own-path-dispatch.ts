@@ -8,9 +8,11 @@
  * exactly one owner: a path under the transport's prefix to the transport,
  * everything else to the listeners that were there before (Fastify, and
  * through it the guards that allow upgrades only on registered paths).
+ * Listeners marked as observers (`asRequestObserver`) still see every request.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isRequestObserver } from '../request-observer.ts';
 
 export interface OwnPathHandlers {
   request(request: IncomingMessage, response: ServerResponse): void;
@@ -25,8 +27,11 @@ export interface OwnPathHandlers {
 export function dispatchOwnPath(server: Server, prefix: string, handlers: OwnPathHandlers): void {
   const owns = (request: IncomingMessage): boolean => (request.url ?? '').startsWith(prefix);
   for (const event of ['request', 'upgrade'] as const) {
-    const others = server.listeners(event) as ((...args: unknown[]) => void)[];
+    const listeners = server.listeners(event) as ((...args: unknown[]) => void)[];
+    const observers = listeners.filter(isRequestObserver);
+    const others = listeners.filter((listener) => !isRequestObserver(listener));
     server.removeAllListeners(event);
+    for (const observer of observers) server.on(event, observer);
     server.on(event, (request: IncomingMessage, second: unknown, third: unknown) => {
       if (owns(request)) {
         if (event === 'request') handlers.request(request, second as ServerResponse);
