@@ -85,6 +85,8 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     closers: new Set(),
     upstream,
     clientAddressOf,
+    // Defined below, once the app (whose port it needs) exists; only called for requests.
+    isLabOrigin: (origin) => isLabOrigin(origin),
   };
 
   const app = Fastify({

@@ -30,6 +30,12 @@ export interface LabOptions {
   sseRetryMs: number;
   /** @default 25000 ms between WebSocket pings */
   wsPingMs: number;
+  /**
+   * @default false. engine.io's `httpCompression` for Socket.IO's polling answers: it applies only
+   * when the request sends Accept-Encoding (browsers do, the Node client does not), so off keeps
+   * the comparison like for like; on shows its effect.
+   */
+  socketIoHttpCompression: boolean;
   /** @default 65536 bytes, largest publish body and WebSocket message */
   maxMessageBytes: number;
   /**
@@ -102,6 +108,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     sseHeartbeatMs: 15_000,
     sseRetryMs: 2_000,
     wsPingMs: 25_000,
+    socketIoHttpCompression: false,
     maxMessageBytes: 64 * 1024,
     maxQueuedBytes: 4 * 1024 * 1024,
     metricsIntervalMs: 250,

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { type RunningLab, startLab } from './support/lab-server.ts';
 
 const TOKEN = 'teacher-secret-token';
@@ -201,7 +202,13 @@ describe('upstream rate limit', () => {
 
 it('every transport still serves a well-behaved client after all of the above', async () => {
   for (const transport of TRANSPORT_NAMES.filter((t) => t !== 'websocket')) {
-    const path = transport === 'long-poll' ? '/api/feed/long-poll?timeoutMs=100' : `/api/feed/${transport}`;
+    const { path: base, ownsPath } = TRANSPORT_RECORDS[transport];
+    // A transport with its own handshake (Engine.IO) is asked as its client starts: a polling handshake.
+    const path = ownsPath
+      ? `${base}?EIO=4&transport=polling`
+      : transport === 'long-poll'
+        ? '/api/feed/long-poll?timeoutMs=100'
+        : base;
     expect((await request('GET', path, { origin: lab.url })).status, transport).toBe(200);
   }
 });

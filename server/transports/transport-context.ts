@@ -18,6 +18,8 @@ export interface TransportContext {
   upstream: UpstreamBudget;
   /** The real client of a lab socket: behind the conditioner, the student's address (see client-addresses.ts). */
   clientAddressOf(socket: Socket): string;
+  /** Whether an exact `Origin` value is one of the lab's own pages (the guards' and CORS's predicate). */
+  isLabOrigin(origin: string): boolean;
   /** Streams register here so a graceful shutdown can end them before the server closes. */
   closers: Set<() => void>;
 }
