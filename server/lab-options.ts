@@ -1,8 +1,9 @@
 /**
  * The lab's options: one defaults object, merged once, validated once.
  */
-import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
+
 import { stripUndefined } from '../protocol/strip-undefined.ts';
+import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { LabErrors } from './errors.ts';
 import type { RedisFeedOptions } from './feed/redis-feed.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';

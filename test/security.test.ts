@@ -254,4 +254,51 @@ describe('limits', () => {
       await capped.close();
     }
   });
+
+  it('LAN mode: the cap holds for Socket.IO too, whose requests engine.io answers outside Fastify’s hooks', async () => {
+    const capped = await startLab({
+      lan: true,
+      teacherToken: TOKEN,
+      maxConnectionsPerAddress: 3,
+      perAddressExempt: () => false,
+    });
+    try {
+      // Five connections at once: three held long polls take the cap, then two Engine.IO handshakes on connections of their own.
+      const polls = Array.from(
+        { length: 3 },
+        () =>
+          new Promise<string>((resolve) => {
+            const req = http.get(
+              { host: '127.0.0.1', port: capped.port, path: '/api/feed/long-poll?timeoutMs=1500', agent: false },
+              (res) => {
+                res.resume();
+                res.on('end', () => resolve(`answered ${res.statusCode}`));
+              },
+            );
+            req.on('error', () => resolve('refused'));
+          }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const handshakes = await Promise.all(
+        Array.from(
+          { length: 2 },
+          () =>
+            new Promise<string>((resolve) => {
+              const req = http.get(
+                { host: '127.0.0.1', port: capped.port, path: '/socket.io/?EIO=4&transport=polling', agent: false },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(`answered ${res.statusCode}`));
+                },
+              );
+              req.on('error', () => resolve('refused'));
+            }),
+        ),
+      );
+      expect(handshakes).toEqual(['refused', 'refused']);
+      expect(await Promise.all(polls)).toEqual(['answered 200', 'answered 200', 'answered 200']);
+    } finally {
+      await capped.close();
+    }
+  });
 });

@@ -3,8 +3,9 @@
  * their teaching texts, whether this caller may steer the lab, and an index
  * of the API for curl users.
  */
-import type { LabAccess } from '../../protocol/lab-status.ts';
+
 import type { FastifyInstance } from 'fastify';
+import type { LabAccess } from '../../protocol/lab-status.ts';
 import { listScenarios } from '../feed/scenario.ts';
 import { tokenMatches } from '../security/teacher-token.ts';
 import type { TransportContext } from '../transports/transport-context.ts';

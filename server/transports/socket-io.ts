@@ -24,16 +24,16 @@ import type { FastifyInstance } from 'fastify';
 import { Server, type Socket } from 'socket.io';
 import { CLIENT_ID_PATTERN } from '../../protocol/client-id.ts';
 import type { ResetReason } from '../../protocol/feed-event.ts';
+import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import { isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import type { MeterTarget } from '../meter/meter.ts';
-import type { WirePart } from '../../protocol/wire-sample.ts';
-import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import { declaredBodyLength, responseHeadLength } from '../meter/request-metering.ts';
+import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import { WireTally } from '../meter/wire-tally.ts';
 import { isLabHost, labHostnames } from '../security/lab-hosts.ts';
-import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { replayBacklog } from './backlog-replay.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
@@ -66,7 +66,7 @@ interface ConnectionMeter {
 }
 
 export async function socketIoTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
-  const { feed, meter, options, upstream, clientAddressOf, closers, isLabOrigin } = context;
+  const { feed, meter, options, upstream, clientAddressOf, closers, isLabOrigin, admitConnection } = context;
   const record = TRANSPORT_RECORDS['socket-io'];
   const hostnames = labHostnames(options.lan);
   const connections = new Map<string, ConnectionMeter>();
@@ -345,10 +345,12 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
 
   dispatchOwnPath(app.server, record.path, {
     request: (request, response) => {
+      if (!admitConnection(request.socket)) return;
       meterPollingRequest(request, response);
       engine.handleRequest(request, response);
     },
     upgrade: (request, socket, head) => {
+      if (!admitConnection(request.socket)) return;
       // Node removed its own socket error listener before 'upgrade'.
       socket.on('error', () => socket.destroy());
       upgradedSockets.add(socket);
