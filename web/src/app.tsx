@@ -1,7 +1,8 @@
 /**
  * The page: header, controls, the network, what to notice, the four columns,
  * the lessons, the class (teacher only), the comparison charts, the segments, the timeline, the
- * connection limit, the inspector, upstream and explanations.
+ * connection limit, the inspector, upstream and explanations — or, with
+ * `view: 'stage'`, the projector's stage instead (components/stage-view.tsx).
  * The configuration lives here and mirrors itself into the URL.
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
@@ -19,6 +20,7 @@ import { NetworkPanel } from './components/network-panel.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
 import { SegmentTable } from './components/segment-table.tsx';
+import { StageView } from './components/stage-view.tsx';
 import { Timeline } from './components/timeline.tsx';
 import { TransportColumn } from './components/transport-column.tsx';
 import { UpstreamBox } from './components/upstream-box.tsx';
@@ -67,6 +69,8 @@ export function App({ initial }: { initial: LabConfig }) {
     if (search !== window.location.search)
       window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   }, [config]);
+
+  if (config.view === 'stage') return <StageView config={config} setConfig={setConfig} />;
 
   return (
     <div className="page">

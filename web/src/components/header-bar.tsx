@@ -109,6 +109,14 @@ export function HeaderBar({ config, setConfig }: Props) {
         </label>
         <button
           type="button"
+          data-control="stage-view"
+          title="The projector's view: every transport's headline figures and the latency chart on one screen"
+          onClick={() => setConfig((c) => ({ ...c, view: 'stage' }))}
+        >
+          Stage view
+        </button>
+        <button
+          type="button"
           onClick={() => downloadJson(store.getSnapshot())}
           title="Download the current numbers as JSON"
         >
