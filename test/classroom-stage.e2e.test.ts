@@ -235,6 +235,83 @@ describeInChromium('the classroom stage in Chromium', (executable) => {
     await drawer.waitFor({ state: 'detached' });
   }, 15_000);
 
+  it('on a 390×844 phone a student reads every transport without scrolling sideways, with thumb-sized controls and no shared ones', async () => {
+    const context = await browser.newContext();
+    try {
+      const phone = await context.newPage();
+      await phone.setViewportSize({ width: 390, height: 844 });
+      phone.on('pageerror', (error) => pageErrors.push(error.message));
+      await phone.goto(url);
+      await phone.locator('[data-view="phone"]').waitFor();
+      await phone.waitForFunction(
+        (transports) =>
+          transports.every((t) =>
+            ['latency-p50', 'bytes-per-event'].every((m) => {
+              const text = document.querySelector(`[data-transport="${t}"] [data-metric="${m}"]`)?.textContent ?? '';
+              return text !== '' && Number.isFinite(Number(text));
+            }),
+          ),
+        [...TRANSPORT_NAMES],
+        { timeout: 20_000 },
+      );
+      const seen = await phone.evaluate(
+        (transports) => {
+          const figures = transports.flatMap((t) =>
+            ['latency-p50', 'bytes-per-event'].map((m) => {
+              const figure = document.querySelector(`[data-transport="${t}"] [data-metric="${m}"]`) as HTMLElement;
+              const r = figure.getBoundingClientRect();
+              const holder = figure.parentElement as HTMLElement;
+              return {
+                where: `${t} ${m}`,
+                left: r.left,
+                right: r.right,
+                fontPx: Number.parseFloat(getComputedStyle(figure).fontSize),
+                clipped: holder.scrollWidth > holder.clientWidth,
+              };
+            }),
+          );
+          const controls = [
+            ...document.querySelectorAll(
+              '[data-view="phone"] button, [data-view="phone"] input, [data-view="phone"] select',
+            ),
+          ]
+            .filter((c) => (c as HTMLElement).offsetParent !== null)
+            .map((c) => {
+              const target = (c.closest('label') ?? c) as HTMLElement;
+              return {
+                name: c.getAttribute('data-control') ?? c.textContent ?? c.tagName,
+                height: target.getBoundingClientRect().height,
+              };
+            });
+          return {
+            scrollWidth: document.documentElement.scrollWidth,
+            innerWidth: window.innerWidth,
+            figures,
+            controls,
+            shared: document.querySelectorAll(
+              '[data-control="scenario"], [data-control="pause"], [data-control="restart"]',
+            ).length,
+          };
+        },
+        [...TRANSPORT_NAMES],
+      );
+      expect(seen.scrollWidth).toBe(seen.innerWidth);
+      expect(seen.figures).toHaveLength(TRANSPORT_NAMES.length * 2);
+      for (const f of seen.figures) {
+        expect(f.left, f.where).toBeGreaterThanOrEqual(0);
+        expect(f.right, f.where).toBeLessThanOrEqual(seen.innerWidth);
+        expect(f.fontPx, f.where).toBeGreaterThanOrEqual(16);
+        expect(f.clipped, f.where).toBe(false);
+      }
+      expect(seen.controls.length).toBeGreaterThan(TRANSPORT_NAMES.length);
+      for (const c of seen.controls) expect(c.height, c.name).toBeGreaterThanOrEqual(44);
+      expect(seen.shared).toBe(0);
+      await phone.screenshot({ path: join(ARTIFACTS, 'phone-390x844.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 40_000);
+
   it('goes back to the whole page, and a link opens the stage directly', async () => {
     await page.locator('[data-control="leave-stage"]').click();
     await page.locator('[data-view="stage"]').waitFor({ state: 'detached' });

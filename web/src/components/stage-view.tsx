@@ -13,6 +13,7 @@ import { useLab, useStore } from '../lab-context.ts';
 import type { LabStore } from '../lab-store.ts';
 import { TRANSPORTS } from '../palette.ts';
 import { nextLessonId, SHORTCUT_LIST, type StageAction, stageShortcut } from '../stage-shortcuts.ts';
+import { ByteKindLegend } from './byte-kind-legend.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
 import { NetworkPanel } from './network-panel.tsx';
@@ -131,6 +132,7 @@ export function StageView({ config, setConfig }: Props) {
           <StageColumn key={t} transport={t} />
         ))}
       </section>
+      <ByteKindLegend />
       <StageLatencyChart log={config.log} />
 
       {drawer && (
