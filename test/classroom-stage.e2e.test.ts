@@ -312,6 +312,40 @@ describeInChromium('the classroom stage in Chromium', (executable) => {
     }
   }, 40_000);
 
+  it('"Join code" fills the screen with the student URL and a QR code, never the token', async () => {
+    await page.locator('[data-control="show-join-code"]').click();
+    const joinScreen = page.locator('[data-join]');
+    await joinScreen.waitFor();
+    // This lab is not in LAN mode: the students' URL is the lab's own address.
+    await expect(joinScreen.locator('[data-join-url]').textContent()).resolves.toBe(url);
+    const qr = await joinScreen.locator('[data-join-qr]').boundingBox();
+    expect(qr?.width ?? 0).toBeGreaterThan(300);
+    expect(await page.content()).not.toContain(TOKEN);
+    await page.screenshot({ path: join(ARTIFACTS, 'join-code-1280x720.png') });
+    await page.keyboard.press('Escape');
+    await joinScreen.waitFor({ state: 'detached' });
+  }, 15_000);
+
+  it("a student's page shows the shared controls disabled, with the reason, and no join code", async () => {
+    const context = await browser.newContext();
+    try {
+      const student = await context.newPage();
+      await student.goto(url);
+      await student.locator('[data-why-disabled="feed"]').waitFor({ timeout: 10_000 });
+      for (const control of ['scenario', 'rate', 'pause', 'restart', 'network-profile', 'fault-drop-all'])
+        await expect(student.locator(`[data-control="${control}"]`).isDisabled(), control).resolves.toBe(true);
+      for (const part of ['feed', 'network'])
+        await expect(student.locator(`[data-why-disabled="${part}"]`).textContent()).resolves.toContain(
+          "Only the teacher's page can change this",
+        );
+      await expect(student.locator('[data-control="interval"]').isDisabled()).resolves.toBe(false);
+      expect(await student.locator('[data-control="show-join-code"]').count()).toBe(0);
+      await student.screenshot({ path: join(ARTIFACTS, 'student-1280x720.png') });
+    } finally {
+      await context.close();
+    }
+  }, 20_000);
+
   it('goes back to the whole page, and a link opens the stage directly', async () => {
     await page.locator('[data-control="leave-stage"]').click();
     await page.locator('[data-view="stage"]').waitFor({ state: 'detached' });

@@ -16,6 +16,7 @@ import { nextLessonId, SHORTCUT_LIST, type StageAction, stageShortcut } from '..
 import { ByteKindLegend } from './byte-kind-legend.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
+import { JoinScreen } from './join-screen.tsx';
 import { NetworkPanel } from './network-panel.tsx';
 import { StageColumn } from './stage-column.tsx';
 import { StageLatencyChart } from './stage-latency-chart.tsx';
@@ -44,6 +45,9 @@ export function StageView({ config, setConfig }: Props) {
   const controlError = useLab((s) => s.controlError);
   const [drawer, setDrawer] = useState(false);
   const [help, setHelp] = useState(false);
+  const [joinOpen, setJoinOpen] = useState(false);
+  const access = useLab((s) => s.access);
+  const mayInvite = access ? !access.controlNeedsToken || access.canControl : false;
   const [said, setSaid] = useState<string | null>(null);
   // The key handler is bound once; it reads the newest state through this.
   const latest = useRef({ store, status, setConfig, setHelp, setSaid });
@@ -112,6 +116,11 @@ export function StageView({ config, setConfig }: Props) {
           >
             Keys (?)
           </button>
+          {mayInvite && (
+            <button type="button" data-control="show-join-code" onClick={() => setJoinOpen(true)}>
+              Join code
+            </button>
+          )}
           <button type="button" data-control="leave-stage" onClick={() => setConfig((c) => ({ ...c, view: 'page' }))}>
             Whole page
           </button>
@@ -149,6 +158,7 @@ export function StageView({ config, setConfig }: Props) {
           <NetworkPanel />
         </aside>
       )}
+      {joinOpen && <JoinScreen onClose={() => setJoinOpen(false)} />}
       {help && (
         <aside id="stage-keys" className="stage-keys" aria-label="Keyboard shortcuts" data-stage-keys>
           <h2>Keys on the stage</h2>
