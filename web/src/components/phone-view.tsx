@@ -29,7 +29,7 @@ export function PhoneView({ config, setConfig }: Props) {
   const canControl = useLab((s) => s.access?.canControl ?? false);
 
   return (
-    <div className="phone" data-view="phone">
+    <main className="phone" data-view="phone">
       <header className="phone-bar">
         <h1>Transport Lab</h1>
         <p className="phone-feed" data-feed="status">
@@ -85,6 +85,6 @@ export function PhoneView({ config, setConfig }: Props) {
         </section>
       )}
       <UpstreamBox />
-    </div>
+    </main>
   );
 }

@@ -80,7 +80,7 @@ export function StageView({ config, setConfig }: Props) {
   const lesson = LESSONS.find((l) => l.id === config.lesson) ?? null;
 
   return (
-    <div className="stage" data-view="stage" style={{ '--stage-columns': TRANSPORTS.length } as CSSProperties}>
+    <main className="stage" data-view="stage" style={{ '--stage-columns': TRANSPORTS.length } as CSSProperties}>
       <header className="stage-bar">
         <h1>Transport Lab</h1>
         <p className="stage-feed" data-feed="status">
@@ -177,7 +177,7 @@ export function StageView({ config, setConfig }: Props) {
           </button>
         </aside>
       )}
-    </div>
+    </main>
   );
 }
 
