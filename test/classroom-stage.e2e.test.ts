@@ -341,6 +341,20 @@ describeInChromium('the classroom stage in Chromium', (executable) => {
       await expect(student.locator('[data-control="interval"]').isDisabled()).resolves.toBe(false);
       expect(await student.locator('[data-control="show-join-code"]').count()).toBe(0);
       await student.screenshot({ path: join(ARTIFACTS, 'student-1280x720.png') });
+      // On a student's stage, a shared key says why it does nothing, and the lab is not asked.
+      await student.goto(`${url}?view=stage`);
+      await student.locator('[data-view="stage"][data-access="watching"]').waitFor();
+      const asked: string[] = [];
+      student.on('request', (r) => {
+        if (r.url().includes('/api/feed/settings')) asked.push(r.method());
+      });
+      const running = (await feedStatus()).running;
+      await student.keyboard.press('p');
+      await expect(student.locator('[data-stage-said]').textContent()).resolves.toContain(
+        "Only the teacher's page can change this",
+      );
+      expect((await feedStatus()).running).toBe(running);
+      expect(asked).toEqual([]);
     } finally {
       await context.close();
     }

@@ -20,6 +20,7 @@ import { JoinScreen } from './join-screen.tsx';
 import { NetworkPanel } from './network-panel.tsx';
 import { StageColumn } from './stage-column.tsx';
 import { StageLatencyChart } from './stage-latency-chart.tsx';
+import { useSharedLock } from './use-shared-lock.ts';
 import './stage-view.css';
 
 interface Props {
@@ -28,6 +29,8 @@ interface Props {
 }
 
 const LESSON_IDS = LESSONS.map((lesson) => lesson.id);
+/** The keys that steer the lab for everyone (the rest are this page's own). */
+const SHARED_ACTIONS: ReadonlySet<StageAction['kind']> = new Set(['scenario', 'drop-all', 'pause']);
 /** How long the line saying what a key did stays (ms). */
 const SAID_FOR_MS = 4000;
 
@@ -50,8 +53,9 @@ export function StageView({ config, setConfig }: Props) {
   const mayInvite = access ? !access.controlNeedsToken || access.canControl : false;
   const [said, setSaid] = useState<string | null>(null);
   // The key handler is bound once; it reads the newest state through this.
-  const latest = useRef({ store, status, setConfig, setHelp, setSaid });
-  latest.current = { store, status, setConfig, setHelp, setSaid };
+  const locked = useSharedLock();
+  const latest = useRef({ store, status, locked, setConfig, setHelp, setSaid });
+  latest.current = { store, status, locked, setConfig, setHelp, setSaid };
 
   // What a key did stays on screen a few seconds, then gets out of the way.
   useEffect(() => {
@@ -80,7 +84,12 @@ export function StageView({ config, setConfig }: Props) {
   const lesson = LESSONS.find((l) => l.id === config.lesson) ?? null;
 
   return (
-    <main className="stage" data-view="stage" style={{ '--stage-columns': TRANSPORTS.length } as CSSProperties}>
+    <main
+      className="stage"
+      data-view="stage"
+      data-access={access?.controlNeedsToken ? (access.canControl ? 'teacher' : 'watching') : undefined}
+      style={{ '--stage-columns': TRANSPORTS.length } as CSSProperties}
+    >
       <header className="stage-bar">
         <h1>Transport Lab</h1>
         <p className="stage-feed" data-feed="status">
@@ -184,13 +193,20 @@ export function StageView({ config, setConfig }: Props) {
 interface Context {
   store: LabStore;
   status: ReturnType<LabStore['getSnapshot']>['status'];
+  /** Why this page may not steer the lab; null when it may. */
+  locked: string | null;
   setConfig: Dispatch<SetStateAction<LabConfig>>;
   setHelp: Dispatch<SetStateAction<boolean>>;
   setSaid: Dispatch<SetStateAction<string | null>>;
 }
 
 /** Does what a key asks, and says it on the stage so the room knows what changed. */
-function perform(action: StageAction, { store, status, setConfig, setHelp, setSaid }: Context): void {
+function perform(action: StageAction, { store, status, locked, setConfig, setHelp, setSaid }: Context): void {
+  // A student's stage says why a shared key does nothing, instead of sending a request the lab would refuse.
+  if (locked && SHARED_ACTIONS.has(action.kind)) {
+    setSaid(locked);
+    return;
+  }
   switch (action.kind) {
     case 'scenario': {
       const chosen = store.getSnapshot().scenarios[action.index];
