@@ -21,6 +21,12 @@
  * (default 1440x900, as the browser tests use). `--web-root <dir>` measures
  * another build of the page (an earlier commit's `vite build` output, say) on
  * this lab, for a before/after on one machine.
+ *
+ * `--cpu-throttle 4` slows the page's CPU that many times (Chromium's own
+ * throttling, as DevTools' "4× slowdown": a weak school laptop). The budget is
+ * then the throttled one: no Long Task over THROTTLED_LONG_TASK_MS (wall
+ * time) during the run. Every run prints how long the page took from
+ * navigation to its first numbers (every column's latency median shown).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +41,8 @@ import { CHROMIUM_INSTALL_HINT, findChromium, launchBrowser } from './chromium-l
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 
 const CPU_BUDGET_MS = 50;
+/** Throttled, a task may take this long (wall ms) before it counts against the budget: the page must not visibly stutter. */
+const THROTTLED_LONG_TASK_MS = 100;
 const BUNDLE_BUDGET_KB = 300;
 /** The issue's "charts redraw at most ~4 times a second", per chart. */
 const REDRAW_BUDGET_PER_S = 4;
@@ -85,7 +93,9 @@ async function main(): Promise<void> {
     profile: { type: 'string' },
     viewport: { type: 'string' },
     'web-root': { type: 'string' },
+    'cpu-throttle': { type: 'string' },
   });
+  const throttle = wholeNumberFlag('--cpu-throttle', str(flags, 'cpu-throttle'), 1, 20, 1);
   const seconds = wholeNumberFlag('--seconds', str(flags, 'seconds'), 5, 600, 60);
   const viewport = viewportFlag(str(flags, 'viewport'));
   const profilePath = str(flags, 'profile');
@@ -104,7 +114,22 @@ async function main(): Promise<void> {
   const browser = await launchBrowser(executable, viewport);
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    if (throttle > 1) {
+      const throttling = await browser.context.newCDPSession(page);
+      await throttling.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    }
+    const navigatedAt = Date.now();
     await page.goto(`http://127.0.0.1:${port}/`);
+    // The first numbers: every column's latency median shows a number, not "measuring…".
+    await page.waitForFunction(
+      () => {
+        const figures = [...document.querySelectorAll('[data-transport] [data-metric="latency-p50"]')];
+        return figures.length > 0 && figures.every((f) => Number.isFinite(Number(f.textContent)));
+      },
+      undefined,
+      { timeout: 60_000, polling: 50 },
+    );
+    const firstNumbersMs = Date.now() - navigatedAt;
     await page.evaluate(() => {
       const budget: PageBudget = { longTasks: [], redraws: {} };
       (window as unknown as { __budget: PageBudget }).__budget = budget;
@@ -145,7 +170,9 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.start');
     }
     await cdp.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
-    console.error(`measuring for ${seconds} s at 50 events/s${profilePath ? ', profiling (unminified build)' : ''}…`);
+    console.error(
+      `measuring for ${seconds} s at 50 events/s${throttle > 1 ? `, CPU throttled ${throttle}×` : ''}${profilePath ? ', profiling (unminified build)' : ''}…`,
+    );
     // Redraws count from here: the page's first renders are not its steady pace.
     const measuredFrom = await page.evaluate(() => {
       (window as unknown as { __budget: PageBudget }).__budget.redraws = {};
@@ -167,6 +194,9 @@ async function main(): Promise<void> {
     const cpuMax = Math.max(0, ...tasks.map((t) => t.cpuMs));
     console.log(
       `first page: ${bundleKb.toFixed(1)} KB gzip (budget ${BUNDLE_BUDGET_KB} KB); every asset, with chunks loaded later: ${sizes.all.toFixed(1)} KB`,
+    );
+    console.log(
+      `first numbers ${firstNumbersMs} ms after navigation${throttle > 1 ? ` (CPU throttled ${throttle}×)` : ''}`,
     );
     console.log(
       `${seconds} s at 50 events/s: main-thread tasks over 10 ms: ${over10.length}; longest CPU time ${cpuMax.toFixed(1)} ms (budget ${CPU_BUDGET_MS} ms)`,
@@ -209,9 +239,11 @@ async function main(): Promise<void> {
     if (tasks.length === 0) throw new Error('the trace has no renderer main thread tasks: nothing was measured');
     if (redrawRates.length === 0)
       throw new Error('no chart redrew: nothing flowed, or the charts lost their chart-surface class');
+    // Throttled, the trace's CPU times stay the page's own; what a slow laptop's user sees is wall time.
+    const stutters = throttle > 1 ? running.filter((t) => t.ms > THROTTLED_LONG_TASK_MS).length : running.length;
     const withinBudget =
-      cpuMax < CPU_BUDGET_MS &&
-      running.length === 0 &&
+      (throttle > 1 || cpuMax < CPU_BUDGET_MS) &&
+      stutters === 0 &&
       bundleKb <= BUNDLE_BUDGET_KB &&
       fastest <= REDRAW_BUDGET_PER_S * 1.1;
     process.exitCode = withinBudget ? 0 : 1;

@@ -16,17 +16,25 @@ export function lanUrls(port: number): string[] {
   return urls;
 }
 
+/**
+ * The terminal's LAN banner in two parts a teacher cannot mix up: first what
+ * may be projected (the student URLs and their QR code), then, under a rule,
+ * the teacher's own URL with the token, marked as never to be projected.
+ */
 export function lanBanner(port: number, token: string): string {
   const urls = lanUrls(port);
   const student = urls[0] ?? `http://127.0.0.1:${port}/`;
   const lines = [
-    'LAN mode: students open (or scan)',
+    '── STUDENTS · you may project this ──',
+    'Students open (or scan):',
     ...urls.map((url) => `  ${url}`),
     '',
     renderUnicodeCompact(student, { border: 1 }),
-    'Teacher (controls need this token; keep it off the projector):',
+    '',
+    '── TEACHER ONLY · do not project: this line holds the token that steers the lab ──',
     `  ${student}?token=${token}`,
+    '(On the teacher\'s page, "Show join code" fills the screen with the student URL and QR code, without the token.)',
   ];
-  if (urls.length === 0) lines.splice(1, 0, '  (no LAN address found: is this machine on a network?)');
+  if (urls.length === 0) lines.splice(2, 0, '  (no LAN address found: is this machine on a network?)');
   return lines.join('\n');
 }

@@ -1,12 +1,14 @@
 /**
  * Small lab endpoints: the clock for offset estimates, the scenarios with
- * their teaching texts, whether this caller may steer the lab, and an index
+ * their teaching texts, whether this caller may steer the lab, the URLs
+ * students join on, and an index
  * of the API for curl users.
  */
 
 import type { FastifyInstance } from 'fastify';
 import type { LabAccess } from '../../protocol/lab-status.ts';
 import { listScenarios } from '../feed/scenario.ts';
+import { lanUrls } from '../lan-addresses.ts';
 import { tokenMatches } from '../security/teacher-token.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
@@ -26,6 +28,7 @@ export const API_INDEX = {
     'GET /api/clock': 'server time for clock-offset estimates',
     'GET /api/scenarios': 'the scenarios and what to notice in each',
     'GET /api/access': 'whether the lab is in LAN mode and this caller may steer it (its Authorization header)',
+    'GET /api/join': 'the URLs students open (LAN mode: this machine on every network; never the token)',
     'GET /api/feed/status': 'the running scenario, rate and newest seq',
     'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
@@ -55,6 +58,11 @@ export async function infoRoutes(app: FastifyInstance, { options }: TransportCon
       canControl: token === null || tokenMatches(token, request.headers.authorization),
     };
     return reply.header('cache-control', 'no-store').send(access);
+  });
+  // The teacher's "Show join code": what students open, on the port this request came in on. Never a token.
+  app.get('/api/join', (request, reply) => {
+    const urls = options.lan ? lanUrls(request.socket.localPort ?? 0) : [];
+    return reply.header('cache-control', 'no-store').send({ urls });
   });
   app.get('/api', () => API_INDEX);
   app.get('/api/clock', (_request, reply) =>

@@ -1,7 +1,9 @@
 /**
  * The page: header, controls, the network, what to notice, the four columns,
  * the lessons, the class (teacher only), the comparison charts, the segments, the timeline, the
- * connection limit, the inspector, upstream and explanations.
+ * connection limit, the inspector, upstream and explanations — or, with
+ * `view: 'stage'`, the projector's stage instead (components/stage-view.tsx),
+ * and on a phone-wide screen the phone view (components/phone-view.tsx).
  * The configuration lives here and mirrors itself into the URL.
  */
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
@@ -16,12 +18,15 @@ import { HeaderBar } from './components/header-bar.tsx';
 import { LatencyChart } from './components/latency-chart.tsx';
 import { LessonsPanel } from './components/lessons-panel.tsx';
 import { NetworkPanel } from './components/network-panel.tsx';
+import { PhoneView } from './components/phone-view.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
 import { SegmentTable } from './components/segment-table.tsx';
+import { StageView } from './components/stage-view.tsx';
 import { Timeline } from './components/timeline.tsx';
 import { TransportColumn } from './components/transport-column.tsx';
 import { UpstreamBox } from './components/upstream-box.tsx';
+import { usePhoneWidth } from './components/use-phone-width.ts';
 import { WireExplainer } from './components/wire-explainer.tsx';
 import { WireInspector } from './components/wire-inspector.tsx';
 import { configToSearch, type LabConfig } from './lab-config.ts';
@@ -38,6 +43,7 @@ export function App({ initial }: { initial: LabConfig }) {
   const [config, setConfig] = useState(initial);
   const lessons = useMemo(() => new LessonRunner(() => store.lessonSetting()), [store]);
   const status = useLab((s) => s.status);
+  const phone = usePhoneWidth();
 
   useEffect(() => {
     const root = document.documentElement;
@@ -67,6 +73,9 @@ export function App({ initial }: { initial: LabConfig }) {
     if (search !== window.location.search)
       window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   }, [config]);
+
+  if (config.view === 'stage') return <StageView config={config} setConfig={setConfig} />;
+  if (phone) return <PhoneView config={config} setConfig={setConfig} />;
 
   return (
     <div className="page">

@@ -36,6 +36,11 @@ export class LabApi {
     return this.call('GET', '/api/access', undefined, true);
   }
 
+  /** `GET /api/join`: the URLs students open (LAN mode), never with a token. */
+  join(): Promise<{ urls: string[] }> {
+    return this.call('GET', '/api/join');
+  }
+
   scenarios(): Promise<ScenarioInfo[]> {
     return this.call('GET', '/api/scenarios');
   }

@@ -15,10 +15,11 @@ describe('the configuration in the URL', () => {
       presenter: true,
       log: true,
       lesson: 'websocket-headers-once',
+      view: 'stage',
     };
     const search = configToSearch(config);
     expect(search).toBe(
-      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&theme=dark&presenter=1&log=1&lesson=websocket-headers-once',
+      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
     );
     expect(parseConfig(search)).toEqual(config);
   });
@@ -30,7 +31,7 @@ describe('the configuration in the URL', () => {
 
   it('ignores values it cannot use', () => {
     const config = parseConfig(
-      '?scenario=../etc&rate=-1&payload=abc&interval=9999999&timeout=5&off=carrier-pigeon&theme=pink&lesson=<script>',
+      '?scenario=../etc&rate=-1&payload=abc&interval=9999999&timeout=5&off=carrier-pigeon&theme=pink&lesson=<script>&view=cinema',
     );
     expect(config).toEqual(DEFAULT_CONFIG);
   });

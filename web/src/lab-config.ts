@@ -1,11 +1,14 @@
 /**
  * The page's configuration, kept in the URL's query string so that a link
- * reproduces a setup: `?scenario=chat-room&rate=2&interval=500&off=sse&presenter=1`.
+ * reproduces a setup: `?scenario=chat-room&rate=2&interval=500&off=sse&presenter=1&view=stage`.
  * Feed settings (scenario, rate, payload) are the server's; the rest are this page's.
  */
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 
 export type Theme = 'auto' | 'light' | 'dark';
+
+/** Which view the page shows: the whole lab, or the projector's stage (`?view=stage`). */
+export type PageView = 'page' | 'stage';
 
 export interface LabConfig {
   /** Feed scenario id; null: whatever the lab is playing. */
@@ -26,6 +29,8 @@ export interface LabConfig {
   log: boolean;
   /** The lesson shown open, so a link names a lesson too; null: none. */
   lesson: string | null;
+  /** The whole page, or the stage for a projector. */
+  view: PageView;
 }
 
 export const DEFAULT_CONFIG: LabConfig = {
@@ -39,6 +44,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   presenter: false,
   log: false,
   lesson: null,
+  view: 'page',
 };
 
 /** Limits of the page's own settings (the feed's are checked by the server). */
@@ -74,6 +80,7 @@ export function parseConfig(search: string): LabConfig {
     presenter: q.get('presenter') === '1',
     log: q.get('log') === '1',
     lesson: lesson && /^[a-z0-9-]{1,64}$/.test(lesson) ? lesson : null,
+    view: q.get('view') === 'stage' ? 'stage' : 'page',
   };
 }
 
@@ -91,6 +98,7 @@ export function configToSearch(config: LabConfig): string {
   if (config.presenter) q.set('presenter', '1');
   if (config.log) q.set('log', '1');
   if (config.lesson) q.set('lesson', config.lesson);
+  if (config.view !== DEFAULT_CONFIG.view) q.set('view', config.view);
   const text = q.toString().replace(/%2C/g, ',');
   return text ? `?${text}` : '';
 }

@@ -362,6 +362,21 @@ export class LabStore {
     this.tick(true);
   }
 
+  /**
+   * The student URL for the join code: the lab's first LAN URL, else this
+   * page's own address (its origin and path only, so never a token).
+   */
+  async studentUrl(): Promise<{ url: string; lan: boolean }> {
+    const own = new URL(this.baseUrl);
+    const fallback = `${own.origin}/`;
+    try {
+      const { urls } = await this.api.join();
+      return urls[0] ? { url: urls[0], lan: true } : { url: fallback, lan: false };
+    } catch {
+      return { url: fallback, lan: false };
+    }
+  }
+
   dismissControlError(): void {
     this.controlError = null;
     this.tick(true);

@@ -24,3 +24,14 @@ export function readiness(latencySamples: number, events: number, requests: numb
     requests: requests >= MIN_REQUESTS && segmentAgeMs >= MIN_SEGMENT_MS,
   };
 }
+
+/**
+ * Whether a column's requests per second may be shown: a rate needs
+ * MIN_SEGMENT_MS of segment. Polls also need MIN_REQUESTS requests
+ * (`ready.requests`); a stream makes one request per connection, so once it
+ * has delivered MIN_EVENTS events (`ready.bytes`) over that long its rate of
+ * almost nothing is measured, not missing.
+ */
+export function requestRateReady(ready: Readiness, segmentAgeMs: number): boolean {
+  return ready.requests || (ready.bytes && segmentAgeMs >= MIN_SEGMENT_MS);
+}

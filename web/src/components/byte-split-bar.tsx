@@ -12,9 +12,11 @@ interface Props {
   scaleMax: number;
   /** What the bar says while there is nothing to show. */
   waiting: string;
+  /** The legend with each part's bytes under the bar; the stage names the parts once for all columns instead. Default true. */
+  legend?: boolean;
 }
 
-export function ByteSplitBar({ perMessage, scaleMax, waiting }: Props) {
+export function ByteSplitBar({ perMessage, scaleMax, waiting, legend = true }: Props) {
   if (!perMessage) return <div className="byte-bar byte-bar-empty">{waiting}</div>;
   const total = perMessage.header + perMessage.framing + perMessage.payload;
   return (
@@ -32,15 +34,17 @@ export function ByteSplitBar({ perMessage, scaleMax, waiting }: Props) {
           );
         })}
       </div>
-      <ul className="byte-legend">
-        {BYTE_KINDS.map((kind) => (
-          <li key={kind}>
-            <span className="swatch" style={{ background: BYTE_LOOK[kind].colour }} />
-            {BYTE_LOOK[kind].label} <strong data-metric={`per-event-${kind}`}>{Math.round(perMessage[kind])}</strong>{' '}
-            <strong>B</strong>
-          </li>
-        ))}
-      </ul>
+      {legend && (
+        <ul className="byte-legend">
+          {BYTE_KINDS.map((kind) => (
+            <li key={kind}>
+              <span className="swatch" style={{ background: BYTE_LOOK[kind].colour }} />
+              {BYTE_LOOK[kind].label} <strong data-metric={`per-event-${kind}`}>{Math.round(perMessage[kind])}</strong>{' '}
+              <strong>B</strong>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

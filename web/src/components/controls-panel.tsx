@@ -7,6 +7,7 @@ import { type LabConfig, LIMITS } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
 import { CONTAINED } from './contained.ts';
 import { NumberField } from './number-field.tsx';
+import { useSharedLock } from './use-shared-lock.ts';
 import './controls-panel.css';
 
 interface Props {
@@ -20,11 +21,21 @@ export function ControlsPanel({ config, setConfig }: Props) {
   const scenarios = useLab((s) => s.scenarios);
   const controlError = useLab((s) => s.controlError);
   const running = status?.running ?? true;
+  const locked = useSharedLock();
 
   return (
     <section className="controls" aria-label="Controls" style={CONTAINED}>
-      <fieldset>
+      <fieldset
+        disabled={locked !== null}
+        title={locked ?? undefined}
+        aria-describedby={locked ? 'feed-locked' : undefined}
+      >
         <legend>The feed (for everyone on this lab)</legend>
+        {locked && (
+          <p className="why-disabled" id="feed-locked" data-why-disabled="feed">
+            {locked}
+          </p>
+        )}
         <label className="scenario-field">
           <span className="field-label">Scenario</span>
           <select

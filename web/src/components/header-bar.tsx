@@ -1,5 +1,5 @@
 /** Title, what the feed is doing right now, and the page's view options and downloads. */
-import type { Dispatch, SetStateAction } from 'react';
+import { type Dispatch, type SetStateAction, useState } from 'react';
 import { payloadPerEvent } from '../../../protocol/figures.ts';
 import { downloadCsv, downloadJson } from '../export.ts';
 import * as fmt from '../format.ts';
@@ -8,6 +8,7 @@ import { useLab, useStore } from '../lab-context.ts';
 import type { LabSnapshot } from '../lab-store.ts';
 import { ClientRouteBadge } from './client-route-badge.tsx';
 import { CONTAINED } from './contained.ts';
+import { JoinScreen } from './join-screen.tsx';
 import './header-bar.css';
 
 interface Props {
@@ -29,6 +30,9 @@ export function HeaderBar({ config, setConfig }: Props) {
   const access = useLab((s) => s.access);
   const liveSeq = useLab((s) => s.liveFeed?.seq ?? s.status?.seq ?? 0);
   const envelope = useLab(envelopeBytes);
+  const [joinOpen, setJoinOpen] = useState(false);
+  // A student page has no class to invite; the teacher's (or a lab without a token) does.
+  const mayInvite = access ? !access.controlNeedsToken || access.canControl : false;
 
   return (
     <header className="top-bar" style={CONTAINED}>
@@ -107,6 +111,24 @@ export function HeaderBar({ config, setConfig }: Props) {
           />{' '}
           Presenter mode
         </label>
+        {mayInvite && (
+          <button
+            type="button"
+            data-control="show-join-code"
+            title="Fill the screen with the URL and QR code students open (never the token)"
+            onClick={() => setJoinOpen(true)}
+          >
+            Show join code
+          </button>
+        )}
+        <button
+          type="button"
+          data-control="stage-view"
+          title="The projector's view: every transport's headline figures and the latency chart on one screen"
+          onClick={() => setConfig((c) => ({ ...c, view: 'stage' }))}
+        >
+          Stage view
+        </button>
         <button
           type="button"
           onClick={() => downloadJson(store.getSnapshot())}
@@ -122,6 +144,7 @@ export function HeaderBar({ config, setConfig }: Props) {
           CSV
         </button>
       </div>
+      {joinOpen && <JoinScreen onClose={() => setJoinOpen(false)} />}
     </header>
   );
 }

@@ -9,6 +9,7 @@ import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
 import { CustomNetwork } from './custom-network.tsx';
 import { FaultButtons } from './fault-buttons.tsx';
+import { useSharedLock } from './use-shared-lock.ts';
 import './network-panel.css';
 
 export function NetworkPanel() {
@@ -18,6 +19,8 @@ export function NetworkPanel() {
   const route = useLab((s) => s.route);
   const error = useLab((s) => s.networkError);
   const noConditioner = network === null || network.port === null;
+  const locked = useSharedLock();
+  const disabled = noConditioner || locked !== null;
   const profile = network?.profile ?? 'none';
   const notice =
     profile === 'custom'
@@ -42,8 +45,13 @@ export function NetworkPanel() {
       ) : (
         route.note && <p className="network-off">Note: {route.note}. The settings still apply to other clients.</p>
       )}
-      <div className="network-grid">
-        <fieldset className="network-profile" disabled={noConditioner}>
+      {locked && !noConditioner && (
+        <p className="why-disabled" id="network-locked" data-why-disabled="network">
+          {locked}
+        </p>
+      )}
+      <div className="network-grid" title={locked ?? undefined}>
+        <fieldset className="network-profile" disabled={disabled}>
           <legend>Profile</legend>
           <select
             data-control="network-profile"
@@ -67,8 +75,8 @@ export function NetworkPanel() {
             {notice}
           </p>
         </fieldset>
-        <CustomNetwork disabled={noConditioner} />
-        <FaultButtons disabled={noConditioner} />
+        <CustomNetwork disabled={disabled} />
+        <FaultButtons disabled={disabled} />
       </div>
       {error && (
         <div className="control-error" role="alert" data-network="error">

@@ -30,7 +30,9 @@ export function TheoryTable({
       <caption data-theory="caption">{note}</caption>
       <thead>
         <tr>
-          <th scope="col" />
+          <th scope="col">
+            <span className="visually-hidden">figure</span>
+          </th>
           <th scope="col">theory</th>
           <th scope="col">measured</th>
         </tr>

@@ -32,6 +32,8 @@ interface Props {
   integer?: boolean;
   /** What the chart shows, for screen readers. */
   label: string;
+  /** The chart's height in px; default 240, 320 in presenter mode. */
+  height?: number;
 }
 
 const X_MIN = -60;
@@ -53,11 +55,12 @@ export const TimeLineChart = memo(function TimeLineChart({
   log = false,
   integer = false,
   label,
+  height: fixedHeight,
 }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
   const [pointer, setPointer] = useState<PointerAt | null>(null);
-  const height = presenter ? 320 : 240;
+  const height = fixedHeight ?? (presenter ? 320 : 240);
   const axisWidth = presenter ? 84 : 64;
   const plot: PlotBox = {
     left: MARGIN.left + axisWidth,

@@ -26,11 +26,12 @@ interface Props {
 }
 
 /** Bytes per event of a column with enough data in the segment; null while it is measuring. */
-function shownBytesPerEvent(view: TransportView) {
+export function shownBytesPerEvent(view: TransportView) {
   return view.ready.bytes ? bytesPerEvent(view.meter) : null;
 }
 
-function largestBytesPerEvent(snapshot: LabSnapshot): number {
+/** The widest bytes per event of the columns with data: the byte bars' shared full width. */
+export function largestBytesPerEvent(snapshot: LabSnapshot): number {
   let max = 0;
   for (const t of TRANSPORTS) max = Math.max(max, shownBytesPerEvent(snapshot.transports[t])?.total ?? 0);
   return max;

@@ -37,6 +37,7 @@ export function UpstreamBox() {
           value={chosen}
           onChange={(e) => setTransport(e.target.value as TransportName)}
           data-control="upstream-transport"
+          aria-label="Transport to send on"
         >
           {TRANSPORTS.map((t) => (
             <option key={t} value={t} disabled={!enabled.includes(t)}>

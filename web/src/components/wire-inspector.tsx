@@ -4,7 +4,7 @@
  * its parts, coloured by kind with their byte counts.
  */
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import { transportRecord } from '../../../protocol/transport-records.ts';
 import type { WirePart, WireSample } from '../../../protocol/wire-sample.ts';
@@ -13,6 +13,7 @@ import { useLab } from '../lab-context.ts';
 import { BYTE_LOOK, SHOWN_FIRST, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { CONTAINED } from './contained.ts';
+import { tabAfterKey } from '../tab-keys.ts';
 import './wire-inspector.css';
 
 const encoder = new TextEncoder();
@@ -21,31 +22,48 @@ export function WireInspector() {
   const inspect = useLab((s) => s.inspect);
   const [chosen, setChosen] = useState<TransportName>(SHOWN_FIRST);
   const sample = inspect.data?.transports[chosen] ?? null;
+  const tabs = useRef<Array<HTMLButtonElement | null>>([]);
 
   return (
     <section className="inspector panel" aria-label="Wire inspector" style={CONTAINED}>
       <h2>Wire inspector</h2>
       <p className="muted">The bytes of this page's last exchange, exactly as the lab saw them on the socket.</p>
-      <div className="tabs" role="tablist">
-        {TRANSPORTS.map((t) => (
+      <div className="tabs" role="tablist" aria-label="Transport to inspect">
+        {TRANSPORTS.map((t, i) => (
           <button
             key={t}
+            ref={(button) => {
+              tabs.current[i] = button;
+            }}
             type="button"
             role="tab"
+            id={`inspect-tab-${t}`}
             aria-selected={t === chosen}
+            aria-controls="inspect-panel"
+            tabIndex={t === chosen ? 0 : -1}
             data-inspect-tab={t}
             className={t === chosen ? 'tab tab-active' : 'tab'}
             style={{ borderColor: TRANSPORT_LOOK[t].colour }}
             onClick={() => setChosen(t)}
+            onKeyDown={(e) => {
+              const next = tabAfterKey(e.key, i, TRANSPORTS.length);
+              const transport = next === null ? undefined : TRANSPORTS[next];
+              if (next === null || !transport) return;
+              e.preventDefault();
+              setChosen(transport);
+              tabs.current[next]?.focus();
+            }}
           >
             {TRANSPORT_LOOK[t].short}
           </button>
         ))}
       </div>
-      {inspect.supported === false && <p className="muted">This lab does not offer GET /api/inspect yet.</p>}
-      {inspect.error && <p className="column-error">{inspect.error}</p>}
-      {inspect.supported && !sample && <p className="muted">No exchange on this transport yet.</p>}
-      {sample && <SampleView transport={chosen} sample={sample} />}
+      <div role="tabpanel" id="inspect-panel" aria-labelledby={`inspect-tab-${chosen}`}>
+        {inspect.supported === false && <p className="muted">This lab does not offer GET /api/inspect yet.</p>}
+        {inspect.error && <p className="column-error">{inspect.error}</p>}
+        {inspect.supported && !sample && <p className="muted">No exchange on this transport yet.</p>}
+        {sample && <SampleView transport={chosen} sample={sample} />}
+      </div>
     </section>
   );
 }

@@ -1,0 +1,90 @@
+/**
+ * The page on a phone (≤ 480 px wide): what the feed is doing, one compact
+ * card per transport, this page's own client settings and the upstream box.
+ * Controls of the shared feed show only on a page that may use them (the
+ * teacher's, or any page when the lab needs no token), so a student never
+ * meets a control that would refuse them. Nothing is wider than the screen.
+ */
+import type { Dispatch, SetStateAction } from 'react';
+import * as fmt from '../format.ts';
+import { type LabConfig, LIMITS } from '../lab-config.ts';
+import { useLab, useStore } from '../lab-context.ts';
+import { TRANSPORTS } from '../palette.ts';
+import { ByteKindLegend } from './byte-kind-legend.tsx';
+import { ControlsPanel } from './controls-panel.tsx';
+import { NumberField } from './number-field.tsx';
+import { PhoneCard } from './phone-card.tsx';
+import { UpstreamBox } from './upstream-box.tsx';
+import './phone-view.css';
+
+interface Props {
+  config: LabConfig;
+  setConfig: Dispatch<SetStateAction<LabConfig>>;
+}
+
+export function PhoneView({ config, setConfig }: Props) {
+  const store = useStore();
+  const status = useLab((s) => s.status);
+  const scenario = useLab((s) => s.scenario);
+  const canControl = useLab((s) => s.access?.canControl ?? false);
+
+  return (
+    <main className="phone" data-view="phone">
+      <header className="phone-bar">
+        <h1>Transport Lab</h1>
+        <p className="phone-feed" data-feed="status">
+          {status ? (
+            <>
+              <strong>{scenario?.title ?? status.scenario}</strong> · {fmt.rate(status.ratePerSecond)} events/s ·{' '}
+              {status.running ? 'publishing' : 'paused'}
+            </>
+          ) : (
+            'connecting to the lab…'
+          )}
+        </p>
+        {!canControl && <p className="phone-who">The teacher steers the feed; these clients are yours.</p>}
+      </header>
+      <section className="phone-cards" aria-label="This phone's transports, live">
+        {TRANSPORTS.map((t) => (
+          <PhoneCard
+            key={t}
+            transport={t}
+            onToggle={(on) => setConfig((c) => ({ ...c, enabled: { ...c.enabled, [t]: on } }))}
+          />
+        ))}
+      </section>
+      <ByteKindLegend />
+      {canControl ? (
+        <ControlsPanel config={config} setConfig={setConfig} />
+      ) : (
+        <section className="phone-controls panel" aria-label="This phone's clients">
+          <h2>Your clients</h2>
+          <NumberField
+            name="interval"
+            label="Short-poll interval"
+            unit="ms"
+            value={config.interval}
+            min={LIMITS.interval.min}
+            max={LIMITS.interval.max}
+            step={100}
+            onCommit={(interval) => setConfig((c) => ({ ...c, interval }))}
+          />
+          <NumberField
+            name="timeout"
+            label="Long-poll timeout"
+            unit="ms"
+            value={config.timeout}
+            min={LIMITS.timeout.min}
+            max={LIMITS.timeout.max}
+            step={1000}
+            onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
+          />
+          <button type="button" data-control="new-segment" onClick={() => store.newSegment()}>
+            New segment
+          </button>
+        </section>
+      )}
+      <UpstreamBox />
+    </main>
+  );
+}
