@@ -5,14 +5,15 @@
  * on a free loopback port; never the default config, never systemd.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LabErrors } from '../server/errors.ts';
 import { freeLoopbackPort } from './free-port.ts';
 import { type LoadBalancerConfigName, loadBalancerConfigPath } from './load-balancer-configs.ts';
 import { findNginx } from './service-binaries.ts';
-import { LabErrors } from '../server/errors.ts';
+import { serviceStopper } from './service-child.ts';
 
 export interface NginxProcess {
   /** e.g. `http://127.0.0.1:40321` (no trailing slash) */
@@ -82,17 +83,11 @@ export async function startNginx(
   writeFileSync(join(prefix, 'nginx.conf'), mainConfig(prefix, workers));
   const args = ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-e', join(prefix, 'error.log')];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  running.set(child, prefix);
   let stderr = '';
   child.stderr?.on('data', (data: Buffer) => {
     stderr = (stderr + data.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    await stopChild(child, exited);
-    running.delete(child);
-    rmSync(prefix, { recursive: true, force: true });
-  };
+  const stop = serviceStopper(child, prefix);
   try {
     await waitForPort(port, child, readyTimeoutMs);
   } catch (error) {
@@ -109,23 +104,6 @@ function readLog(path: string): string {
   } catch {
     return '';
   }
-}
-
-/** Whatever happens to this process, the services it started must not outlive it. */
-const running = new Map<ChildProcess, string>();
-process.once('exit', () => {
-  for (const [child, dir] of running) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(killer);
 }
 
 /** Resolves once 127.0.0.1:port accepts a connection; rejects when the child exits first or time runs out. */

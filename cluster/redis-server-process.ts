@@ -4,12 +4,13 @@
  * port, never systemd. `stop()` ends it and removes the folder.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LabErrors } from '../server/errors.ts';
 import { freeLoopbackPort } from './free-port.ts';
 import { findRedisServer } from './service-binaries.ts';
-import { LabErrors } from '../server/errors.ts';
+import { serviceStopper } from './service-child.ts';
 
 export interface RedisServerProcess {
   /** e.g. `redis://127.0.0.1:40123` */
@@ -28,35 +29,12 @@ export async function startRedisServer(readyTimeoutMs = 10_000): Promise<RedisSe
   const port = await freeLoopbackPort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.set(child, dir);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    await stopChild(child, exited);
-    running.delete(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const stop = serviceStopper(child, dir);
   await waitForLine(child, /Ready to accept connections/, readyTimeoutMs).catch(async (error: Error) => {
     await stop();
     throw error;
   });
   return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid ?? 0, stop };
-}
-
-/** Whatever happens to this process, the services it started must not outlive it. */
-const running = new Map<ChildProcess, string>();
-process.once('exit', () => {
-  for (const [child, dir] of running) {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(killer);
 }
 
 /** Resolves once `pattern` appears on the child's stdout; its output keeps being drained after. */

@@ -4,9 +4,9 @@
  * answers `shared: false` there: the panel then shows nothing and stops asking.
  */
 import { useEffect, useState } from 'react';
+import type { ClusterMetrics } from '../../../protocol/cluster-metrics.ts';
 import { TRANSPORT_NAMES } from '../../../protocol/feed-event.ts';
 import { totalBytes } from '../../../protocol/figures.ts';
-import type { ClusterMetrics } from '../../../protocol/cluster-metrics.ts';
 import * as fmt from '../format.ts';
 
 /** ms between two reads of the cluster's figures. */

@@ -5,6 +5,7 @@
 import type { Dispatch, SetStateAction } from 'react';
 import { type LabConfig, LIMITS } from '../lab-config.ts';
 import { useLab, useStore } from '../lab-context.ts';
+import { ClientSettingsFields } from './client-settings-fields.tsx';
 import { CONTAINED } from './contained.ts';
 import { NumberField } from './number-field.tsx';
 import { useSharedLock } from './use-shared-lock.ts';
@@ -93,36 +94,7 @@ export function ControlsPanel({ config, setConfig }: Props) {
       </fieldset>
       <fieldset>
         <legend>This page's clients</legend>
-        <NumberField
-          name="interval"
-          label="Short-poll interval"
-          unit="ms"
-          value={config.interval}
-          min={LIMITS.interval.min}
-          max={LIMITS.interval.max}
-          step={100}
-          onCommit={(interval) => setConfig((c) => ({ ...c, interval }))}
-        />
-        <NumberField
-          name="timeout"
-          label="Long-poll timeout"
-          unit="ms"
-          value={config.timeout}
-          min={LIMITS.timeout.min}
-          max={LIMITS.timeout.max}
-          step={1000}
-          onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
-        />
-        <div className="buttons">
-          <button
-            type="button"
-            data-control="new-segment"
-            title="Start a new segment: the figures count from now (the table below keeps the one that ends)"
-            onClick={() => store.newSegment()}
-          >
-            New segment
-          </button>
-        </div>
+        <ClientSettingsFields config={config} setConfig={setConfig} />
       </fieldset>
       {controlError && (
         <div className="control-error" role="alert">

@@ -7,12 +7,12 @@
  */
 import type { Dispatch, SetStateAction } from 'react';
 import * as fmt from '../format.ts';
-import { type LabConfig, LIMITS } from '../lab-config.ts';
-import { useLab, useStore } from '../lab-context.ts';
+import type { LabConfig } from '../lab-config.ts';
+import { useLab } from '../lab-context.ts';
 import { TRANSPORTS } from '../palette.ts';
 import { ByteKindLegend } from './byte-kind-legend.tsx';
+import { ClientSettingsFields } from './client-settings-fields.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
-import { NumberField } from './number-field.tsx';
 import { PhoneCard } from './phone-card.tsx';
 import { UpstreamBox } from './upstream-box.tsx';
 import './phone-view.css';
@@ -23,7 +23,6 @@ interface Props {
 }
 
 export function PhoneView({ config, setConfig }: Props) {
-  const store = useStore();
   const status = useLab((s) => s.status);
   const scenario = useLab((s) => s.scenario);
   const canControl = useLab((s) => s.access?.canControl ?? false);
@@ -59,29 +58,7 @@ export function PhoneView({ config, setConfig }: Props) {
       ) : (
         <section className="phone-controls panel" aria-label="This phone's clients">
           <h2>Your clients</h2>
-          <NumberField
-            name="interval"
-            label="Short-poll interval"
-            unit="ms"
-            value={config.interval}
-            min={LIMITS.interval.min}
-            max={LIMITS.interval.max}
-            step={100}
-            onCommit={(interval) => setConfig((c) => ({ ...c, interval }))}
-          />
-          <NumberField
-            name="timeout"
-            label="Long-poll timeout"
-            unit="ms"
-            value={config.timeout}
-            min={LIMITS.timeout.min}
-            max={LIMITS.timeout.max}
-            step={1000}
-            onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
-          />
-          <button type="button" data-control="new-segment" onClick={() => store.newSegment()}>
-            New segment
-          </button>
+          <ClientSettingsFields config={config} setConfig={setConfig} />
         </section>
       )}
       <UpstreamBox />

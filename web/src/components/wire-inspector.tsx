@@ -11,9 +11,9 @@ import type { WirePart, WireSample } from '../../../protocol/wire-sample.ts';
 import { decodeFrameHeader } from '../frame-header.ts';
 import { useLab } from '../lab-context.ts';
 import { BYTE_LOOK, SHOWN_FIRST, TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { tabAfterKey } from '../tab-keys.ts';
 import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { CONTAINED } from './contained.ts';
-import { tabAfterKey } from '../tab-keys.ts';
 import './wire-inspector.css';
 
 const encoder = new TextEncoder();
