@@ -25,9 +25,6 @@ import { apiUrl, JsonRequests } from './feed-http.ts';
 import { LatencyRing, type LatencySummary } from './latency-summary.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 
-/** The page imports the URL helper from here (web/src/client-route.ts, connection-limit-demo.ts). */
-export { apiUrl };
-
 /** One value at a time, changed only through `setState` (as engine.io's readyState). */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 

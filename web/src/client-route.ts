@@ -5,7 +5,7 @@
  * stay on the page's own origin, unshaped. A different port is also a
  * different origin, with its own six connections (docs/connection-limit.md).
  */
-import { apiUrl } from '../../clients/feed-client.ts';
+import { apiUrl } from '../../clients/feed-http.ts';
 
 export interface ClientRoute {
   via: 'conditioner' | 'direct';

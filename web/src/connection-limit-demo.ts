@@ -6,7 +6,7 @@
  * The streams are metrics streams under their own client id: lab traffic,
  * so the demo never shows up in any transport's numbers.
  */
-import { apiUrl } from '../../clients/feed-client.ts';
+import { apiUrl } from '../../clients/feed-http.ts';
 
 export interface LimitDemoOptions {
   /** The page's own base URL. */
