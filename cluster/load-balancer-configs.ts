@@ -28,6 +28,10 @@ export const LOAD_BALANCER_CONFIGS = {
     breaks: 'every client on 127.0.0.x (or behind one NAT) lands on one instance',
     fix: 'hash $arg_client consistent;',
   },
+  'sticky-cookie': {
+    breaks: 'nothing: a cookie nginx sets keeps each browser on one instance (a client without cookies is spread)',
+    fix: '',
+  },
 } as const;
 
 export type LoadBalancerConfigName = keyof typeof LOAD_BALANCER_CONFIGS;
