@@ -230,7 +230,7 @@ describeWithServices('switching the nginx config live from the page', ['redis-se
     }
   });
 
-  it('short-read-timeout: a held long poll is refused (504, then 502), an idle WebSocket is cut', async () => {
+  it('short-read-timeout: a held long poll is refused (504), and then everyone (502); the streams are cut or refused', async () => {
     const follow = followThroughNginx('effect-srt');
     try {
       await sleep(1000); // connected under correct; nothing is published, so the long poll is held
@@ -239,6 +239,8 @@ describeWithServices('switching the nginx config live from the page', ['redis-se
       await sleep(7000); // past the 2 s read timeout, tried on both instances
       const effects = follow.effects(newestSeq());
       expect(effects['long-poll']).toBe('refused');
+      // The poll's 504 took both instances out of rotation: everyone's next request is answered 502.
+      expect(effects['short-poll']).toBe('refused');
       expect(['cut', 'refused']).toContain(effects.websocket);
       expect(['cut', 'refused']).toContain(effects.sse);
     } finally {
