@@ -64,7 +64,8 @@ export function loadBalancerConfigView(name: LoadBalancerConfigName): LoadBalanc
     name,
     text,
     differingLines: own.flatMap((line, i) => (isDirective(line) && !correct.has(line) ? [i + 1] : [])),
-    missingLines: [...correct].filter((line) => !ownSet.has(line)),
+    // Whole directives only (a map's entries and braces say nothing on their own).
+    missingLines: [...correct].filter((line) => !ownSet.has(line) && /^[a-z_]+ .*;$/.test(line)),
     breaks: LOAD_BALANCER_CONFIGS[name].breaks,
     fix: LOAD_BALANCER_CONFIGS[name].fix,
   };
