@@ -23,7 +23,7 @@ import { type RedisServerProcess, startRedisServer } from '../cluster/redis-serv
 import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import type { FeedStatus } from '../protocol/lab-status.ts';
 import { loadBalancerChannel, type LoadBalancerState } from '../protocol/load-balancer.ts';
-import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { type RunningLab, sleep, startLab } from './support/lab-server.ts';
 import { headEnd, type RawSocket, rawConnect } from './support/raw-socket.ts';
 import { describeWithServices } from './support/services.ts';
 

@@ -97,7 +97,9 @@ export async function loadBalancerRoutes(app: FastifyInstance, { options, segmen
 function parseSwitch(message: string): { current: string } | null {
   try {
     const value = JSON.parse(message) as Partial<LoadBalancerSwitch>;
-    return typeof value.current === 'string' && isLoadBalancerConfigName(value.current) ? { current: value.current } : null;
+    return typeof value.current === 'string' && isLoadBalancerConfigName(value.current)
+      ? { current: value.current }
+      : null;
   } catch {
     return null;
   }
