@@ -65,7 +65,9 @@ export function loadBalancerConfigView(name: LoadBalancerConfigName): LoadBalanc
     text,
     differingLines: own.flatMap((line, i) => (isDirective(line) && !correct.has(line) ? [i + 1] : [])),
     // Whole directives only (a map's entries and braces say nothing on their own).
-    missingLines: [...correct].filter((line) => !ownSet.has(line) && /^[a-z_]+ .*;$/.test(line)),
+    missingLines: [...correct].filter(
+      (line) => !ownSet.has(line) && /^[a-z_]+ .*;$/.test(line) && !line.startsWith('default '),
+    ),
     breaks: LOAD_BALANCER_CONFIGS[name].breaks,
     fix: LOAD_BALANCER_CONFIGS[name].fix,
   };
