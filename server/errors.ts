@@ -147,7 +147,7 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_FEED_UNAVAILABLE:
     'check that the Redis given with --redis is running; the event was not published, send it again',
   LAB_ERR_SERVICE_MISSING:
-    'install it with apt-get install redis-server nginx (Debian/Ubuntu), or set REDIS_SERVER_PATH / NGINX_PATH',
+    'install it with apt-get install redis-server nginx haproxy (Debian/Ubuntu), or set REDIS_SERVER_PATH / NGINX_PATH / HAPROXY_PATH',
   LAB_ERR_BAD_REDIS: 'pass --redis redis://127.0.0.1:6379 (a redis:// URL of a running Redis 6.2 or newer)',
   LAB_ERR_NOT_A_CLUSTER:
     'start the lab with npm run cluster -- --instances 2 and open the URL it prints (nginx in front); then the page can switch its config',
