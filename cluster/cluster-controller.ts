@@ -7,14 +7,18 @@
  * checks); the lab forwards here. After nginx has reloaded, the controller
  * announces the switch on Redis, so every lab starts a new segment at once.
  *
- *   GET /load-balancer  → { current, switchedAt }
+ *   GET /load-balancer  → { current, switchedAt, switching, error, configs }
  *   PUT /load-balancer  {"config":"no-upgrade"} → 202 and the same, the switch under way
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
-import type { LoadBalancerSwitch } from '../protocol/load-balancer.ts';
-import { isLoadBalancerConfigName, type LoadBalancerConfigName } from './load-balancer-configs.ts';
+import type { LoadBalancerControllerState, LoadBalancerSwitch } from '../protocol/load-balancer.ts';
+import {
+  isLoadBalancerConfigName,
+  type LoadBalancerConfigName,
+  loadBalancerConfigViews,
+} from './load-balancer-configs.ts';
 import type { NginxProcess } from './nginx-process.ts';
 
 export interface ClusterController {
@@ -44,7 +48,14 @@ export async function startClusterController(options: ClusterControllerOptions):
   let switchedAt: number | null = null;
   let switching: string | null = null;
   let error: string | null = null;
-  const state = (nginx: NginxProcess): LoadBalancerSwitch => ({ current: nginx.config, switchedAt, switching, error });
+  const configs = loadBalancerConfigViews();
+  const state = (nginx: NginxProcess): LoadBalancerControllerState => ({
+    current: nginx.config,
+    switchedAt,
+    switching,
+    error,
+    configs,
+  });
   // One switch at a time: a second waits for the first (each reload waits for the old workers).
   let queue: Promise<void> = Promise.resolve();
 
@@ -55,7 +66,8 @@ export async function startClusterController(options: ClusterControllerOptions):
         await nginx.switchConfig(config);
         switchedAt = Date.now();
         error = null;
-        await redis.publish(options.channel, JSON.stringify({ current: config, switchedAt, switching: null, error }));
+        const announced: LoadBalancerSwitch = { current: config, switchedAt, switching: null, error };
+        await redis.publish(options.channel, JSON.stringify(announced));
       } catch (failure) {
         error = (failure as Error).message;
       }
@@ -76,7 +88,8 @@ export async function startClusterController(options: ClusterControllerOptions):
     const body = await readBody(request);
     const config = (body as { config?: unknown } | null)?.config;
     if (typeof config !== 'string' || !isLoadBalancerConfigName(config)) {
-      return send(response, 400, { error: `unknown config ${JSON.stringify(config)}` });
+      const names = configs.map((each) => each.name).join(', ');
+      return send(response, 400, { error: `"config" must be one of ${names} (got ${JSON.stringify(config)})` });
     }
     // Answered at once: this request came through nginx, whose old workers close their connections on reload.
     switchTo(nginx, config);

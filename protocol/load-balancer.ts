@@ -22,7 +22,7 @@ export interface LoadBalancerConfigView {
 
 /** `GET /api/cluster/load-balancer`. */
 export interface LoadBalancerState {
-  /** False when the lab does not run under `npm run cluster` (then there is nothing to switch). */
+  /** False when the lab does not run under `npm run cluster` (then there is nothing to switch, and `configs` is empty). */
   controlled: boolean;
   /** The config nginx runs now; null when not controlled. */
   current: string | null;
@@ -47,6 +47,11 @@ export interface LoadBalancerSwitch {
   switching: string | null;
   /** Why the last switch failed (nginx refused the config, or did not reload in time); null when it did not. */
   error: string | null;
+}
+
+/** The controller's `GET /load-balancer`: the switch's state and every config (the lab passes both on). */
+export interface LoadBalancerControllerState extends LoadBalancerSwitch {
+  configs: LoadBalancerConfigView[];
 }
 
 /** The Redis channel on which a cluster announces a switch of nginx's config, for labs of key prefix `keyPrefix`. */

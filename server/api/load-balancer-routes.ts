@@ -12,20 +12,21 @@
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import {
-  isLoadBalancerConfigName,
-  LOAD_BALANCER_CONFIGS,
-  loadBalancerConfigViews,
-} from '../../cluster/load-balancer-configs.ts';
-import { type LoadBalancerState, type LoadBalancerSwitch, loadBalancerChannel } from '../../protocol/load-balancer.ts';
+  type LoadBalancerControllerState,
+  type LoadBalancerState,
+  type LoadBalancerSwitch,
+  loadBalancerChannel,
+} from '../../protocol/load-balancer.ts';
 import { LabErrors } from '../errors.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 
-/** ms the controller may take to answer; a switch waits for nginx's old workers (about 1 s). */
-const CONTROLLER_TIMEOUT_MS = 15_000;
+/** ms the controller may take to answer (it answers a switch as soon as nginx starts reloading). */
+const CONTROLLER_TIMEOUT_MS = 5000;
+/** A config's name as the files in cluster/nginx-configs/ are named; which ones exist, the controller knows. */
+const CONFIG_NAME = /^[a-z0-9]+(?:-[a-z0-9]+){0,5}$/;
 
 export async function loadBalancerRoutes(app: FastifyInstance, { options, segments }: TransportContext): Promise<void> {
   const control = options.clusterControl;
-  const views = loadBalancerConfigViews();
   if (!control || !options.redis) {
     app.get(
       '/api/cluster/load-balancer',
@@ -35,7 +36,7 @@ export async function loadBalancerRoutes(app: FastifyInstance, { options, segmen
         switchedAt: null,
         switching: null,
         error: null,
-        configs: views,
+        configs: [],
       }),
     );
     app.put('/api/cluster/load-balancer', { config: { control: true } }, () => {
@@ -44,7 +45,7 @@ export async function loadBalancerRoutes(app: FastifyInstance, { options, segmen
     return;
   }
 
-  const ask = async (method: 'GET' | 'PUT', body?: unknown): Promise<LoadBalancerSwitch> => {
+  const ask = async (method: 'GET' | 'PUT', body?: unknown): Promise<LoadBalancerControllerState> => {
     let response: Response;
     try {
       response = await fetch(`${control.url}/load-balancer`, {
@@ -56,11 +57,12 @@ export async function loadBalancerRoutes(app: FastifyInstance, { options, segmen
     } catch (error) {
       throw LabErrors.CLUSTER_CONTROL((error as Error).message);
     }
-    const answer = (await response.json().catch(() => ({}))) as LoadBalancerSwitch & { error?: string };
+    const answer = (await response.json().catch(() => ({}))) as LoadBalancerControllerState & { error?: string };
+    if (response.status === 400) throw LabErrors.UNKNOWN_LB_CONFIG(answer.error ?? 'unknown config');
     if (!response.ok) throw LabErrors.CLUSTER_CONTROL(answer.error ?? `HTTP ${response.status}`);
     return answer;
   };
-  const state = (now: LoadBalancerSwitch): LoadBalancerState => ({ controlled: true, ...now, configs: views });
+  const state = (now: LoadBalancerControllerState): LoadBalancerState => ({ controlled: true, ...now });
 
   app.get('/api/cluster/load-balancer', async (_request, reply) =>
     reply.header('cache-control', 'no-store').send(state(await ask('GET'))),
@@ -68,9 +70,9 @@ export async function loadBalancerRoutes(app: FastifyInstance, { options, segmen
   app.put('/api/cluster/load-balancer', { config: { control: true } }, async (request, reply) => {
     const body = request.body as { config?: unknown } | null;
     const config = typeof body === 'object' && body !== null ? body.config : undefined;
-    if (typeof config !== 'string' || !isLoadBalancerConfigName(config)) {
+    if (typeof config !== 'string' || !CONFIG_NAME.test(config)) {
       throw LabErrors.UNKNOWN_LB_CONFIG(
-        `"config" must be one of ${Object.keys(LOAD_BALANCER_CONFIGS).join(', ')} (got ${JSON.stringify(config)})`,
+        `"config" must be a config's name such as "no-upgrade" (got ${JSON.stringify(config)})`,
       );
     }
     // 202: nginx is reloading; the switch is done when `current` is the config (and a segment begins).
@@ -97,9 +99,7 @@ export async function loadBalancerRoutes(app: FastifyInstance, { options, segmen
 function parseSwitch(message: string): { current: string } | null {
   try {
     const value = JSON.parse(message) as Partial<LoadBalancerSwitch>;
-    return typeof value.current === 'string' && isLoadBalancerConfigName(value.current)
-      ? { current: value.current }
-      : null;
+    return typeof value.current === 'string' && CONFIG_NAME.test(value.current) ? { current: value.current } : null;
   } catch {
     return null;
   }
