@@ -1,8 +1,9 @@
 /**
  * A segment: the stretch of time under one set of conditions. Every change of
  * the lab's conditions (scenario, rate, data size, network, a fault, a feed
- * restart, the cluster's nginx config) starts a new one, so a figure never blends two experiments. The
- * page starts segments of its own too, for its own client settings.
+ * restart, the cluster's nginx config) starts a new one, so a figure never
+ * blends two experiments. The page starts segments of its own too, for its
+ * own client settings.
  */
 
 export type SegmentReason =
