@@ -5,6 +5,8 @@
  * stops everything it started on Ctrl-C / SIGTERM.
  */
 import { HINTS, isLabError } from '../server/errors.ts';
+import { loadBalancerChannel } from '../protocol/load-balancer.ts';
+import { type ClusterController, startClusterController } from './cluster-controller.ts';
 import { CLUSTER_USAGE, parseClusterFlags } from './cluster-flags.ts';
 import { freeLoopbackPort } from './free-port.ts';
 import { type LabInstance, startLabInstances } from './lab-instances.ts';
@@ -21,9 +23,11 @@ async function main(): Promise<void> {
   let redis: RedisServerProcess | null = null;
   let labs: LabInstance[] = [];
   let nginx: NginxProcess | null = null;
+  let controller: ClusterController | null = null;
   let stopping: Promise<void> | null = null;
   const stopAll = (): Promise<void> => {
     stopping ??= (async () => {
+      await controller?.close();
       await nginx?.stop();
       await Promise.all(labs.map((lab) => lab.stop()));
       await redis?.stop();
@@ -43,11 +47,21 @@ async function main(): Promise<void> {
     // nginx's port first: each lab must know nginx's origin as its own (the page's WebSocket, its controls).
     const port = flags.port === 0 ? await freeLoopbackPort() : flags.port;
     const origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+    // The controller first: each lab is told where it is (the page's config switch goes through it).
+    controller = await startClusterController({
+      nginx: () => nginx,
+      redisUrl,
+      channel: loadBalancerChannel('transport-lab:'), // the key prefix server/main.ts gives the shared feed
+    });
+    // Inherited by the labs, never on their command line (where `ps` would show it).
+    process.env.LAB_CLUSTER_TOKEN = controller.token;
     labs = await startLabInstances({
       instances: flags.instances,
       redisUrl,
       extraArgs: [
         ...origins.flatMap((origin) => ['--public-origin', origin]),
+        '--cluster-control',
+        controller.url,
         ...(flags.rate === undefined ? [] : ['--rate', String(flags.rate)]),
       ],
       generator: flags.noGenerator ? 'none' : 'first',
@@ -68,6 +82,7 @@ async function main(): Promise<void> {
   console.log(
     `  Redis at ${redisUrlShown(flags.redis ?? redis?.url ?? '')}${redis ? ` (pid ${redis.pid}, started here)` : ''}`,
   );
+  console.log(`  the page switches nginx's config (the load-balancer lesson) through ${controller?.url ?? ''}`);
   console.log(`  the whole cluster's figures: ${nginx.url}/api/metrics/cluster; Ctrl-C stops it all`);
 }
 

@@ -3,7 +3,9 @@
  * nginx-configs/, with what each does to the lab's transports and the line
  * that fixes it (README "The load-balancer lesson").
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { LoadBalancerConfigView } from '../protocol/load-balancer.ts';
 
 export const LOAD_BALANCER_CONFIGS = {
   correct: { breaks: 'nothing: every transport works, each client keeps its instance', fix: '' },
@@ -28,6 +30,10 @@ export const LOAD_BALANCER_CONFIGS = {
     breaks: 'every client on 127.0.0.x (or behind one NAT) lands on one instance',
     fix: 'hash $arg_client consistent;',
   },
+  'sticky-cookie': {
+    breaks: 'nothing: a cookie nginx sets keeps each browser on one instance (a client without cookies is spread)',
+    fix: '',
+  },
 } as const;
 
 export type LoadBalancerConfigName = keyof typeof LOAD_BALANCER_CONFIGS;
@@ -39,4 +45,35 @@ export function isLoadBalancerConfigName(name: string): name is LoadBalancerConf
 /** The config's file, `cluster/nginx-configs/<name>.conf`. */
 export function loadBalancerConfigPath(name: LoadBalancerConfigName): string {
   return fileURLToPath(new URL(`./nginx-configs/${name}.conf`, import.meta.url));
+}
+
+/** The non-comment lines of a config file, trimmed, for comparing two configs line by line. */
+function directiveLines(text: string): string[] {
+  return text.split('\n').map((line) => line.trim());
+}
+
+const isDirective = (line: string): boolean => line !== '' && !line.startsWith('#');
+
+/** One config as the page shows it: its file, the lines that differ from `correct`, what it breaks and the fix. */
+export function loadBalancerConfigView(name: LoadBalancerConfigName): LoadBalancerConfigView {
+  const text = readFileSync(loadBalancerConfigPath(name), 'utf8');
+  const correct = new Set(directiveLines(readFileSync(loadBalancerConfigPath('correct'), 'utf8')).filter(isDirective));
+  const own = directiveLines(text);
+  const ownSet = new Set(own);
+  return {
+    name,
+    text,
+    differingLines: own.flatMap((line, i) => (isDirective(line) && !correct.has(line) ? [i + 1] : [])),
+    // Whole directives only (a map's entries and braces say nothing on their own).
+    missingLines: [...correct].filter(
+      (line) => !ownSet.has(line) && /^[a-z_]+ .*;$/.test(line) && !line.startsWith('default '),
+    ),
+    breaks: LOAD_BALANCER_CONFIGS[name].breaks,
+    fix: LOAD_BALANCER_CONFIGS[name].fix,
+  };
+}
+
+/** Every config, `correct` first, in the order of LOAD_BALANCER_CONFIGS. */
+export function loadBalancerConfigViews(): LoadBalancerConfigView[] {
+  return (Object.keys(LOAD_BALANCER_CONFIGS) as LoadBalancerConfigName[]).map(loadBalancerConfigView);
 }

@@ -5,7 +5,7 @@
  * on a free loopback port; never the default config, never systemd.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,19 @@ export interface NginxProcess {
   /** e.g. `http://127.0.0.1:40321` (no trailing slash) */
   url: string;
   port: number;
-  config: LoadBalancerConfigName;
+  /** The configuration nginx runs now (changed by `switchConfig`). */
+  readonly config: LoadBalancerConfigName;
   /** nginx's prefix folder: its config, pid, error log and temp paths (`proxy/` holds buffered answers). */
   prefix: string;
   /** The site config as written (the file with its upstream ports filled in). */
   siteConfig(): string;
+  /**
+   * Rewrites the site config and reloads nginx (SIGHUP to its master): new workers take the new config, the old
+   * ones close their connections within `worker_shutdown_timeout` (1 s), so every client meets the new config.
+   * Resolves once every old worker has exited; the labs are not touched.
+   * @param timeoutMs=10000 ms to wait for the old workers
+   */
+  switchConfig(config: LoadBalancerConfigName, timeoutMs?: number): Promise<void>;
   /** SIGTERM (nginx's fast shutdown), SIGKILL after 3 s; removes the prefix folder. */
   stop(): Promise<void>;
 }
@@ -36,6 +44,9 @@ worker_processes ${workers};
 # which one worker cannot have where the hard limit is 20,000 (as here): use two workers then.
 worker_rlimit_nofile 65536;
 pid ${prefix}/nginx.pid;
+# On a reload (the page's config switch), old workers close what they still hold after 1 s: long-lived
+# streams would otherwise stay on the old config for hours, and the switch would show nothing.
+worker_shutdown_timeout 1s;
 error_log ${prefix}/error.log notice;
 events { worker_connections 32768; }
 http {
@@ -95,7 +106,53 @@ export async function startNginx(
     await stop();
     throw new Error(`${(error as Error).message}; nginx said: ${stderr.trim()} ${log}`);
   }
-  return { url: `http://127.0.0.1:${port}`, port, config, prefix, siteConfig: () => site, stop };
+  let current = config;
+  let currentSite = site;
+  const switchConfig = async (next: LoadBalancerConfigName, timeoutMs = 10_000): Promise<void> => {
+    const master = child.pid;
+    if (master === undefined || child.exitCode !== null) throw new Error('nginx is not running');
+    const oldWorkers = childPids(master);
+    currentSite = siteConfigFor(next, port, upstreamPorts);
+    writeFileSync(join(prefix, 'site.conf'), currentSite);
+    child.kill('SIGHUP');
+    const deadline = Date.now() + timeoutMs;
+    // Done when the old workers are gone and new ones run (a config nginx refused leaves the old ones running).
+    while (oldWorkers.some((pid) => childPids(master).includes(pid)) || childPids(master).length === 0) {
+      if (Date.now() > deadline) {
+        throw new Error(`nginx did not reload within ${timeoutMs} ms: ${readLog(join(prefix, 'error.log'))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    current = next;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    get config() {
+      return current;
+    },
+    prefix,
+    siteConfig: () => currentSite,
+    switchConfig,
+    stop,
+  };
+}
+
+/** The pids whose parent is `parent` (nginx's workers, with its cache helpers if any), from /proc. */
+function childPids(parent: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
 }
 
 function readLog(path: string): string {

@@ -2,11 +2,13 @@
  * `npm run bench`: the lab against bare baseline servers, transport by
  * transport, in one run: same clients, same event rate and size, same
  * machine minutes apart. Prints lab / baseline for throughput and p99
- * latency, and the serialize-once count.
+ * latency, and the serialize-once count. With --url: a running lab or
+ * cluster instead (bench-against-url.ts).
  */
 import type { TransportName } from '../protocol/feed-event.ts';
 import { median, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
 import { BASELINES } from './baselines/baseline-registry.ts';
+import { benchAgainstUrl } from './bench-against-url.ts';
 import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${BENCH_USAGE}\n`);
     return;
   }
+  if (flags.url !== undefined) return benchAgainstUrl({ ...flags, url: flags.url });
   warnIfTooFewFiles(flags.clients);
   const results: Partial<Record<TransportName, BenchResult>> = {};
   let eventBytes: number | null = null;

@@ -8,6 +8,7 @@ import { decimalFlag, parseFlags, wholeNumberFlag } from '../server/flag-values.
 import type { HeaderSetName } from './browser-headers.ts';
 import { str, transportsFlag } from '../server/flag-values.ts';
 import { fileFlag, headerSetFlag, MAX_CLIENTS_PER_TRANSPORT } from './load-flags.ts';
+import { loopbackUrlFlag } from './loopback-url.ts';
 
 export interface BenchFlags {
   help: boolean;
@@ -22,6 +23,8 @@ export interface BenchFlags {
   headers: HeaderSetName;
   workers: number;
   json: string | undefined;
+  /** A running lab or cluster to load instead of starting labs and baselines (loopback only). */
+  url: string | undefined;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -46,6 +49,10 @@ Options:
   --headers <set>        node | browser | browser-cookies (default node)
   --workers <n>          worker threads for the clients (default ${availableParallelism()})
   --json <file>          write the results as JSON
+  --url <lab url>        load a running lab or cluster (npm run cluster prints its
+                         URL) instead: no baseline, the lab's own rate; prints each
+                         instance's CPU and fan-out and the front's CPU (loopback
+                         only: 127.0.0.0/8, ::1, localhost)
   -h, --help             show this help`;
 
 export function parseBenchFlags(argv: string[]): BenchFlags {
@@ -61,7 +68,12 @@ export function parseBenchFlags(argv: string[]): BenchFlags {
     headers: { type: 'string' },
     workers: { type: 'string' },
     json: { type: 'string' },
+    url: { type: 'string' },
   });
+  const url = str(values, 'url');
+  if (url !== undefined && str(values, 'rate') !== undefined) {
+    throw LabErrors.BAD_FLAG('--rate sets the rate of labs this tool starts; with --url the running lab keeps its own');
+  }
   const clients = wholeNumberFlag('--clients', str(values, 'clients'), 1, MAX_CLIENTS_PER_TRANSPORT, 2000);
   const durationS = wholeNumberFlag('--duration', str(values, 'duration'), 2, 3600, 20);
   const rampS = wholeNumberFlag('--ramp', str(values, 'ramp'), 0, 3600, defaultRampS(clients, durationS));
@@ -80,6 +92,7 @@ export function parseBenchFlags(argv: string[]): BenchFlags {
     headers: headerSetFlag(str(values, 'headers')),
     workers: wholeNumberFlag('--workers', str(values, 'workers'), 1, 64, availableParallelism()),
     json: fileFlag('--json', str(values, 'json')),
+    url: url === undefined ? undefined : loopbackUrlFlag('--url', url),
   };
 }
 

@@ -47,6 +47,8 @@ export interface LoadPlan {
   runId: string;
   /** Called about four times a second while the run goes. */
   onProgress?: (progress: RunProgress) => void;
+  /** Awaited right after the steady window's first and last readings (bench --url reads every instance then). */
+  onSteady?: (edge: 'start' | 'end') => Promise<void>;
 }
 
 export interface RunProgress {
@@ -122,10 +124,12 @@ export async function runLoad(plan: LoadPlan): Promise<RunRecord> {
       const steadyCounts = await workers.mark(true);
       steady = true;
       const steadyStart = await read(plan, true);
+      await plan.onSteady?.('start');
       await sleepUntil(startedAt + plan.durationS * 1000);
       check();
       const endCounts = await workers.mark(false);
       const steadyEnd = await read(plan, false);
+      await plan.onSteady?.('end');
       clearInterval(progress);
 
       let finalSeq: number | null = null;

@@ -8,6 +8,10 @@ export interface InstanceReport {
   name: string;
   /** Server time of the reading, epoch ms. */
   t: number;
+  /** The instance's own address, past the balancer (e.g. `http://127.0.0.1:40123`): where `npm run bench -- --url` reads each one's /api/process. Null before it listens. */
+  url?: string | null;
+  /** Its process id, for /proc readings on the same machine. */
+  pid?: number;
   /** Open streams and held polls on this instance: what its next event fans out to. */
   listeners: number;
   transports: Record<TransportName, TransportMetrics>;

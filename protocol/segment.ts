@@ -1,11 +1,21 @@
 /**
  * A segment: the stretch of time under one set of conditions. Every change of
  * the lab's conditions (scenario, rate, data size, network, a fault, a feed
- * restart) starts a new one, so a figure never blends two experiments. The
- * page starts segments of its own too, for its own client settings.
+ * restart, the cluster's nginx config) starts a new one, so a figure never
+ * blends two experiments. The page starts segments of its own too, for its
+ * own client settings.
  */
 
-export type SegmentReason = 'start' | 'scenario' | 'rate' | 'size' | 'network' | 'fault' | 'restart' | 'lesson';
+export type SegmentReason =
+  | 'start'
+  | 'scenario'
+  | 'rate'
+  | 'size'
+  | 'network'
+  | 'fault'
+  | 'restart'
+  | 'lesson'
+  | 'load-balancer';
 
 /** The lab's side of the conditions a segment was measured under. */
 export interface SegmentConditions {

@@ -21,6 +21,7 @@ import { errorBody, LabErrors } from './errors.ts';
 import { Feed } from './feed/feed.ts';
 import { RedisFeed } from './feed/redis-feed.ts';
 import { clusterMetricsRoutes } from './api/cluster-metrics-routes.ts';
+import { loadBalancerRoutes } from './api/load-balancer-routes.ts';
 import { type LabOptions, labOptions } from './lab-options.ts';
 import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
@@ -184,6 +185,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(classRoutes, context);
   await app.register(loadRoutes, context);
   await app.register(clusterMetricsRoutes, context);
+  await app.register(loadBalancerRoutes, context);
   if (feed instanceof RedisFeed) {
     // Behind a load balancer, which instance answered (the load-balancer lesson reads it).
     app.addHook('onRequest', (_request, reply, done) => {

@@ -94,6 +94,17 @@ export const LabErrors = {
     '%s was not found on this machine',
     500,
   ),
+  NOT_A_CLUSTER: createError<'LAB_ERR_NOT_A_CLUSTER', 409, []>(
+    'LAB_ERR_NOT_A_CLUSTER',
+    "this lab does not run behind the cluster's nginx, so there is no load balancer to switch",
+    409,
+  ),
+  UNKNOWN_LB_CONFIG: createError<'LAB_ERR_UNKNOWN_LB_CONFIG', 400, [string]>('LAB_ERR_UNKNOWN_LB_CONFIG', '%s', 400),
+  CLUSTER_CONTROL: createError<'LAB_ERR_CLUSTER_CONTROL', 502, [string]>(
+    'LAB_ERR_CLUSTER_CONTROL',
+    'the cluster controller did not switch nginx: %s',
+    502,
+  ),
 } as const;
 
 export type LabErrorCode = ReturnType<(typeof LabErrors)[keyof typeof LabErrors]>['code'];
@@ -136,8 +147,14 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_FEED_UNAVAILABLE:
     'check that the Redis given with --redis is running; the event was not published, send it again',
   LAB_ERR_SERVICE_MISSING:
-    'install it with apt-get install redis-server nginx (Debian/Ubuntu), or set REDIS_SERVER_PATH / NGINX_PATH',
+    'install it with apt-get install redis-server nginx haproxy (Debian/Ubuntu), or set REDIS_SERVER_PATH / NGINX_PATH / HAPROXY_PATH',
   LAB_ERR_BAD_REDIS: 'pass --redis redis://127.0.0.1:6379 (a redis:// URL of a running Redis 6.2 or newer)',
+  LAB_ERR_NOT_A_CLUSTER:
+    'start the lab with npm run cluster -- --instances 2 and open the URL it prints (nginx in front); then the page can switch its config',
+  LAB_ERR_UNKNOWN_LB_CONFIG:
+    'send {"config":"no-upgrade"}: one of the names GET /api/cluster/load-balancer lists (the files in cluster/nginx-configs/)',
+  LAB_ERR_CLUSTER_CONTROL:
+    'check that npm run cluster is still running (its terminal shows why nginx did not reload); the config is unchanged',
 };
 
 export interface LabErrorLike {

@@ -88,6 +88,11 @@ export interface LabOptions {
   publicOrigins: string[];
   /** This lab's name among the cluster's instances (`/api/metrics/cluster`). @default 'pid-<process id>' */
   instanceName: string;
+  /**
+   * The cluster's controller (`npm run cluster` passes it): where the page's switch of nginx's config is
+   * forwarded, with the token it asks for. Needs `redis` (switches are announced there). @default null
+   */
+  clusterControl: { url: string; token: string } | null;
 }
 
 export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
@@ -122,6 +127,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     redis: null,
     publicOrigins: [],
     instanceName: `pid-${process.pid}`,
+    clusterControl: null,
     ...stripUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
@@ -150,6 +156,15 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
   }
   if (options.redis !== null && !/^rediss?:\/\/[^\s]+$/.test(options.redis.url)) {
     throw LabErrors.BAD_REDIS(`--redis must be a redis:// URL (got ${JSON.stringify(options.redis.url)})`);
+  }
+  if (options.clusterControl !== null) {
+    if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(options.clusterControl.url)) {
+      throw LabErrors.BAD_FLAG(
+        `--cluster-control must be the controller's loopback URL such as http://127.0.0.1:40500 (got ${JSON.stringify(options.clusterControl.url)})`,
+      );
+    }
+    if (options.redis === null)
+      throw LabErrors.BAD_FLAG('--cluster-control needs --redis (switches are announced there)');
   }
   applyNetworkRequest(profileSettings('none'), options.network); // throws LAB_ERR_BAD_NETWORK naming the field
   return options;

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     ...(flags.instanceName !== undefined ? { instanceName: flags.instanceName } : {}),
     publicOrigins: flags.publicOrigins,
     ...(flags.noGenerator ? { autostart: false } : {}),
+    ...(flags.clusterControl !== undefined ? { clusterControl: flags.clusterControl } : {}),
   });
   // A deep accept queue: thousands of clients connecting at once (a load run, a class) must not be dropped.
   await app.listen({ port: flags.port, host: flags.host, backlog: 4096 });

@@ -35,6 +35,8 @@ export interface StartFlags {
   instanceName: string | undefined;
   /** Do not start the generator (`--no-generator`): in a cluster one instance generates, all serve. */
   noGenerator: boolean;
+  /** The cluster's controller (`--cluster-control`, with its token in `LAB_CLUSTER_TOKEN`); set by npm run cluster. */
+  clusterControl: { url: string; token: string } | undefined;
 }
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -68,6 +70,9 @@ Options:
                       and the controls; repeatable
   --no-generator      do not generate events (publish still works); with --redis
                       one instance generates for all
+  --cluster-control <url> the cluster controller's loopback URL (npm run cluster
+                      passes it, with its token in LAB_CLUSTER_TOKEN): the page
+                      may then switch nginx's config
   -h, --help          show this help`;
 
 export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
@@ -86,7 +91,12 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     'instance-name': { type: 'string' },
     'public-origin': { type: 'string', multiple: true },
     'no-generator': { type: 'boolean' },
+    'cluster-control': { type: 'string' },
   });
+  const clusterControlUrl = values['cluster-control'] as string | undefined;
+  if (clusterControlUrl !== undefined && !env.LAB_CLUSTER_TOKEN) {
+    throw LabErrors.BAD_FLAG("--cluster-control needs the controller's token in LAB_CLUSTER_TOKEN");
+  }
   // An empty PORT/HOST (e.g. `PORT= npm start`) means unset, as shells and CI tools often leave them.
   const port = wholeNumberFlag('--port', (values.port as string | undefined) ?? (env.PORT || '3000'), 0, 65_535, 3000);
   const lan = values.lan === true;
@@ -123,5 +133,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     instanceName: values['instance-name'] as string | undefined,
     publicOrigins: (values['public-origin'] as unknown as string[] | undefined) ?? [],
     noGenerator: values['no-generator'] === true,
+    clusterControl:
+      clusterControlUrl === undefined ? undefined : { url: clusterControlUrl, token: env.LAB_CLUSTER_TOKEN ?? '' },
   };
 }

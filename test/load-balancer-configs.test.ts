@@ -171,6 +171,36 @@ describeWithServices('load-balancer configurations in front of two labs', ['redi
     for (const answer of answers) expect(answer.events.map((event) => event.seq)).toEqual([seq]);
   });
 
+  it('sticky-cookie: nginx sets a cookie on the first answer; with it each browser stays on one instance, and browsers spread', async () => {
+    const { url } = await behind('sticky-cookie');
+    // Every "browser" asks for the same URL (the same client id even): only its cookie tells them apart.
+    const browsers = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const first = await fetch(`${url}/api/feed/short-poll?client=lb-same`);
+        await first.arrayBuffer();
+        const cookie = /lab_sticky=[^;]+/.exec(first.headers.get('set-cookie') ?? '')?.[0];
+        expect(cookie).toBeDefined();
+        const later = await instancesOf(url, 'lb-same', 4, { headers: { cookie: cookie ?? '' } });
+        return [first.headers.get('x-lab-instance') ?? 'none', ...later];
+      }),
+    );
+    for (const names of browsers) expect(new Set(names).size).toBe(1);
+    expect(new Set(browsers.map((names) => names[0]))).toEqual(new Set(['lab-a', 'lab-b']));
+    // A request that carries the cookie is not given a new one.
+    const again = await fetch(`${url}/api/feed/short-poll?client=lb-same`, { headers: { cookie: 'lab_sticky=abc' } });
+    await again.arrayBuffer();
+    expect(again.headers.get('set-cookie')).toBeNull();
+    // The WebSocket upgrade follows the cookie too (a browser sends it on the upgrade).
+    const { port } = nginx ?? { port: 0 };
+    const cookie = 'lab_sticky=0123456789abcdef';
+    const expected = (await instancesOf(url, 'lb-ws', 1, { headers: { cookie } }))[0];
+    const ws = await raw(port, WS_UPGRADE('lb-ws', port).replace('\r\n\r\n', `\r\nCookie: ${cookie}\r\n\r\n`));
+    expect(statusOf(await ws.until((bytes) => headEnd(bytes) > 0))).toBe(101);
+    // A 101 carries no x-lab-instance: the instance holding the open stream says where it went.
+    const holding = ['lab-a', 'lab-b'].filter((_name, i) => (labs[i]?.app.feed.listenerCount ?? 0) > 0);
+    expect(holding).toEqual([expected]);
+  });
+
   it('ip-hash: clients from 127.0.0.2 … 127.0.0.9 all land on one instance (nginx hashes three octets)', async () => {
     const { port } = await behind('ip-hash');
     const names = new Set<string>();

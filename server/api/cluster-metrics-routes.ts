@@ -27,6 +27,8 @@ export async function clusterMetricsRoutes(app: FastifyInstance, context: Transp
   const ownReport = (): InstanceReport => ({
     name,
     t: now(),
+    url: ownUrl(app),
+    pid: process.pid,
     listeners: feed.listenerCount,
     transports: meter.snapshot(feed.epoch, feed.newestSeq, now()).transports,
   });
@@ -92,4 +94,12 @@ function summed(instances: InstanceReport[]): Record<TransportName, TransportMet
     for (const name of TRANSPORT_NAMES) sums[name] = metricsSum(sums[name], instance.transports[name]);
   }
   return sums;
+}
+
+/** The lab's own loopback address as it listens (a wildcard bind is reached on 127.0.0.1); null before it does. */
+function ownUrl(app: FastifyInstance): string | null {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') return null;
+  const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }

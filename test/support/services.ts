@@ -5,10 +5,12 @@
  * installs both), as describeInChromium does for the browser.
  */
 import { describe, it } from 'vitest';
-import { findNginx, findRedisServer, SERVICES_INSTALL_HINT } from '../../cluster/service-binaries.ts';
+import { findHaproxy, findNginx, findRedisServer, SERVICES_INSTALL_HINT } from '../../cluster/service-binaries.ts';
 
-export function describeWithServices(name: string, needs: ('redis-server' | 'nginx')[], body: () => void): void {
-  const missing = needs.filter((service) => (service === 'nginx' ? findNginx() : findRedisServer()) === null);
+const FINDERS = { 'redis-server': findRedisServer, nginx: findNginx, haproxy: findHaproxy };
+
+export function describeWithServices(name: string, needs: (keyof typeof FINDERS)[], body: () => void): void {
+  const missing = needs.filter((service) => FINDERS[service]() === null);
   if (missing.length === 0) {
     describe(name, body);
   } else if (process.env.CI === 'true') {

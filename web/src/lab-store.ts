@@ -27,6 +27,9 @@
  * apply. Either way the reading is the segment's zero.
  */
 import { browserEnv } from '../../clients/client-env.ts';
+import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
+import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
+import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
@@ -115,6 +118,8 @@ export class LabStore {
   private clock: ClockOffset | null = null;
   private settings: ClientSettings;
   private readonly records = makeRecords();
+  /** What each transport went through since the cluster's nginx was switched (the load-balancer lesson). */
+  private readonly loadBalancer = new PageLoadBalancerEffects();
   private readonly meterHistory = new MeterHistory();
   /** The lab's segment the page's current one lies in; null before the first meter reading. */
   private labSegment: SegmentInfo | null = null;
@@ -412,20 +417,28 @@ export class LabStore {
     const client = createFeedClient(transport, {
       baseUrl: this.route.baseUrl,
       clientId: this.clientId,
-      env: this.env,
+      // Which instance answered each request: the load-balancer lesson's "moved".
+      env: {
+        ...this.env,
+        fetch: fetchNotingInstance(this.env.fetch, (i) => this.loadBalancer.answeredBy(transport, i)),
+      },
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       shortPollIntervalMs: this.settings.intervalMs,
       longPollTimeoutMs: this.settings.timeoutMs,
       keepLatencySamples: 0, // the store keeps its own 60 s window
       onEvent: (event, latencyMs) => {
         record.event(this.now(), latencyMs, event);
+        this.loadBalancer.delivered(transport, event.seq, this.now());
         for (const listener of this.arrivalListeners) listener(transport, event, latencyMs);
       },
       onRoundTrip: (id, ms) => {
         record.roundTrip(ms);
         this.onRoundTrip(id, ms);
       },
-      onWire: (activity) => record.wire(activity),
+      onWire: (activity) => {
+        record.wire(activity);
+        this.loadBalancer.wire(transport, activity);
+      },
       onStateChange: (state) => record.resume.onState(state, this.now()),
     });
     record.client = client;
@@ -498,6 +511,8 @@ export class LabStore {
   private beginLabSegment(segment: SegmentInfo, reading: MetricsSnapshot): void {
     const first = this.labSegment === null;
     this.labSegment = segment;
+    if (segment.reason === 'load-balancer') this.loadBalancer.begin(segment.label, this.now(), segment.seq);
+    else this.loadBalancer.end();
     if (first) {
       // The page's client id is new: its meter counts from zero, and every event so far is the segment's.
       this.beginSegment(segment.reason, segment.label, null, null);
@@ -723,6 +738,28 @@ export class LabStore {
 
   private now(): number {
     return this.env.now();
+  }
+
+  // ── The load-balancer lesson (under npm run cluster) ─────────────────────
+
+  /** `GET /api/cluster/load-balancer`: the configs, and the one nginx runs. */
+  loadBalancerState(): Promise<LoadBalancerState> {
+    return this.api.request('GET', '/api/cluster/load-balancer');
+  }
+
+  /** Asks the cluster to switch nginx to `config` (202: nginx reloads; a `load-balancer` segment follows). */
+  switchLoadBalancer(config: string): Promise<LoadBalancerState> {
+    return this.api.request('PUT', '/api/cluster/load-balancer', { config });
+  }
+
+  /** Each transport's effect word since the switch; null before one. */
+  loadBalancerEffects(): LoadBalancerEffects | null {
+    return this.loadBalancer.effects(this.now(), this.liveFeed?.seq ?? 0);
+  }
+
+  /** A refused switch in plain words (the same wording as every control). */
+  plainError(error: unknown): { message: string; hint?: string } {
+    return plainControlError(error, this.api.hasToken);
   }
 }
 

@@ -2,12 +2,14 @@
  * Behind a load balancer (`npm run cluster`): each lab instance's clients and
  * traffic, from `GET /api/metrics/cluster` every 2 s. A lab without `--redis`
  * answers `shared: false` there: the panel then shows nothing and stops asking.
+ * Under `npm run cluster` it holds the load-balancer lesson's switch too.
  */
 import { useEffect, useState } from 'react';
 import type { ClusterMetrics } from '../../../protocol/cluster-metrics.ts';
 import { TRANSPORT_NAMES } from '../../../protocol/feed-event.ts';
 import { totalBytes } from '../../../protocol/figures.ts';
 import * as fmt from '../format.ts';
+import { LoadBalancerLesson } from './load-balancer-lesson.tsx';
 
 /** ms between two reads of the cluster's figures. */
 const POLL_MS = 2000;
@@ -76,6 +78,7 @@ export function ClusterInstances() {
           ))}
         </tbody>
       </table>
+      <LoadBalancerLesson />
     </section>
   );
 }
