@@ -3,9 +3,12 @@
  * run as real processes. Bad flags exit 2 with a coded message; a comparison
  * prints only JSON on stdout with --json.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { runScript, startLabProcess } from './support/script-process.ts';
+
+// Every test starts a tsx process: 1–2 s alone, several on a machine busy with other suites.
+vi.setConfig({ testTimeout: 20_000 });
 
 describe('npm start flags', () => {
   it.each([
@@ -79,6 +82,13 @@ describe('npm start --history', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         status = (await (await fetch(`${url}/api/feed/status`)).json()) as typeof status;
       }
+      // Paused, so the 20 kept events (40 ms at 500/s) stay put while the test asks.
+      await fetch(`${url}/api/feed/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ running: false }),
+      });
+      status = (await (await fetch(`${url}/api/feed/status`)).json()) as typeof status;
       const from = async (since: number): Promise<{ reset?: string; events: unknown[] }> =>
         (await (await fetch(`${url}/api/feed/short-poll?since=${since}&epoch=${status.epoch}`)).json()) as {
           reset?: string;
