@@ -11,7 +11,7 @@ import type { LoadBalancerEffect } from '../../../clients/load-balancer-effect.t
 import type { LoadBalancerState } from '../../../protocol/load-balancer.ts';
 import { useStore } from '../lab-context.ts';
 import type { LoadBalancerEffects } from '../load-balancer-effects.ts';
-import { TRANSPORTS } from '../palette.ts';
+import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import './load-balancer-lesson.css';
 
 /** ms between reads of the effects while a switch is shown (and of the state while nginx reloads). */
@@ -177,7 +177,7 @@ function EffectTable({ effects }: { effects: LoadBalancerEffects | null }) {
       <tbody>
         {TRANSPORTS.map((t) => (
           <tr key={t} data-transport={t}>
-            <th scope="row">{t}</th>
+            <th scope="row">{TRANSPORT_LOOK[t].label}</th>
             <td>
               <span className={`lb-word lb-${effects.words[t]}`} title={EFFECT_MEANING[effects.words[t]]} data-effect>
                 {effects.words[t]}
