@@ -172,7 +172,8 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
   }
 }
 
-function rejectForbiddenKeys(value: unknown, depth: number): void {
+/** Refuses `__proto__`, `constructor` and `prototype` keys at any depth (LAB_ERR_FORBIDDEN_KEY), and deeper nesting than a report has. */
+export function rejectForbiddenKeys(value: unknown, depth = 0): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) throw LabErrors.BAD_BODY(`a report is nested at most ${MAX_DEPTH} levels deep`);
   for (const key of Object.keys(value)) {
