@@ -140,7 +140,8 @@ export const HINTS: Record<LabErrorCode, string> = {
     'start a round with {"lesson","claim","question","choices":[{"id","text"},…]}, vote with {"page","choice"}, reveal with {"verdict","rightChoice","sentence"}; see docs/api.md',
   LAB_ERR_ROUND_CLOSED:
     'read GET /api/class/round for the phase: votes are taken while it is "asking", a reveal needs a round that is asking or running',
-  LAB_ERR_ROUND_FULL: 'the round keeps one vote per page; close another tab on this machine, or wait for the next round',
+  LAB_ERR_ROUND_FULL:
+    'the round keeps one vote per page; close another tab on this machine, or wait for the next round',
   LAB_ERR_FEED_UNAVAILABLE:
     'check that the Redis given with --redis is running; the event was not published, send it again',
   LAB_ERR_SERVICE_MISSING:
