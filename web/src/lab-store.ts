@@ -594,12 +594,19 @@ export class LabStore {
           classReportFor(
             this.pageId,
             TRANSPORTS.map((t) => this.snapshot.transports[t]),
+            (t) => this.clientSettingOf(t),
           ),
         );
       }
     } finally {
       this.polling = false;
     }
+  }
+
+  /** This page's own setting of `transport`'s client, ms (its poll interval, its long-poll timeout); null for none. */
+  clientSettingOf(transport: TransportName): number | null {
+    const setting = WEB_TRANSPORTS[transport].clientSetting;
+    return setting === null ? null : this.settings[setting];
   }
 
   /** The status call is small and unshaped: its time on the wire is the base round trip to the lab. */
