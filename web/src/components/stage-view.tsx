@@ -3,7 +3,7 @@
  * figures and the latency chart fit one screen (1024×768 and up); the
  * controls wait in a drawer, and the teacher steers with keys
  * (stage-shortcuts.ts; `?` lists them, Esc closes the drawer and the list). Reached by the page's "Stage view"
- * button or `?view=stage`.
+ * button or `?view=stage`. During a class round its question and votes take the chart's place.
  */
 import { type CSSProperties, type Dispatch, type SetStateAction, useEffect, useRef, useState } from 'react';
 import { LESSONS } from '../../../lessons/lesson-registry.ts';
@@ -13,7 +13,9 @@ import { useLab, useStore } from '../lab-context.ts';
 import type { LabStore } from '../lab-store.ts';
 import { TRANSPORTS } from '../palette.ts';
 import { nextLessonId, SHORTCUT_LIST, type StageAction, stageShortcut } from '../stage-shortcuts.ts';
+import type { LessonRunner } from '../lessons/lesson-runner.ts';
 import { ByteKindLegend } from './byte-kind-legend.tsx';
+import { ClassRoundPanel } from './class-round-panel.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
 import { JoinScreen } from './join-screen.tsx';
@@ -26,6 +28,8 @@ import './stage-view.css';
 interface Props {
   config: LabConfig;
   setConfig: Dispatch<SetStateAction<LabConfig>>;
+  /** The page's lesson runner: the teacher runs a class round's experiment from the stage. */
+  runner: LessonRunner;
 }
 
 const LESSON_IDS = LESSONS.map((lesson) => lesson.id);
@@ -41,7 +45,7 @@ function typingInto(target: EventTarget | null): boolean {
   );
 }
 
-export function StageView({ config, setConfig }: Props) {
+export function StageView({ config, setConfig, runner }: Props) {
   const store = useStore();
   const status = useLab((s) => s.status);
   const scenario = useLab((s) => s.scenario);
@@ -82,6 +86,7 @@ export function StageView({ config, setConfig }: Props) {
   }, []);
 
   const lesson = LESSONS.find((l) => l.id === config.lesson) ?? null;
+  const roundOn = useLab((s) => Boolean(s.classRound?.phase));
 
   return (
     <main
@@ -151,7 +156,8 @@ export function StageView({ config, setConfig }: Props) {
         ))}
       </section>
       <ByteKindLegend />
-      <StageLatencyChart log={config.log} />
+      {/* During a class round the predictions take the chart's place: that is what the room looks at. */}
+      {roundOn ? <ClassRoundPanel runner={runner} variant="stage" /> : <StageLatencyChart log={config.log} />}
 
       {drawer && (
         <aside id="stage-drawer" className="stage-drawer" aria-label="Controls" data-stage-drawer>
