@@ -6,7 +6,7 @@
  * question and its choices, one prediction that may change until the run,
  * then the votes and the verdict once revealed. Nothing shows without a round.
  */
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { findLesson } from '../../../lessons/lesson-registry.ts';
 import type { ClassRoundView } from '../../../protocol/class-round.ts';
 import { useLab, useStore } from '../lab-context.ts';
@@ -133,12 +133,21 @@ function TeacherSide({ round, runner }: { round: ClassRoundView; runner: LessonR
 
 function StudentSide({ round }: { round: ClassRoundView }) {
   const store = useStore();
+  // The click shows at once; the lab's answer (yourVote) confirms it, or puts back what it holds.
+  const [pending, setPending] = useState<{ round: number; choice: string } | null>(null);
+  const checked = pending?.round === round.round ? pending.choice : round.yourVote;
+  const choose = (choice: string): void => {
+    const mine = { round: round.round, choice };
+    setPending(mine);
+    void store.predict(choice).finally(() => setPending((p) => (p === mine ? null : p)));
+  };
   const asking = round.phase === 'asking';
   const mine = round.choices.find((c) => c.id === round.yourVote)?.text ?? null;
   const right = round.verdict?.rightChoice ?? null;
   return (
     <>
-      <fieldset className="round-choices" disabled={!asking}>
+      {/* Once revealed, the votes below show the choices; "You predicted" says which was this page's. */}
+      <fieldset className="round-choices" disabled={!asking} hidden={round.phase === 'revealed'}>
         <legend className="round-question">{round.question}</legend>
         {round.choices.map((choice) => (
           <label key={choice.id}>
@@ -146,9 +155,9 @@ function StudentSide({ round }: { round: ClassRoundView }) {
               type="radio"
               name={`round-${round.round}`}
               value={choice.id}
-              checked={round.yourVote === choice.id}
+              checked={checked === choice.id}
               data-control="round-choice"
-              onChange={() => void store.predict(choice.id)}
+              onChange={() => choose(choice.id)}
             />{' '}
             {choice.text}
           </label>
