@@ -21,7 +21,7 @@ interface Props {
 }
 
 const PHASE_WORDS = {
-  asking: 'the class predicts',
+  asking: 'taking predictions',
   running: 'votes closed: measuring',
   revealed: 'measured',
 } as const;
@@ -147,22 +147,24 @@ function StudentSide({ round }: { round: ClassRoundView }) {
   return (
     <>
       {/* Once revealed, the votes below show the choices; "You predicted" says which was this page's. */}
-      <fieldset className="round-choices" disabled={!asking} hidden={round.phase === 'revealed'}>
-        <legend className="round-question">{round.question}</legend>
-        {round.choices.map((choice) => (
-          <label key={choice.id}>
-            <input
-              type="radio"
-              name={`round-${round.round}`}
-              value={choice.id}
-              checked={checked === choice.id}
-              data-control="round-choice"
-              onChange={() => choose(choice.id)}
-            />{' '}
-            {choice.text}
-          </label>
-        ))}
-      </fieldset>
+      {round.phase !== 'revealed' && (
+        <fieldset className="round-choices" disabled={!asking}>
+          <legend className="round-question">{round.question}</legend>
+          {round.choices.map((choice) => (
+            <label key={choice.id}>
+              <input
+                type="radio"
+                name={`round-${round.round}`}
+                value={choice.id}
+                checked={checked === choice.id}
+                data-control="round-choice"
+                onChange={() => choose(choice.id)}
+              />{' '}
+              {choice.text}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <p className="round-yours" data-round-yours={round.yourVote ?? ''}>
         {asking
           ? mine
