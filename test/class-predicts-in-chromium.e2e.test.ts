@@ -10,6 +10,7 @@
  * test-artifacts/ for a human to look at.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -23,6 +24,7 @@ import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 import { describeInChromium } from './support/chromium.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TOKEN = 'predict-teacher-token';
 /** A 4-second lesson that runs in a page (the dashboard e2e runs it too). */
 const LESSON_ID = 'websocket-upgrade-same-connection';
@@ -72,6 +74,27 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
         ]),
       ),
     );
+
+  /** axe-core's critical and serious violations inside the round's panel. */
+  const roundViolations = async (page: Page): Promise<string[]> => {
+    await page.addScriptTag({ path: AXE_SOURCE });
+    return page.evaluate(async () => {
+      const { axe } = window as unknown as {
+        axe: {
+          run: (
+            context: Element,
+            options: object,
+          ) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string }> }>;
+        };
+      };
+      const panel = document.querySelector('[data-class-round]');
+      if (!panel) return ['no round panel'];
+      const result = await axe.run(panel, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+        .map((v) => `${v.id}: ${v.help}`);
+    });
+  };
 
   beforeAll(async () => {
     const webRoot = await ensureDashboardBuilt();
@@ -145,6 +168,7 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
       },
     );
     expect(await shownVotes(teacher)).toEqual(expected());
+    expect(await roundViolations(teacher)).toEqual([]);
     await teacher.locator('[data-class-round]').screenshot({ path: join(ARTIFACTS, 'class-round-teacher-asking.png') });
     // The teacher's stage at a projector's size: the votes take the chart's place, on one screen.
     const stage = watch(await browser.context.newPage());
@@ -170,6 +194,7 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
       expect(fits.scrollWidth).toBeLessThanOrEqual(LAPTOP.width);
       expect(fits.scrollHeight).toBeLessThanOrEqual(LAPTOP.height);
       expect(fits.bottom).toBeLessThanOrEqual(LAPTOP.height);
+      expect(await roundViolations(stage)).toEqual([]);
       await stage.screenshot({ path: join(ARTIFACTS, 'class-round-stage-1280x720.png') });
     } finally {
       await stage.close();
@@ -178,6 +203,12 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
     if (!phone) throw new Error('no phone');
     await phone.screenshot({ path: join(ARTIFACTS, 'class-round-phone-390x844.png') });
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBe(PHONE.width);
+    expect(await roundViolations(phone)).toEqual([]);
+    // Every choice is a thumb-sized target.
+    const heights = await phone
+      .locator('[data-control="round-choice"]')
+      .evaluateAll((inputs) => inputs.map((input) => (input.closest('label') ?? input).getBoundingClientRect().height));
+    for (const height of heights) expect(height).toBeGreaterThanOrEqual(44);
   }, 60_000);
 
   it('the run closes the votes: a student can no longer change theirs', async () => {
@@ -234,7 +265,10 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
         last === right ? 'right' : 'wrong',
       );
     }
-    await students[2]?.screenshot({ path: join(ARTIFACTS, 'class-round-phone-revealed-390x844.png'), fullPage: true });
+    const phone = students[2];
+    if (!phone) throw new Error('no phone');
+    expect(await roundViolations(phone)).toEqual([]);
+    await phone.screenshot({ path: join(ARTIFACTS, 'class-round-phone-revealed-390x844.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });
