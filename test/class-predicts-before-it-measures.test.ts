@@ -7,6 +7,7 @@
  * class view's pages, refusing a newcomer rather than pushing out a vote.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LESSONS } from '../lessons/lesson-registry.ts';
 import type { ClassRoundView, RoundStart } from '../protocol/class-round.ts';
 import { ClassRoundState } from '../server/api/class-round-routes.ts';
 import { CLASS_PAGES_PER_ADDRESS } from '../server/api/class-routes.ts';
@@ -226,6 +227,23 @@ describe('a round, from question to verdict', () => {
       expectCoded(answer, 400, 'LAB_ERR_BAD_ROUND');
     }
     expect((await round()).phase).toBeNull();
+  });
+});
+
+describe('every lesson', () => {
+  it('can be asked as it stands: its id, claim, question and choices fit a round', async () => {
+    for (const lesson of LESSONS) {
+      const start = {
+        lesson: lesson.id,
+        claim: lesson.claim,
+        question: lesson.prediction.question,
+        choices: lesson.prediction.choices,
+      };
+      const answer = await call('POST', '/api/class/round', start, TEACHER);
+      expect(answer.status, `${lesson.id}: ${JSON.stringify(answer.body)}`).toBe(200);
+      expect(answer.body.choices.map((c) => c.id)).toEqual(lesson.prediction.choices.map((c) => c.id));
+    }
+    await call('DELETE', '/api/class/round', undefined, TEACHER);
   });
 });
 
