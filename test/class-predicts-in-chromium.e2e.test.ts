@@ -30,9 +30,9 @@ const TOKEN = 'predict-teacher-token';
 const LESSON_ID = 'websocket-upgrade-same-connection';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 720 };
-/** Each student's first pick and, for one of them, the changed mind. */
+/** Each student's first pick and, for one of them, the changed mind; one polls at an interval of their own. */
 const PICKS = [
-  { size: LAPTOP, first: 'one' },
+  { size: LAPTOP, first: 'one', search: '?interval=250' },
   { size: LAPTOP, first: 'two' },
   { size: PHONE, first: 'one' },
   { size: PHONE, first: 'many', changeTo: 'one' },
@@ -113,7 +113,7 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
       contexts.push(context);
       const student = watch(await context.newPage());
       await student.setViewportSize(pick.size);
-      await student.goto(url);
+      await student.goto(`${url}${'search' in pick ? pick.search : ''}`);
       students.push(student);
     }
   }, 120_000);
@@ -210,6 +210,24 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
       .evaluateAll((inputs) => inputs.map((input) => (input.closest('label') ?? input).getBoundingClientRect().height));
     for (const height of heights) expect(height).toBeGreaterThanOrEqual(44);
   }, 60_000);
+
+  it("the teacher's class spread keeps the student who polls every 250 ms apart, marked, and says so", async () => {
+    const differing = teacher.locator('[data-class-row="short-poll"][data-class-differs][data-class-setting="250"]');
+    await differing.waitFor({ state: 'attached', timeout: 20_000 });
+    await expect(differing.textContent()).resolves.toContain('interval 250 ms · 1 browser');
+    // The rest of the class polls at the teacher's 1000 ms: their row is the teacher's own, unmarked.
+    const own = teacher.locator('[data-class-row="short-poll"][data-class-setting="1000"]');
+    await expect(own.getAttribute('data-class-differs')).resolves.toBeNull();
+    const note = (await teacher.locator('[data-class-differs-note]').textContent()) ?? '';
+    expect(note).toMatch(
+      /^1 of \d+ browsers runs Short polling with its own interval \(250 ms\) instead of your 1000 ms/,
+    );
+    // Transports without a client setting stay one row each.
+    await expect(teacher.locator('[data-class-row="sse"]').count()).resolves.toBe(1);
+    await teacher
+      .locator('[data-panel="class"]')
+      .screenshot({ path: join(ARTIFACTS, 'class-spread-own-settings.png') });
+  }, 40_000);
 
   it('the run closes the votes: a student can no longer change theirs', async () => {
     await teacher.locator('[data-control="round-run"]').click();

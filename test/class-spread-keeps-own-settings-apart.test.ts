@@ -111,6 +111,22 @@ describe('the spread by setting', () => {
     expect(differingSettingsNote(spreadLanes(view, changed), changed)[0]).toContain('2 of 2 browsers run Long polling');
   });
 
+  it('one browser apart is said in the singular', () => {
+    const spread = { min: 1, median: 1, max: 1 };
+    const lane = (settingMs: number, differs: boolean, browsers: number) => ({
+      transport: 'short-poll' as const,
+      settingMs,
+      differs,
+      browsers,
+      p50: spread,
+      p99: spread,
+      settingText: null,
+    });
+    expect(differingSettingsNote([lane(1000, false, 2), lane(250, true, 1)], teacher)).toEqual([
+      '1 of 3 browsers runs Short polling with its own interval (250 ms) instead of your 1000 ms: its row is marked ≠ and kept apart from yours.',
+    ]);
+  });
+
   it('refuses a setting that is not whole milliseconds with a coded 400', async () => {
     for (const settingMs of [-1, 1.5, 4e6]) {
       const response = await fetch(`${lab.url}/api/class/report`, {

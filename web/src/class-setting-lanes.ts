@@ -81,7 +81,7 @@ export function differingSettingsNote(
     const total = mine.reduce((sum, l) => sum + l.browsers, 0);
     const values = differing.map((l) => (l.settingMs === null ? 'not reported' : `${fmt.ms(l.settingMs)} ms`));
     return [
-      `${count} of ${total} ${total === 1 ? 'browser runs' : 'browsers run'} ${TRANSPORT_LOOK[transport].label} with ` +
+      `${count} of ${total} ${total === 1 ? 'browser' : 'browsers'} ${count === 1 ? 'runs' : 'run'} ${TRANSPORT_LOOK[transport].label} with ` +
         `${count === 1 ? 'its' : 'their'} own ${SETTING_WORDS[setting]} (${values.join(', ')}) instead of your ` +
         `${fmt.ms(own)} ms: ${count === 1 ? 'its row is' : 'their rows are'} marked ≠ and kept apart from yours.`,
     ];

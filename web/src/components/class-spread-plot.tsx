@@ -39,10 +39,11 @@ export function ClassSpreadPlot({ lanes, presenter }: { lanes: readonly SpreadLa
         strokeDasharray={dashed ? '4 3' : undefined}
         x={x(s.min)}
         y={y}
-        width={Math.max(3, x(s.max) - x(s.min))}
+        width={Math.max(dashed ? 8 : 3, x(s.max) - x(s.min))}
         height={12}
         rx={3}
         fill={hollow ? 'none' : colour}
+        fillOpacity={dashed ? 0.45 : 1}
         stroke={colour}
         strokeWidth={2}
       />
@@ -71,7 +72,7 @@ export function ClassSpreadPlot({ lanes, presenter }: { lanes: readonly SpreadLa
               <text x={0} y={top + 34} className="lane-sub">
                 {f.settingText ? `${f.settingText} · ${browsers}` : browsers}
               </text>
-              {bar(f.p50, top + 6, look.colour, f.differs, f.differs)}
+              {bar(f.p50, top + 6, look.colour, false, f.differs)}
               {bar(f.p99, top + 24, look.colour, true, f.differs)}
               <text x={x(f.p99.max) + 6} y={top + 35} className="lane-sub">
                 p99 ≤ {fmt.ms(f.p99.max)} ms
