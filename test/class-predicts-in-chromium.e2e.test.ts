@@ -289,4 +289,30 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
     await phone.screenshot({ path: join(ARTIFACTS, 'class-round-phone-revealed-390x844.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it("on the stage, A asks the class the open lesson's question: a new round, and students see it with no vote yet", async () => {
+    const next = findLesson('sse-no-binary');
+    if (!next) throw new Error('no lesson sse-no-binary');
+    const stage = watch(await browser.context.newPage());
+    try {
+      await stage.setViewportSize(LAPTOP);
+      await stage.goto(`${url}?token=${TOKEN}&view=stage&lesson=${next.id}`);
+      await stage.locator('[data-view="stage"][data-access="teacher"]').waitFor({ timeout: 10_000 });
+      await stage.locator('body').click({ position: { x: 5, y: 5 } });
+      await stage.keyboard.press('a');
+      await expect.poll(async () => (await serverRound()).lesson, { timeout: 5_000 }).toBe(next.id);
+      expect((await serverRound()).phase).toBe('asking');
+      await stage.locator('[data-view="stage"] [data-class-round="asking"]').waitFor({ timeout: 5_000 });
+    } finally {
+      await stage.close();
+    }
+    const student = students[0];
+    if (!student) throw new Error('no student');
+    const round = student.locator(`[data-class-round="asking"][data-round-lesson="${next.id}"]`);
+    await round.waitFor({ timeout: 10_000 });
+    await expect(round.locator('legend').textContent()).resolves.toBe(next.prediction.question);
+    await expect(round.locator('[data-round-yours]').getAttribute('data-round-yours')).resolves.toBe('');
+    expect(await round.locator('[data-control="round-choice"]:checked').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 40_000);
 });

@@ -34,7 +34,7 @@ interface Props {
 
 const LESSON_IDS = LESSONS.map((lesson) => lesson.id);
 /** The keys that steer the lab for everyone (the rest are this page's own). */
-const SHARED_ACTIONS: ReadonlySet<StageAction['kind']> = new Set(['scenario', 'drop-all', 'pause']);
+const SHARED_ACTIONS: ReadonlySet<StageAction['kind']> = new Set(['scenario', 'drop-all', 'pause', 'ask-class']);
 /** How long the line saying what a key did stays (ms). */
 const SAID_FOR_MS = 4000;
 
@@ -58,8 +58,8 @@ export function StageView({ config, setConfig, runner }: Props) {
   const [said, setSaid] = useState<string | null>(null);
   // The key handler is bound once; it reads the newest state through this.
   const locked = useSharedLock();
-  const latest = useRef({ store, status, locked, setConfig, setHelp, setSaid });
-  latest.current = { store, status, locked, setConfig, setHelp, setSaid };
+  const latest = useRef({ store, status, locked, setConfig, setHelp, setSaid, lessonId: config.lesson });
+  latest.current = { store, status, locked, setConfig, setHelp, setSaid, lessonId: config.lesson };
 
   // What a key did stays on screen a few seconds, then gets out of the way.
   useEffect(() => {
@@ -204,10 +204,12 @@ interface Context {
   setConfig: Dispatch<SetStateAction<LabConfig>>;
   setHelp: Dispatch<SetStateAction<boolean>>;
   setSaid: Dispatch<SetStateAction<string | null>>;
+  /** The lesson open on the stage, if any. */
+  lessonId: string | null;
 }
 
 /** Does what a key asks, and says it on the stage so the room knows what changed. */
-function perform(action: StageAction, { store, status, locked, setConfig, setHelp, setSaid }: Context): void {
+function perform(action: StageAction, { store, status, locked, setConfig, setHelp, setSaid, lessonId }: Context): void {
   // A student's stage says why a shared key does nothing, instead of sending a request the lab would refuse.
   if (locked && SHARED_ACTIONS.has(action.kind)) {
     setSaid(locked);
@@ -241,6 +243,16 @@ function perform(action: StageAction, { store, status, locked, setConfig, setHel
     case 'next-lesson':
       setConfig((c) => ({ ...c, lesson: nextLessonId(c.lesson, LESSON_IDS) }));
       return;
+    case 'ask-class': {
+      const open = LESSONS.find((l) => l.id === lessonId);
+      if (!open) {
+        setSaid('Open a lesson first (L), then A asks the class its question.');
+        return;
+      }
+      setSaid(`Asked the class: ${open.prediction.question}`);
+      void store.askTheClass(open);
+      return;
+    }
     case 'help':
       setHelp((open) => !open);
       return;
