@@ -26,6 +26,15 @@ export interface SpreadLane {
   settingText: string | null;
 }
 
+/** This page's setting of `transport`'s client, ms (its poll interval, its long-poll timeout); null for none. */
+export function clientSettingOf(
+  transport: TransportName,
+  settings: { intervalMs: number; timeoutMs: number },
+): number | null {
+  const setting = WEB_TRANSPORTS[transport].clientSetting;
+  return setting === null ? null : settings[setting];
+}
+
 /** What each client setting is called beside its value. */
 const SETTING_WORDS = { intervalMs: 'interval', timeoutMs: 'timeout' } as const;
 

@@ -47,6 +47,7 @@ import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHist
 import { ClassPrediction } from './class-prediction.ts';
 import { classReportFor } from './class-report.ts';
 import { ClassRound } from './class-round.ts';
+import { clientSettingOf } from './class-setting-lanes.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
 import { describeError } from './describe-error.ts';
@@ -637,9 +638,8 @@ export class LabStore {
   }
 
   /** This page's own setting of `transport`'s client, ms (its poll interval, its long-poll timeout); null for none. */
-  clientSettingOf(transport: TransportName): number | null {
-    const setting = WEB_TRANSPORTS[transport].clientSetting;
-    return setting === null ? null : this.settings[setting];
+  private clientSettingOf(transport: TransportName): number | null {
+    return clientSettingOf(transport, this.settings);
   }
 
   /** The status call is small and unshaped: its time on the wire is the base round trip to the lab. */

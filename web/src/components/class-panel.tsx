@@ -7,9 +7,10 @@
  */
 
 import type { Spread } from '../../../protocol/class-report.ts';
-import { differingSettingsNote, type SpreadLane, spreadLanes } from '../class-setting-lanes.ts';
+import type { TransportName } from '../../../protocol/feed-event.ts';
+import { clientSettingOf, differingSettingsNote, type SpreadLane, spreadLanes } from '../class-setting-lanes.ts';
 import * as fmt from '../format.ts';
-import { useLab, useStore } from '../lab-context.ts';
+import { useLab } from '../lab-context.ts';
 import { TRANSPORT_LOOK } from '../palette.ts';
 import { ClassSpreadPlot } from './class-spread-plot.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
@@ -17,14 +18,13 @@ import { CONTAINED } from './contained.ts';
 import './class-panel.css';
 
 export function ClassPanel({ presenter }: { presenter: boolean }) {
-  const store = useStore();
   const teacher = useLab((s) => s.teacher);
   const view = useLab((s) => s.classView);
-  // Read so the rows follow this page's own settings when they change.
-  useLab((s) => `${s.intervalMs} ${s.timeoutMs}`);
+  const intervalMs = useLab((s) => s.intervalMs);
+  const timeoutMs = useLab((s) => s.timeoutMs);
   if (!teacher) return null;
   const browsers = view?.browsers ?? 0;
-  const own = (t: Parameters<typeof store.clientSettingOf>[0]) => store.clientSettingOf(t);
+  const own = (t: TransportName): number | null => clientSettingOf(t, { intervalMs, timeoutMs });
   const lanes = view ? spreadLanes(view, own) : [];
   const notes = differingSettingsNote(lanes, own);
   return (
