@@ -116,6 +116,18 @@ function TeacherSide({ round, runner }: { round: ClassRoundView; runner: LessonR
             >
               Reveal the answer
             </button>
+            {/* Votes closed but nothing measured here (a reload, a failed run): run it again. */}
+            {result === null && !state?.running && (
+              <button
+                type="button"
+                data-control="round-run"
+                disabled={runWhy !== null}
+                title={runWhy ?? `Measures for about ${seconds} s`}
+                onClick={() => round.lesson && void runner?.run(round.lesson)}
+              >
+                Run the experiment (about {seconds} s)
+              </button>
+            )}
             {state?.running && <span data-round-progress="">{state.progress ?? 'measuring…'}</span>}
             {!state?.running && result === null && state?.error && (
               <span className="column-error">The lesson failed: {state.error}</span>
