@@ -167,7 +167,8 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
         timeout: 10_000,
       },
     );
-    expect(await shownVotes(teacher)).toEqual(expected());
+    // The changed mind arrives with the page's next read (every 2 s): the count of answers stays 5 meanwhile.
+    await expect.poll(() => shownVotes(teacher), { timeout: 10_000 }).toEqual(expected());
     expect(await roundViolations(teacher)).toEqual([]);
     await teacher.locator('[data-class-round]').screenshot({ path: join(ARTIFACTS, 'class-round-teacher-asking.png') });
     // The teacher's stage at a projector's size: the votes take the chart's place, on one screen.
@@ -184,7 +185,7 @@ describeInChromium('the class predicts, in Chromium', (executable) => {
           timeout: 10_000,
         },
       );
-      expect(await shownVotes(stage)).toEqual(expected());
+      await expect.poll(() => shownVotes(stage), { timeout: 10_000 }).toEqual(expected());
       const fits = await stage.evaluate(() => ({
         scrollHeight: document.documentElement.scrollHeight,
         scrollWidth: document.documentElement.scrollWidth,
