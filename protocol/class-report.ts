@@ -12,6 +12,12 @@ export interface TransportFigures {
   p99: number;
   messages: number;
   gaps: number;
+  /**
+   * The page's own setting of this transport's client, ms (short poll: its
+   * interval; long poll: its timeout), which a page may change for itself;
+   * absent for a transport without one.
+   */
+  settingMs?: number;
 }
 
 /** One page's figures (`POST /api/class/report`). */
@@ -26,6 +32,15 @@ export interface Spread {
   max: number;
 }
 
+/** The pages that ran a transport's client with one setting, and how their figures spread. */
+export interface SettingGroup {
+  /** The setting they share, ms; null for pages that reported none. */
+  settingMs: number | null;
+  browsers: number;
+  p50: Spread;
+  p99: Spread;
+}
+
 export interface ClassTransportView {
   /** Pages that reported this transport. */
   browsers: number;
@@ -34,6 +49,8 @@ export interface ClassTransportView {
   p99: Spread;
   messages: Spread;
   gaps: Spread;
+  /** The same pages by their own setting of this transport's client, most browsers first (one group when all agree). */
+  groups: SettingGroup[];
 }
 
 export interface ClassView {

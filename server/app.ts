@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { classRoundRoutes } from './api/class-round-routes.ts';
 import { classRoutes } from './api/class-routes.ts';
 import { controlRoutes } from './api/control-routes.ts';
 import { infoRoutes } from './api/info-routes.ts';
@@ -183,6 +184,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   await app.register(webRoutes, context);
   await app.register(networkRoutes, { conditioner, segments });
   await app.register(classRoutes, context);
+  await app.register(classRoundRoutes, context);
   await app.register(loadRoutes, context);
   await app.register(clusterMetricsRoutes, context);
   await app.register(loadBalancerRoutes, context);

@@ -83,6 +83,9 @@ export const LabErrors = {
   BAD_LOAD_RUN: createError<'LAB_ERR_BAD_LOAD_RUN', 400, [string]>('LAB_ERR_BAD_LOAD_RUN', '%s', 400),
   LOAD_RUNNING: createError<'LAB_ERR_LOAD_RUNNING', 409, [string]>('LAB_ERR_LOAD_RUNNING', '%s', 409),
   LOAD_NOT_LOOPBACK: createError<'LAB_ERR_LOAD_NOT_LOOPBACK', 409, [string]>('LAB_ERR_LOAD_NOT_LOOPBACK', '%s', 409),
+  BAD_ROUND: createError<'LAB_ERR_BAD_ROUND', 400, [string]>('LAB_ERR_BAD_ROUND', '%s', 400),
+  ROUND_CLOSED: createError<'LAB_ERR_ROUND_CLOSED', 409, [string]>('LAB_ERR_ROUND_CLOSED', '%s', 409),
+  ROUND_FULL: createError<'LAB_ERR_ROUND_FULL', 409, [string]>('LAB_ERR_ROUND_FULL', '%s', 409),
   FEED_UNAVAILABLE: createError<'LAB_ERR_FEED_UNAVAILABLE', 503, [string]>(
     'LAB_ERR_FEED_UNAVAILABLE',
     'the shared feed (Redis) did not take the event: %s',
@@ -144,6 +147,12 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_LOAD_RUNNING: 'wait for the run to finish, or stop it first with DELETE /api/load',
   LAB_ERR_LOAD_NOT_LOOPBACK:
     'start the lab on a loopback address (the default 127.0.0.1) or on every interface (--lan), or run npm run load yourself',
+  LAB_ERR_BAD_ROUND:
+    'start a round with {"lesson","claim","question","choices":[{"id","text"},…]}, vote with {"page","choice"}, reveal with {"verdict","rightChoice","sentence"}; see docs/api.md',
+  LAB_ERR_ROUND_CLOSED:
+    'read GET /api/class/round for the phase: votes are taken while it is "asking", a reveal needs a round that is asking or running',
+  LAB_ERR_ROUND_FULL:
+    'the round keeps one vote per page; close another tab on this machine, or wait for the next round',
   LAB_ERR_FEED_UNAVAILABLE:
     'check that the Redis given with --redis is running; the event was not published, send it again',
   LAB_ERR_SERVICE_MISSING:

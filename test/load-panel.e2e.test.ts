@@ -1,8 +1,11 @@
 /**
  * The load panel in a real browser: a student's page (no teacher token) is
  * refused in plain words and starts nothing; the teacher's page starts a
- * 2-client, 3-second run, sees its progress, then the final table. Saves a
- * screenshot of the panel to test-artifacts/ for a human to look at.
+ * 2-client, 3-second run, sees its progress, then the final table; the
+ * messages-per-second chart names every line in its legend and draws each
+ * with its own dash; a page opened later says when that run ran and with
+ * which settings. Saves screenshots of the panel to test-artifacts/ for a
+ * human to look at.
  *
  * No Chromium: skipped with a hint, except on CI, where that is a failure.
  */
@@ -14,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LaunchedBrowser, launchBrowser } from '../cli/chromium-launcher.ts';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import type { LoadRunView } from '../protocol/load-run-view.ts';
 import { buildApp } from '../server/app.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
@@ -111,4 +115,53 @@ describeInChromium('load panel in Chromium', (executable) => {
     await page.locator('[data-panel="load"]').screenshot({ path: join(ARTIFACTS, 'load-panel.png') });
     expect(consoleErrors).toEqual([]);
   }, 60_000);
+
+  it('"Messages per second" names every line in its legend and draws each with a dash of its own', async () => {
+    const chart = page.locator('[data-load-chart="Messages per second"]');
+    const legend = await chart
+      .locator('[data-load-legend]')
+      .evaluateAll((items) => items.map((item) => [item.getAttribute('data-load-legend'), item.textContent?.trim()]));
+    expect(legend).toEqual(TRANSPORT_NAMES.map((t) => [t, TRANSPORT_RECORDS[t].label]));
+    const lines = await chart.locator('path[data-load-line]').evaluateAll((paths) =>
+      paths.map((path) => ({
+        transport: path.getAttribute('data-load-line'),
+        dash: path.getAttribute('stroke-dasharray') ?? '',
+        width: Number(path.getAttribute('stroke-width')),
+      })),
+    );
+    expect(lines.map((l) => l.transport)).toEqual([...TRANSPORT_NAMES]);
+    expect(new Set(lines.map((l) => l.dash)).size).toBe(TRANSPORT_NAMES.length);
+    for (const line of lines)
+      expect(line.dash, String(line.transport)).toBe(
+        TRANSPORT_RECORDS[line.transport as keyof typeof TRANSPORT_RECORDS].dash,
+      );
+    // Lines said to lie on one another are drawn one inside the other: the first of them widest.
+    const coinciding = await chart
+      .locator('[data-load-coincide]')
+      .evaluateAll((notes) => notes.map((note) => (note.getAttribute('data-load-coincide') ?? '').split(' ')));
+    for (const group of coinciding) {
+      const widths = group.map((t) => lines.find((l) => l.transport === t)?.width ?? 0);
+      expect(widths, group.join(' ')).toEqual([...widths].sort((a, b) => b - a));
+      expect(new Set(widths).size, group.join(' ')).toBe(group.length);
+    }
+  }, 15_000);
+
+  it('a page opened later says when that run ran and with which settings', async () => {
+    const server = await loadState();
+    await page.goto(`${url}?token=${TOKEN}`);
+    const caption = page.locator('[data-load="run-caption"]');
+    await caption.waitFor({ timeout: 10_000 });
+    const words = (await caption.textContent()) ?? '';
+    const startedAt = server.startedAt ?? 0;
+    const clock = await page.evaluate(
+      (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
+      startedAt,
+    );
+    expect(words).toContain(`Ran at ${clock} (`);
+    expect(words).toMatch(/\((just now|\d+ s ago|\d+ min ago)\)/);
+    expect(words).toContain('2 clients per transport for 3 s');
+    expect(words).toContain("at the feed's own rate");
+    for (const t of TRANSPORT_NAMES) expect(words).toContain(TRANSPORT_RECORDS[t].label);
+    await page.locator('[data-panel="load"]').screenshot({ path: join(ARTIFACTS, 'load-panel-earlier-run.png') });
+  }, 20_000);
 });

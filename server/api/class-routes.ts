@@ -7,12 +7,13 @@
  * belongs to the address that reports it, and one address keeps at most 8
  * pages (loopback exempt): a student's script cannot fill the class view.
  *
- * - `POST /api/class/report` with `{"page","transports":{"<name>":{"p50","p95","p99","messages","gaps"}}}` → 204;
- * - `GET /api/class` → `{"browsers","transports":{"<name>":{"browsers","p50":{min,median,max},…}}}`.
+ * - `POST /api/class/report` with `{"page","transports":{"<name>":{"p50","p95","p99","messages","gaps","settingMs"?}}}` → 204;
+ * - `GET /api/class` → `{"browsers","transports":{"<name>":{"browsers","p50":{min,median,max},…,"groups":[…]}}}`:
+ *   `groups` splits a transport's pages by their own client setting (a student's own poll interval).
  */
 
 import type { FastifyInstance } from 'fastify';
-import type { ClassReport, ClassView, Spread, TransportFigures } from '../../protocol/class-report.ts';
+import type { ClassReport, ClassView, SettingGroup, Spread, TransportFigures } from '../../protocol/class-report.ts';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import { percentileOfSorted } from '../../protocol/figures.ts';
 import { LabErrors } from '../errors.ts';
@@ -84,6 +85,7 @@ export class ClassRoster {
         p99: spreadOf('p99'),
         messages: spreadOf('messages'),
         gaps: spreadOf('gaps'),
+        groups: settingGroups(reports),
       };
     }
     return { browsers: this.pages.size, transports };
@@ -97,6 +99,23 @@ export class ClassRoster {
       this.pages.delete(page);
     }
   }
+}
+
+/** The reports by their client setting, most browsers first (then the smaller setting), each with its own spread. */
+export function settingGroups(reports: readonly TransportFigures[]): SettingGroup[] {
+  const bySetting = new Map<number | null, TransportFigures[]>();
+  for (const report of reports) {
+    const key = report.settingMs ?? null;
+    bySetting.set(key, [...(bySetting.get(key) ?? []), report]);
+  }
+  return [...bySetting]
+    .map(([settingMs, group]) => ({
+      settingMs,
+      browsers: group.length,
+      p50: spread(group.map((r) => r.p50)),
+      p99: spread(group.map((r) => r.p99)),
+    }))
+    .sort((a, b) => b.browsers - a.browsers || (a.settingMs ?? -1) - (b.settingMs ?? -1));
 }
 
 /** Smallest, median (mean of the middle two for an even count) and largest; `values` must not be empty. */
@@ -131,8 +150,17 @@ export function parseClassReport(body: unknown): ClassReport {
 function parseFigures(value: unknown, transport: TransportName): TransportFigures {
   const where = `"transports.${transport}"`;
   const figures = objectOf(value, where, '{"p50":3,"p95":5,"p99":9,"messages":40,"gaps":0}');
-  onlyKeys(figures, FIGURES, where);
+  const { settingMs, ...measured } = figures;
+  onlyKeys(measured, FIGURES, where);
   const out = {} as TransportFigures;
+  if (settingMs !== undefined) {
+    if (!Number.isSafeInteger(settingMs) || (settingMs as number) < 0 || (settingMs as number) > MAX_LATENCY_MS) {
+      throw LabErrors.BAD_BODY(
+        `${where}.settingMs must be whole ms from 0 to ${MAX_LATENCY_MS} (got ${shown(settingMs)})`,
+      );
+    }
+    out.settingMs = settingMs as number;
+  }
   for (const key of LATENCY_FIGURES) {
     const n = figures[key];
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > MAX_LATENCY_MS) {
@@ -172,7 +200,8 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], wh
   }
 }
 
-function rejectForbiddenKeys(value: unknown, depth: number): void {
+/** Refuses `__proto__`, `constructor` and `prototype` keys at any depth (LAB_ERR_FORBIDDEN_KEY), and deeper nesting than a report has. */
+export function rejectForbiddenKeys(value: unknown, depth = 0): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) throw LabErrors.BAD_BODY(`a report is nested at most ${MAX_DEPTH} levels deep`);
   for (const key of Object.keys(value)) {

@@ -1,5 +1,5 @@
 /**
- * The page: header, controls, the network, what to notice, the four columns,
+ * The page: header, the class's prediction round (when one is on), controls, the network, what to notice, the four columns,
  * the lessons, the class (teacher only), the comparison charts, the segments, the timeline, the
  * connection limit, the inspector, upstream and explanations — or, with
  * `view: 'stage'`, the projector's stage instead (components/stage-view.tsx),
@@ -9,6 +9,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
 import { ClassPanel } from './components/class-panel.tsx';
+import { ClassRoundPanel } from './components/class-round-panel.tsx';
 import { ClusterInstances } from './components/cluster-instances.tsx';
 import { ConnectionLimitPanel } from './components/connection-limit-panel.tsx';
 import { ControlsPanel } from './components/controls-panel.tsx';
@@ -74,13 +75,14 @@ export function App({ initial }: { initial: LabConfig }) {
       window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   }, [config]);
 
-  if (config.view === 'stage') return <StageView config={config} setConfig={setConfig} />;
-  if (phone) return <PhoneView config={config} setConfig={setConfig} />;
+  if (config.view === 'stage') return <StageView config={config} setConfig={setConfig} runner={lessons} />;
+  if (phone) return <PhoneView config={config} setConfig={setConfig} runner={lessons} />;
 
   return (
     <div className="page">
       <HeaderBar config={config} setConfig={setConfig} />
       <main>
+        <ClassRoundPanel runner={lessons} variant="page" />
         <ControlsPanel config={config} setConfig={setConfig} />
         <NetworkPanel />
         <ScenarioNotice />

@@ -31,4 +31,12 @@ describe('the class report', () => {
     const report = classReportFor('page-2', [view('short-poll', []), view('long-poll', [5], { enabled: false })]);
     expect(report.transports).toEqual({});
   });
+
+  it("carries the page's own setting of each transport's client, and none for a transport without one", () => {
+    const report = classReportFor('page-3', [view('short-poll', [300]), view('sse', [3])], (t) =>
+      t === 'short-poll' ? 250 : null,
+    );
+    expect(report.transports['short-poll']?.settingMs).toBe(250);
+    expect(report.transports.sse).not.toHaveProperty('settingMs');
+  });
 });

@@ -3,6 +3,7 @@
  * (see docs/api.md). Errors carry the server's `code` and `hint`.
  */
 import type { ClassReport, ClassView } from '../../protocol/class-report.ts';
+import type { ClassRoundView, RoundStart, RoundVerdict, RoundVote } from '../../protocol/class-round.ts';
 import { LabApiError } from '../../protocol/lab-api-error.ts';
 import type { FeedStatus, LabAccess } from '../../protocol/lab-status.ts';
 import type { LoadRunRequest, LoadRunView } from '../../protocol/load-run-view.ts';
@@ -89,6 +90,34 @@ export class LabApi {
 
   classView(): Promise<ClassView> {
     return this.call('GET', '/api/class');
+  }
+
+  /** `GET /api/class/round?page=ID`: the class's prediction round, with this page's own vote. */
+  classRound(page: string): Promise<ClassRoundView> {
+    return this.call('GET', `/api/class/round?page=${encodeURIComponent(page)}`);
+  }
+
+  /** Starts a round for a lesson (a control action). */
+  startClassRound(start: RoundStart): Promise<ClassRoundView> {
+    return this.call('POST', '/api/class/round', start);
+  }
+
+  /** Not a control action: every page votes, so the teacher's token stays out of it. */
+  voteInClassRound(vote: RoundVote): Promise<ClassRoundView> {
+    return this.call('POST', '/api/class/round/vote', vote, false);
+  }
+
+  /** Closes the votes: the experiment runs (a control action). */
+  runClassRound(): Promise<ClassRoundView> {
+    return this.call('POST', '/api/class/round/run');
+  }
+
+  revealClassRound(verdict: RoundVerdict): Promise<ClassRoundView> {
+    return this.call('POST', '/api/class/round/reveal', verdict);
+  }
+
+  endClassRound(): Promise<ClassRoundView> {
+    return this.call('DELETE', '/api/class/round');
   }
 
   loadRun(): Promise<LoadRunView> {

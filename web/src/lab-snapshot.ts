@@ -8,7 +8,9 @@
 import type { ClockOffset } from '../../clients/clock-offset.ts';
 import type { ClientState } from '../../clients/feed-client.ts';
 import type { LatencySummary } from '../../clients/latency-summary.ts';
+import type { LessonResult } from '../../lessons/run-lesson.ts';
 import type { ClassView } from '../../protocol/class-report.ts';
+import type { ClassRoundView } from '../../protocol/class-round.ts';
 import type { FeedEvent, TransportName } from '../../protocol/feed-event.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
 import type { TransportMetrics } from '../../protocol/metrics.ts';
@@ -141,6 +143,12 @@ export interface LabSnapshot {
   access: LabAccess | null;
   /** The class-wide spread (teacher's page only); null until read. */
   classView: ClassView | null;
+  /** The class's prediction round (every page); null before the first read or on a lab without rounds. */
+  classRound: ClassRoundView | null;
+  /** The last refused round call, in plain words. */
+  classRoundError: ControlError | null;
+  /** The teacher's measured result of the round's lesson, ready to reveal; null before it ran. */
+  classRoundResult: LessonResult | null;
   limitDemo: LimitDemoView;
   status: FeedStatus | null;
   scenarios: ScenarioInfo[];

@@ -32,6 +32,7 @@ import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
 import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
+import type { Lesson } from '../../lessons/lesson.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { median } from '../../protocol/figures.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
@@ -46,8 +47,10 @@ import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { SegmentInfo } from '../../protocol/segment.ts';
 import { watchRoundTrips } from './base-rtt.ts';
 import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
+import { ClassPrediction } from './class-prediction.ts';
 import { classReportFor } from './class-report.ts';
 import { ClassRound } from './class-round.ts';
+import { clientSettingOf } from './class-setting-lanes.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
 import { describeError } from './describe-error.ts';
@@ -139,6 +142,7 @@ export class LabStore {
   private route: ClientRoute;
   private readonly network: NetworkControl;
   private readonly classRound: ClassRound;
+  private readonly prediction: ClassPrediction;
   private readonly inspector: InspectorPoll;
   private readonly limitDemo: LimitDemoControl;
   private access: LabAccess | null = null;
@@ -175,6 +179,7 @@ export class LabStore {
       },
     });
     this.classRound = new ClassRound(this.api);
+    this.prediction = new ClassPrediction(this.api, this.pageId, () => this.tick(true));
     this.inspector = new InspectorPoll(this.api, this.clientId);
     this.limitDemo = new LimitDemoControl({
       baseUrl,
@@ -240,6 +245,7 @@ export class LabStore {
       () => {}, // an older lab: the panels still explain a refusal when one comes
     );
     void this.network.loadProfiles();
+    void this.prediction.refresh(); // a student who joins mid-round sees the question at once
     this.route = await this.pickRoute();
     if (!this.started) return; // stopped while starting
     if (isLoopback(new URL(this.route.baseUrl).hostname)) {
@@ -312,7 +318,34 @@ export class LabStore {
       request: (method, path, body) => this.api.request(method, path, body),
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       beginSegment: (label) => void this.beginPageSegment(label, () => {}),
+      beforeRun: (id) => this.prediction.closeVotesFor(id),
+      afterRun: (result) => this.prediction.keepResult(result),
     };
+  }
+
+  // ── The class predicts ───────────────────────────────────────────────────
+
+  /** Asks the class the lesson's question (teacher): every page shows it and takes one prediction. */
+  askTheClass(lesson: Lesson): Promise<void> {
+    return this.prediction.start(lesson);
+  }
+
+  /** This page's prediction in the class's round; changeable until the experiment runs. */
+  predict(choice: string): Promise<void> {
+    return this.prediction.vote(choice);
+  }
+
+  /** Shows the class the measured answer beside its votes (teacher, once the lesson ran). */
+  revealToTheClass(): Promise<void> {
+    return this.prediction.reveal();
+  }
+
+  endClassRound(): Promise<void> {
+    return this.prediction.end();
+  }
+
+  dismissClassRoundError(): void {
+    this.prediction.dismissError();
   }
 
   /** The past segments, oldest first, and the current one as it stands. */
@@ -604,17 +637,24 @@ export class LabStore {
     try {
       await this.refreshStatus();
       await this.network.refresh();
+      await this.prediction.refresh();
       if (this.clientsRunning) {
         await this.classRound.round(
           classReportFor(
             this.pageId,
             TRANSPORTS.map((t) => this.snapshot.transports[t]),
+            (t) => this.clientSettingOf(t),
           ),
         );
       }
     } finally {
       this.polling = false;
     }
+  }
+
+  /** This page's own setting of `transport`'s client, ms (its poll interval, its long-poll timeout); null for none. */
+  private clientSettingOf(transport: TransportName): number | null {
+    return clientSettingOf(transport, this.settings);
   }
 
   /** The status call is small and unshaped: its time on the wire is the base round trip to the lab. */
@@ -683,6 +723,9 @@ export class LabStore {
       teacher: this.api.hasToken,
       access: this.access,
       classView: this.classRound.view,
+      classRound: this.prediction.view,
+      classRoundError: this.prediction.error,
+      classRoundResult: this.prediction.result,
       limitDemo: this.limitDemo.view,
       status: this.status,
       scenarios: this.scenarios,

@@ -16,6 +16,8 @@ describe('the stage shortcuts', () => {
     expect(stageShortcut('R')).toEqual({ kind: 'new-segment' });
     expect(stageShortcut('p')).toEqual({ kind: 'pause' });
     expect(stageShortcut('L')).toEqual({ kind: 'next-lesson' });
+    expect(stageShortcut('a')).toEqual({ kind: 'ask-class' });
+    expect(stageShortcut('A')).toEqual({ kind: 'ask-class' });
     expect(stageShortcut('?')).toEqual({ kind: 'help' });
   });
 

@@ -11,6 +11,7 @@ export type StageAction =
   | { kind: 'new-segment' }
   | { kind: 'pause' }
   | { kind: 'next-lesson' }
+  | { kind: 'ask-class' }
   | { kind: 'help' };
 
 /** How many scenarios have a key of their own (1 … 6). */
@@ -23,6 +24,7 @@ export const SHORTCUT_LIST: ReadonlyArray<{ keys: string; does: string }> = [
   { keys: 'R', does: 'start a new segment: the figures count from now' },
   { keys: 'P', does: 'pause or resume the feed' },
   { keys: 'L', does: 'open the next lesson' },
+  { keys: 'A', does: "ask the class the open lesson's question (every student page takes a prediction)" },
   { keys: '?', does: 'show or hide these keys' },
 ];
 
@@ -46,6 +48,8 @@ export function stageShortcut(key: string, modified = false): StageAction | null
       return { kind: 'pause' };
     case 'l':
       return { kind: 'next-lesson' };
+    case 'a':
+      return { kind: 'ask-class' };
     case '?':
       return { kind: 'help' };
     default:

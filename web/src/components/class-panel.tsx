@@ -1,14 +1,17 @@
 /**
  * The class at a glance, on the teacher's page only (it holds the token):
  * how many browsers report, and per transport how their medians and p99s
- * spread, from the best browser to the worst. Students' pages render nothing.
+ * spread, from the best browser to the worst; browsers that changed their
+ * own poll interval or long-poll timeout are kept apart and named in words.
+ * Students' pages render nothing.
  */
 
-import type { ClassView, Spread } from '../../../protocol/class-report.ts';
+import type { Spread } from '../../../protocol/class-report.ts';
 import type { TransportName } from '../../../protocol/feed-event.ts';
+import { clientSettingOf, differingSettingsNote, type SpreadLane, spreadLanes } from '../class-setting-lanes.ts';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
-import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
+import { TRANSPORT_LOOK } from '../palette.ts';
 import { ClassSpreadPlot } from './class-spread-plot.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { CONTAINED } from './contained.ts';
@@ -17,8 +20,13 @@ import './class-panel.css';
 export function ClassPanel({ presenter }: { presenter: boolean }) {
   const teacher = useLab((s) => s.teacher);
   const view = useLab((s) => s.classView);
+  const intervalMs = useLab((s) => s.intervalMs);
+  const timeoutMs = useLab((s) => s.timeoutMs);
   if (!teacher) return null;
   const browsers = view?.browsers ?? 0;
+  const own = (t: TransportName): number | null => clientSettingOf(t, { intervalMs, timeoutMs });
+  const lanes = view ? spreadLanes(view, own) : [];
+  const notes = differingSettingsNote(lanes, own);
   return (
     <section className="class panel" aria-label="The class" data-panel="class" style={CONTAINED}>
       <div className="panel-head">
@@ -34,8 +42,15 @@ export function ClassPanel({ presenter }: { presenter: boolean }) {
       </p>
       {view && browsers > 0 ? (
         <>
-          <ClassSpreadPlot view={view} presenter={presenter} />
-          <ClassTable view={view} />
+          {notes.length > 0 && (
+            <ul className="class-differs" data-class-differs-note="">
+              {notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
+          <ClassSpreadPlot lanes={lanes} presenter={presenter} />
+          <ClassTable lanes={lanes} />
         </>
       ) : (
         <p>Waiting for the first reports…</p>
@@ -44,12 +59,9 @@ export function ClassPanel({ presenter }: { presenter: boolean }) {
   );
 }
 
-function ClassTable({ view }: { view: ClassView }) {
+function ClassTable({ lanes }: { lanes: readonly SpreadLane[] }) {
   const spread = (s: Spread): string => `${fmt.ms(s.min)} · ${fmt.ms(s.median)} · ${fmt.ms(s.max)}`;
-  const rows = TRANSPORTS.flatMap((t) => {
-    const figures = view.transports[t];
-    return figures ? [[t, figures] as const] : [];
-  });
+  const view = useLab((s) => s.classView);
   return (
     <table className="class-table">
       <thead>
@@ -63,16 +75,30 @@ function ClassTable({ view }: { view: ClassView }) {
         </tr>
       </thead>
       <tbody>
-        {rows.map(([t, figures]: readonly [TransportName, NonNullable<ClassView['transports'][TransportName]>]) => (
-          <tr key={t} data-class-transport={t}>
-            <th scope="row">{TRANSPORT_LOOK[t].label}</th>
-            <td data-class="transport-browsers">{figures.browsers}</td>
-            <td>{spread(figures.p50)}</td>
-            <td>{spread(figures.p99)}</td>
-            <td>{fmt.count(figures.messages.median)}</td>
-            <td className={figures.gaps.max > 0 ? 'warn' : ''}>{figures.gaps.max}</td>
-          </tr>
-        ))}
+        {lanes.map((lane, i) => {
+          const whole = view?.transports[lane.transport];
+          const first = lanes[i - 1]?.transport !== lane.transport;
+          return (
+            <tr
+              key={`${lane.transport} ${lane.settingMs}`}
+              data-class-transport={first ? lane.transport : undefined}
+              data-class-differs={lane.differs ? '' : undefined}
+            >
+              <th scope="row">
+                {lane.differs ? '≠ ' : ''}
+                {TRANSPORT_LOOK[lane.transport].label}
+                {lane.settingText && <span className="muted"> · {lane.settingText}</span>}
+              </th>
+              <td data-class="transport-browsers">{lane.browsers}</td>
+              <td>{spread(lane.p50)}</td>
+              <td>{spread(lane.p99)}</td>
+              <td>{first && whole ? fmt.count(whole.messages.median) : ''}</td>
+              <td className={first && whole && whole.gaps.max > 0 ? 'warn' : ''}>
+                {first && whole ? whole.gaps.max : ''}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -12,7 +12,7 @@ import { VERDICT_WORDS } from '../../../lessons/lesson-markdown.ts';
 import { LESSONS } from '../../../lessons/lesson-registry.ts';
 import { downloadChartPng, downloadLessonMarkdown } from '../export.ts';
 import type { LabConfig } from '../lab-config.ts';
-import { useLab } from '../lab-context.ts';
+import { useLab, useStore } from '../lab-context.ts';
 import type { LessonRunner } from '../lessons/lesson-runner.ts';
 import { CONTAINED } from './contained.ts';
 import { LessonFiguresChart } from './lesson-figures-chart.tsx';
@@ -47,6 +47,7 @@ export function LessonsPanel({ runner, config, setConfig }: Props) {
               onOpen={(open) =>
                 setConfig((c) => ({ ...c, lesson: open ? lesson.id : c.lesson === lesson.id ? null : c.lesson }))
               }
+              mayAsk={mayRun}
               blocked={
                 !mayRun
                   ? 'Only the teacher can run a lesson: it changes the feed and the network for everyone.'
@@ -69,15 +70,20 @@ function LessonCard({
   runner,
   open,
   onOpen,
+  mayAsk,
   blocked,
 }: {
   lesson: Lesson;
   runner: LessonRunner;
   open: boolean;
   onOpen: (open: boolean) => void;
+  /** This page may start a class round (the teacher's, or any page when the lab needs no token). */
+  mayAsk: boolean;
   blocked: string | null;
 }) {
   useSyncExternalStore(runner.subscribe, runner.getSnapshot);
+  const store = useStore();
+  const asking = useLab((s) => s.classRound?.lesson === lesson.id && s.classRound.phase === 'asking');
   const state = runner.stateOf(lesson.id);
   const judgement = state.result?.judgement ?? null;
   const seconds = lesson.plan.reduce((sum, run) => sum + (run.kind === 'feed' ? run.durationS : run.holdS), 0);
@@ -123,6 +129,17 @@ function LessonCard({
         >
           {state.running ? 'Running…' : `Run (about ${seconds} s)`}
         </button>
+        {mayAsk && (
+          <button
+            type="button"
+            data-control="class-ask"
+            disabled={state.running || asking}
+            title="Every student page shows this question and takes one prediction; the votes show above, live"
+            onClick={() => void store.askTheClass(lesson)}
+          >
+            {asking ? 'The class is predicting…' : 'Ask the class'}
+          </button>
+        )}
         {why && !state.running && <span className="muted">{why}</span>}
       </div>
       {state.progress && <p data-lesson-progress="">{state.progress}</p>}

@@ -1,6 +1,7 @@
 /**
  * The page on a phone (≤ 480 px wide): what the feed is doing, one compact
- * card per transport, this page's own client settings and the upstream box.
+ * card per transport, this page's own client settings and the upstream box;
+ * during a class round, its question and this phone's prediction first.
  * Controls of the shared feed show only on a page that may use them (the
  * teacher's, or any page when the lab needs no token), so a student never
  * meets a control that would refuse them. Nothing is wider than the screen.
@@ -10,7 +11,9 @@ import * as fmt from '../format.ts';
 import type { LabConfig } from '../lab-config.ts';
 import { useLab } from '../lab-context.ts';
 import { TRANSPORTS } from '../palette.ts';
+import type { LessonRunner } from '../lessons/lesson-runner.ts';
 import { ByteKindLegend } from './byte-kind-legend.tsx';
+import { ClassRoundPanel } from './class-round-panel.tsx';
 import { ClientSettingsFields } from './client-settings-fields.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
 import { PhoneCard } from './phone-card.tsx';
@@ -20,9 +23,11 @@ import './phone-view.css';
 interface Props {
   config: LabConfig;
   setConfig: Dispatch<SetStateAction<LabConfig>>;
+  /** The lesson runner, for a teacher who steers a class round from a phone. */
+  runner: LessonRunner;
 }
 
-export function PhoneView({ config, setConfig }: Props) {
+export function PhoneView({ config, setConfig, runner }: Props) {
   const status = useLab((s) => s.status);
   const scenario = useLab((s) => s.scenario);
   const canControl = useLab((s) => s.access?.canControl ?? false);
@@ -43,6 +48,7 @@ export function PhoneView({ config, setConfig }: Props) {
         </p>
         {!canControl && <p className="phone-who">The teacher steers the feed; these clients are yours.</p>}
       </header>
+      <ClassRoundPanel runner={runner} variant="phone" />
       <section className="phone-cards" aria-label="This phone's transports, live">
         {TRANSPORTS.map((t) => (
           <PhoneCard

@@ -3,7 +3,7 @@
  * figures and the latency chart fit one screen (1024×768 and up); the
  * controls wait in a drawer, and the teacher steers with keys
  * (stage-shortcuts.ts; `?` lists them, Esc closes the drawer and the list). Reached by the page's "Stage view"
- * button or `?view=stage`.
+ * button or `?view=stage`. During a class round its question and votes take the chart's place.
  */
 import { type CSSProperties, type Dispatch, type SetStateAction, useEffect, useRef, useState } from 'react';
 import { LESSONS } from '../../../lessons/lesson-registry.ts';
@@ -13,7 +13,9 @@ import { useLab, useStore } from '../lab-context.ts';
 import type { LabStore } from '../lab-store.ts';
 import { TRANSPORTS } from '../palette.ts';
 import { nextLessonId, SHORTCUT_LIST, type StageAction, stageShortcut } from '../stage-shortcuts.ts';
+import type { LessonRunner } from '../lessons/lesson-runner.ts';
 import { ByteKindLegend } from './byte-kind-legend.tsx';
+import { ClassRoundPanel } from './class-round-panel.tsx';
 import { ConditionsBadge } from './conditions-badge.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
 import { JoinScreen } from './join-screen.tsx';
@@ -26,11 +28,13 @@ import './stage-view.css';
 interface Props {
   config: LabConfig;
   setConfig: Dispatch<SetStateAction<LabConfig>>;
+  /** The page's lesson runner: the teacher runs a class round's experiment from the stage. */
+  runner: LessonRunner;
 }
 
 const LESSON_IDS = LESSONS.map((lesson) => lesson.id);
 /** The keys that steer the lab for everyone (the rest are this page's own). */
-const SHARED_ACTIONS: ReadonlySet<StageAction['kind']> = new Set(['scenario', 'drop-all', 'pause']);
+const SHARED_ACTIONS: ReadonlySet<StageAction['kind']> = new Set(['scenario', 'drop-all', 'pause', 'ask-class']);
 /** How long the line saying what a key did stays (ms). */
 const SAID_FOR_MS = 4000;
 
@@ -41,7 +45,7 @@ function typingInto(target: EventTarget | null): boolean {
   );
 }
 
-export function StageView({ config, setConfig }: Props) {
+export function StageView({ config, setConfig, runner }: Props) {
   const store = useStore();
   const status = useLab((s) => s.status);
   const scenario = useLab((s) => s.scenario);
@@ -54,8 +58,8 @@ export function StageView({ config, setConfig }: Props) {
   const [said, setSaid] = useState<string | null>(null);
   // The key handler is bound once; it reads the newest state through this.
   const locked = useSharedLock();
-  const latest = useRef({ store, status, locked, setConfig, setHelp, setSaid });
-  latest.current = { store, status, locked, setConfig, setHelp, setSaid };
+  const latest = useRef({ store, status, locked, setConfig, setHelp, setSaid, lessonId: config.lesson });
+  latest.current = { store, status, locked, setConfig, setHelp, setSaid, lessonId: config.lesson };
 
   // What a key did stays on screen a few seconds, then gets out of the way.
   useEffect(() => {
@@ -82,6 +86,7 @@ export function StageView({ config, setConfig }: Props) {
   }, []);
 
   const lesson = LESSONS.find((l) => l.id === config.lesson) ?? null;
+  const roundOn = useLab((s) => Boolean(s.classRound?.phase));
 
   return (
     <main
@@ -151,7 +156,8 @@ export function StageView({ config, setConfig }: Props) {
         ))}
       </section>
       <ByteKindLegend />
-      <StageLatencyChart log={config.log} />
+      {/* During a class round the predictions take the chart's place: that is what the room looks at. */}
+      {roundOn ? <ClassRoundPanel runner={runner} variant="stage" /> : <StageLatencyChart log={config.log} />}
 
       {drawer && (
         <aside id="stage-drawer" className="stage-drawer" aria-label="Controls" data-stage-drawer>
@@ -198,10 +204,12 @@ interface Context {
   setConfig: Dispatch<SetStateAction<LabConfig>>;
   setHelp: Dispatch<SetStateAction<boolean>>;
   setSaid: Dispatch<SetStateAction<string | null>>;
+  /** The lesson open on the stage, if any. */
+  lessonId: string | null;
 }
 
 /** Does what a key asks, and says it on the stage so the room knows what changed. */
-function perform(action: StageAction, { store, status, locked, setConfig, setHelp, setSaid }: Context): void {
+function perform(action: StageAction, { store, status, locked, setConfig, setHelp, setSaid, lessonId }: Context): void {
   // A student's stage says why a shared key does nothing, instead of sending a request the lab would refuse.
   if (locked && SHARED_ACTIONS.has(action.kind)) {
     setSaid(locked);
@@ -235,6 +243,16 @@ function perform(action: StageAction, { store, status, locked, setConfig, setHel
     case 'next-lesson':
       setConfig((c) => ({ ...c, lesson: nextLessonId(c.lesson, LESSON_IDS) }));
       return;
+    case 'ask-class': {
+      const open = LESSONS.find((l) => l.id === lessonId);
+      if (!open) {
+        setSaid('Open a lesson first (L), then A asks the class its question.');
+        return;
+      }
+      setSaid(`Asked the class: ${open.prediction.question}`);
+      void store.askTheClass(open);
+      return;
+    }
     case 'help':
       setHelp((open) => !open);
       return;

@@ -29,6 +29,10 @@ export interface LessonSetting {
   clockOffsetMs: number;
   /** Starts the page's segment for the lesson (the figures around it stay apart). */
   beginSegment(label: string): void;
+  /** Before the run: a class round asking about this lesson closes its votes. */
+  beforeRun?(id: string): Promise<void>;
+  /** After the run: the result, kept for the class round's reveal. */
+  afterRun?(result: LessonResult): void;
 }
 
 const IDLE: LessonState = {
@@ -72,13 +76,15 @@ export class LessonRunner {
     if (!lesson || !setting || this.busy) return;
     const predicted = this.stateOf(id).prediction;
     this.update(id, { running: true, progress: 'starting…', error: null, result: null, predictedBeforeRun: predicted });
-    setting.beginSegment(`lesson: ${id}`);
     try {
+      await setting.beforeRun?.(id);
+      setting.beginSegment(`lesson: ${id}`);
       const driver = browserLessonDriver(setting.lab, setting.request, setting.clockOffsetMs);
       const result = await runLesson(lesson, driver, (index, run) =>
         this.update(id, { progress: `run ${index + 1} of ${lesson.plan.length}: ${run.label}` }),
       );
       this.update(id, { running: false, progress: null, result });
+      setting.afterRun?.(result);
     } catch (error) {
       this.update(id, {
         running: false,

@@ -1,7 +1,9 @@
 /**
  * One live chart of a load run: a line per transport over the run's seconds,
  * drawn by Recharts (this folder is its own chunk, loaded after the first
- * render); no animation, no dots.
+ * render); no animation, no dots. Each line has its transport's colour and
+ * dash, and the legend names them; lines that coincide (coinciding-lines.ts)
+ * are drawn one inside the other and named in words.
  */
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -9,6 +11,7 @@ import type { TransportName } from '../../../protocol/feed-event.ts';
 import type { LoadSample, PerTransport } from '../../../protocol/load-run-view.ts';
 import * as fmt from '../format.ts';
 import { TRANSPORT_LOOK } from '../palette.ts';
+import { coincidingGroups, lineWidths } from './coinciding-lines.ts';
 
 interface ChartProps {
   title: string;
@@ -35,6 +38,9 @@ export const LoadChart = memo(function LoadChart({
   integers = false,
 }: ChartProps) {
   const rows = samples.map((s) => ({ x: Math.min(s.elapsedS, durationS), ...pick(s) }));
+  const groups = coincidingGroups(samples, pick, transports);
+  const widths = lineWidths(groups, transports, presenter ? 4 : 2);
+  const width = (t: TransportName): number => widths[t] ?? 2;
   return (
     <figure className="load-chart" data-load-chart={title}>
       <figcaption>
@@ -42,15 +48,15 @@ export const LoadChart = memo(function LoadChart({
         <p className="muted">{hint}</p>
         <ul className="chart-legend">
           {transports.map((t) => (
-            <li key={t}>
-              <svg width="28" height="12" aria-hidden="true">
+            <li key={t} data-load-legend={t}>
+              <svg width="32" height="14" aria-hidden="true">
                 <line
                   x1="0"
-                  y1="6"
-                  x2="28"
-                  y2="6"
+                  y1="7"
+                  x2="32"
+                  y2="7"
                   stroke={TRANSPORT_LOOK[t].colour}
-                  strokeWidth="3"
+                  strokeWidth={Math.min(10, Math.max(3, width(t)))}
                   strokeDasharray={TRANSPORT_LOOK[t].dash}
                 />
               </svg>
@@ -58,6 +64,12 @@ export const LoadChart = memo(function LoadChart({
             </li>
           ))}
         </ul>
+        {groups.map((group) => (
+          <p key={group.join(' ')} className="muted load-coincide" data-load-coincide={group.join(' ')}>
+            {listWords(group.map((t) => TRANSPORT_LOOK[t].label))} lie on one line here: each is drawn inside the one
+            before, {group[0] ? TRANSPORT_LOOK[group[0]].label : ''} widest.
+          </p>
+        ))}
       </figcaption>
       <div className="chart-body">
         <ResponsiveContainer width="100%" height={presenter ? 260 : 200}>
@@ -92,7 +104,7 @@ export const LoadChart = memo(function LoadChart({
                 name={TRANSPORT_LOOK[t].label}
                 type="linear"
                 stroke={TRANSPORT_LOOK[t].colour}
-                strokeWidth={presenter ? 4 : 2}
+                strokeWidth={width(t)}
                 strokeDasharray={TRANSPORT_LOOK[t].dash}
                 dot={false}
                 activeDot={false}
@@ -106,3 +118,8 @@ export const LoadChart = memo(function LoadChart({
     </figure>
   );
 });
+
+/** "A, B and C". */
+function listWords(words: readonly string[]): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}

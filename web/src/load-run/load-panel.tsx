@@ -4,7 +4,8 @@
  * (`POST /api/load`). Shows the run's progress, live charts of its delivery
  * rate and connected clients, and the final table. The lab counts these
  * clients apart (`load` in /api/metrics), so the columns above keep showing
- * this page's own clients. Self-contained (use-load-run.ts follows the run),
+ * this page's own clients. A run read from earlier says when it ran and with
+ * which settings. Self-contained (use-load-run.ts follows the run),
  * and lazily loaded with Recharts, after the first render.
  */
 
@@ -13,6 +14,7 @@ import * as fmt from '../format.ts';
 import { LoadChart } from './load-chart.tsx';
 import { LoadProgress } from './load-progress.tsx';
 import { LoadResultTable } from './load-result-table.tsx';
+import { LoadRunCaption } from './load-run-caption.tsx';
 import { LoadRunForm } from './load-run-form.tsx';
 import { isActive } from './load-run-watch.ts';
 import { useLoadRun } from './use-load-run.ts';
@@ -70,6 +72,7 @@ export function LoadPanel({ presenter = false }: { presenter?: boolean }) {
       )}
       {run && run.state !== 'idle' && run.settings && (
         <>
+          <LoadRunCaption run={run} />
           <LoadProgress run={run} durationS={run.settings.durationS} transports={run.settings.transports} />
           <div className="load-charts">
             <LoadChart
