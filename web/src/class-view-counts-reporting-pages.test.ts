@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClassReport } from '../../protocol/class-report.ts';
 import { type RunningLab, startLab } from '../../test/support/lab-server.ts';
-import { ClassRound } from './class-round.ts';
+import { ClassViewPoll } from './class-view-poll.ts';
 import { LabApi } from './lab-api.ts';
 
 const TOKEN = 'teacher-secret';
@@ -21,11 +21,11 @@ function report(page: string, p50: number): ClassReport {
   return { page, transports: { sse: { p50, p95: p50 * 2, p99: p50 * 3, messages: 10, gaps: 0 } } };
 }
 
-describe('ClassRound', () => {
+describe('ClassViewPoll', () => {
   it('two reporting pages: the teacher’s view counts two, with the spread of their figures', async () => {
     lab = await startLab({ teacherToken: TOKEN });
-    const student = new ClassRound(new LabApi(`${lab.url}/`));
-    const teacher = new ClassRound(new LabApi(`${lab.url}/`, TOKEN));
+    const student = new ClassViewPoll(new LabApi(`${lab.url}/`));
+    const teacher = new ClassViewPoll(new LabApi(`${lab.url}/`, TOKEN));
     await student.round(report('page-student', 40));
     await teacher.round(report('page-teacher', 10));
     expect(teacher.view?.browsers).toBe(2);
@@ -39,12 +39,12 @@ describe('ClassRound', () => {
 
   it('a lab without the class view (404): unsupported, and the next round asks nothing', async () => {
     lab = await startLab({ teacherToken: TOKEN });
-    const older = new ClassRound(new LabApi(`${lab.url}/no-class-view/`, TOKEN));
+    const older = new ClassViewPoll(new LabApi(`${lab.url}/no-class-view/`, TOKEN));
     await older.round(report('page-older', 10));
     expect(older.supported).toBe(false);
     expect(older.view).toBeNull();
     // The real lab never heard of that page.
-    const teacher = new ClassRound(new LabApi(`${lab.url}/`, TOKEN));
+    const teacher = new ClassViewPoll(new LabApi(`${lab.url}/`, TOKEN));
     await teacher.round(report('page-teacher', 10));
     expect(teacher.view?.browsers).toBe(1);
   });

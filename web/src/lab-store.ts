@@ -49,7 +49,7 @@ import { watchRoundTrips } from './base-rtt.ts';
 import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { ClassPrediction } from './class-prediction.ts';
 import { classReportFor } from './class-report.ts';
-import { ClassRound } from './class-round.ts';
+import { ClassViewPoll } from './class-view-poll.ts';
 import { clientSettingOf } from './class-setting-lanes.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
@@ -141,7 +141,7 @@ export class LabStore {
   private readonly recentRoundTrips = new Map<string, number>();
   private route: ClientRoute;
   private readonly network: NetworkControl;
-  private readonly classRound: ClassRound;
+  private readonly classViewPoll: ClassViewPoll;
   private readonly prediction: ClassPrediction;
   private readonly inspector: InspectorPoll;
   private readonly limitDemo: LimitDemoControl;
@@ -178,7 +178,7 @@ export class LabStore {
         for (const record of Object.values(this.records)) record.shortPollDurations = [];
       },
     });
-    this.classRound = new ClassRound(this.api);
+    this.classViewPoll = new ClassViewPoll(this.api);
     this.prediction = new ClassPrediction(this.api, this.pageId, () => this.tick(true));
     this.inspector = new InspectorPoll(this.api, this.clientId);
     this.limitDemo = new LimitDemoControl({
@@ -639,7 +639,7 @@ export class LabStore {
       await this.network.refresh();
       await this.prediction.refresh();
       if (this.clientsRunning) {
-        await this.classRound.round(
+        await this.classViewPoll.round(
           classReportFor(
             this.pageId,
             TRANSPORTS.map((t) => this.snapshot.transports[t]),
@@ -722,7 +722,7 @@ export class LabStore {
       networkError: this.network.error,
       teacher: this.api.hasToken,
       access: this.access,
-      classView: this.classRound.view,
+      classView: this.classViewPoll.view,
       classRound: this.prediction.view,
       classRoundError: this.prediction.error,
       classRoundResult: this.prediction.result,

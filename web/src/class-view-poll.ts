@@ -9,7 +9,7 @@ import type { ClassReport, ClassView } from '../../protocol/class-report.ts';
 import { LabApiError } from '../../protocol/lab-api-error.ts';
 import type { LabApi } from './lab-api.ts';
 
-export class ClassRound {
+export class ClassViewPoll {
   private latest: ClassView | null = null;
   private available = true;
 
