@@ -81,6 +81,7 @@ function transportReport(
     header: perMeterSecond(split.header),
     framing: perMeterSecond(split.framing),
     payload: perMeterSecond(split.payload),
+    tls: perMeterSecond(split.tls),
     total: perMeterSecond(byteTotal(split)),
   });
   return {
