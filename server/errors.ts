@@ -89,6 +89,7 @@ export const LabErrors = {
     503,
   ),
   BAD_REDIS: createError<'LAB_ERR_BAD_REDIS', 400, [string]>('LAB_ERR_BAD_REDIS', '%s', 400),
+  BAD_CERT: createError<'LAB_ERR_BAD_CERT', 400, [string]>('LAB_ERR_BAD_CERT', '%s', 400),
   SERVICE_MISSING: createError<'LAB_ERR_SERVICE_MISSING', 500, [string]>(
     'LAB_ERR_SERVICE_MISSING',
     '%s was not found on this machine',
@@ -138,6 +139,8 @@ export const HINTS: Record<LabErrorCode, string> = {
   LAB_ERR_SERVICE_MISSING:
     'install it with apt-get install redis-server nginx (Debian/Ubuntu), or set REDIS_SERVER_PATH / NGINX_PATH',
   LAB_ERR_BAD_REDIS: 'pass --redis redis://127.0.0.1:6379 (a redis:// URL of a running Redis 6.2 or newer)',
+  LAB_ERR_BAD_CERT:
+    "pass --cert and --key together, both PEM files, the key the certificate's own (mkcert localhost 127.0.0.1 makes such a pair), or leave both out for the lab's self-signed certificate in .lab-certs/",
 };
 
 export interface LabErrorLike {
