@@ -54,7 +54,7 @@ export async function startTlsListeners(
   const sockets = new Set<net.Socket>();
   const sessions = new Set<Http2Session>();
   // A plain-HTTP/2 server on the tapped plaintext: TLS is already undone by then.
-  const h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
+  const h2 = http2.createServer();
   let tapMeter: H2ConnectionMeter | null = null;
   h2.on('session', (session: Http2Session) => {
     if (tapMeter) H2ConnectionMeter.noteSession(session, tapMeter);
