@@ -23,11 +23,11 @@ export function parseFrames(bytes: Buffer, clientToServer: boolean): Frame[] {
   }
   const frames: Frame[] = [];
   while (at + 9 <= bytes.length) {
-    const length = (bytes[at]! << 16) | (bytes[at + 1]! << 8) | bytes[at + 2]!;
+    const length = bytes.readUIntBE(at, 3);
     if (at + 9 + length > bytes.length) break;
     frames.push({
-      type: bytes[at + 3]!,
-      flags: bytes[at + 4]!,
+      type: bytes.readUInt8(at + 3),
+      flags: bytes.readUInt8(at + 4),
       streamId: bytes.readUInt32BE(at + 5) & 0x7fffffff,
       payload: bytes.subarray(at + 9, at + 9 + length),
     });
@@ -44,7 +44,7 @@ export function headerBlock(frame: Frame): Buffer {
   let end = frame.payload.length;
   if (frame.flags & 0x8) {
     start = 1;
-    end -= frame.payload[0]!;
+    end -= frame.payload.readUInt8(0);
   }
   if (frame.flags & 0x20) start += 5;
   return frame.payload.subarray(start, end);
@@ -53,7 +53,7 @@ export function headerBlock(frame: Frame): Buffer {
 /** A DATA frame's data, without pad length and padding. */
 export function dataOf(frame: Frame): Buffer {
   if (!(frame.flags & 0x8)) return frame.payload;
-  return frame.payload.subarray(1, frame.payload.length - frame.payload[0]!);
+  return frame.payload.subarray(1, frame.payload.length - frame.payload.readUInt8(0));
 }
 
 /** The settings in a SETTINGS frame: identifier → value. */
