@@ -77,6 +77,19 @@ export class PlaintextTap extends Duplex {
     this.sentTo.sent(chunk);
   }
 
+  /**
+   * What the session hands over in one go is written in one go, as Node's TLS socket does with a
+   * session on it directly (one TLS record, not one per frame): the tap must not add records of its own.
+   */
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    callback: (error?: Error | null) => void,
+  ): void {
+    const joined = Buffer.concat(chunks.map(({ chunk }) => chunk));
+    this.tls.write(joined, callback);
+    this.sentTo.sent(joined);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.tls.end(callback);
   }

@@ -65,7 +65,8 @@ export async function startTlsListeners(
   h2.on('request', handOff.request);
 
   const listener = (alpn: string[]) =>
-    net.createServer((wire) => {
+    // No Nagle delay (as Node's HTTP servers set): a small answer leaves at once, not 40 ms later.
+    net.createServer({ noDelay: true }, (wire) => {
       sockets.add(wire);
       wire.once('close', () => sockets.delete(wire));
       wire.on('error', () => wire.destroy());
