@@ -11,19 +11,24 @@
  *   each DATA frame (the transport's own framing: an SSE event's fields, a poll
  *   answer's envelope) and every control frame (SETTINGS, PING, WINDOW_UPDATE,
  *   RST_STREAM, GOAWAY, PRIORITY), and the client's connection preface;
- * - tls: the TCP socket's bytes beyond the plaintext (handshake, record headers, tags).
+ * - tls: the TCP socket's bytes beyond the plaintext (handshake, record headers, tags),
+ *   taken after each chunk of plaintext passes: they belong to the stream of the
+ *   chunk's first stream frame (the record that carried it).
  *
  * A stream's bytes go to its request's transport and client (`claimStream`);
  * until its request is routed they wait. The connection's own bytes (stream 0,
- * the preface, tls) go to the transport and client of the connection's first
- * request — a page's connection to its page load (`lab`); until then they wait.
+ * the preface, the handshake and records of connection frames only) go to the
+ * transport and client of the connection's first request — a page's
+ * connection to its page load (`lab`); until then they wait.
  */
 import type { Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Direction, Meter, MeterTarget } from './meter.ts';
 import { type FrameByteKind, FrameType, H2FrameReader } from './h2-frame-reader.ts';
 
-type Counts = Record<Direction, { header: number; framing: number; payload: number }>;
+type Kind = 'header' | 'framing' | 'payload' | 'tls';
+type Counts = Record<Direction, Record<Kind, number>>;
+const KINDS: readonly Kind[] = ['header', 'framing', 'payload', 'tls'];
 
 interface StreamState {
   target: MeterTarget | null;
@@ -53,10 +58,9 @@ export class H2ConnectionMeter {
   private readonly streams = new Map<number, StreamState>();
   private highestStream = 0;
   private first: MeterTarget | null = null;
-  private readonly connectionWaiting: Counts & { tls: Record<Direction, number> } = {
-    ...emptyCounts(),
-    tls: { up: 0, down: 0 },
-  };
+  private readonly connectionWaiting: Counts = emptyCounts();
+  /** The stream of the first stream frame in the chunk being read (its record's TLS bytes are its). */
+  private chunkStream: StreamState | undefined;
   private readonly counted = new Set<string>();
   private plaintextRead = 0;
   private plaintextWritten = 0;
@@ -82,16 +86,18 @@ export class H2ConnectionMeter {
 
   /** Plaintext from the client. */
   received(chunk: Buffer): void {
+    this.chunkStream = undefined;
     this.fromClient.read(chunk);
     this.plaintextRead += chunk.length;
-    this.takeTls();
+    this.takeTls('up');
   }
 
   /** Plaintext to the client. */
   sent(chunk: Buffer): void {
+    this.chunkStream = undefined;
     this.toClient.read(chunk);
     this.plaintextWritten += chunk.length;
-    this.takeTls();
+    this.takeTls('down');
   }
 
   /** The stream's request was routed: its bytes, those that waited too, are its transport's and client's from now on. */
@@ -138,6 +144,7 @@ export class H2ConnectionMeter {
 
   private count(streamId: number, direction: Direction, kind: FrameByteKind, n: number): void {
     const stream = streamId === 0 ? undefined : this.stream(streamId);
+    this.chunkStream ??= stream;
     let byteKind: 'header' | 'framing' | 'payload' = kind === 'data' ? 'payload' : kind;
     if (kind === 'data' && direction === 'down') {
       // The route's announced event bytes first; the rest of the DATA is the transport's framing.
@@ -150,12 +157,7 @@ export class H2ConnectionMeter {
     if (n > 0) this.add(stream, direction, byteKind, n);
   }
 
-  private add(
-    stream: StreamState | undefined,
-    direction: Direction,
-    kind: 'header' | 'framing' | 'payload',
-    n: number,
-  ): void {
+  private add(stream: StreamState | undefined, direction: Direction, kind: Kind, n: number): void {
     const target = stream ? stream.target : this.first;
     if (target) this.meter.addBytes(target, direction, kind, n);
     else (stream ? stream.waiting : this.connectionWaiting)[direction][kind] += n;
@@ -175,18 +177,18 @@ export class H2ConnectionMeter {
     if (stream.sentEnd && stream.receivedEnd && stream.target !== null) this.streams.delete(streamId);
   }
 
-  private takeTls(): void {
-    const up = this.wire.bytesRead - this.plaintextRead - this.tlsRead;
-    const down = (this.wire.bytesWritten ?? 0) - this.plaintextWritten - this.tlsWritten;
-    this.tlsRead += up;
-    this.tlsWritten += down;
-    if (this.first) {
-      this.meter.addBytes(this.first, 'up', 'tls', up);
-      this.meter.addBytes(this.first, 'down', 'tls', down);
+  /** The wire's bytes beyond the plaintext so far, in one direction, to the chunk's stream (or the connection). */
+  private takeTls(direction: Direction): void {
+    let n: number;
+    if (direction === 'up') {
+      n = this.wire.bytesRead - this.plaintextRead - this.tlsRead;
+      this.tlsRead += n;
     } else {
-      this.connectionWaiting.tls.up += up;
-      this.connectionWaiting.tls.down += down;
+      n = (this.wire.bytesWritten ?? 0) - this.plaintextWritten - this.tlsWritten;
+      this.tlsWritten += n;
     }
+    if (n !== 0) this.add(this.chunkStream, direction, 'tls', n);
+    this.chunkStream = undefined;
   }
 
   /** Counts the connection once per transport (and transport + client) it carries. */
@@ -209,7 +211,8 @@ export class H2ConnectionMeter {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.takeTls();
+    this.takeTls('up');
+    this.takeTls('down');
     const fallback = this.first ?? this.meter.target('lab', null);
     if (this.first === null) {
       this.countConnection(fallback);
@@ -226,13 +229,11 @@ export class H2ConnectionMeter {
   private adoptFirst(target: MeterTarget): void {
     this.first = target;
     this.addCounts(target, this.connectionWaiting);
-    this.meter.addBytes(target, 'up', 'tls', this.connectionWaiting.tls.up);
-    this.meter.addBytes(target, 'down', 'tls', this.connectionWaiting.tls.down);
   }
 
   private addCounts(target: MeterTarget, counts: Counts): void {
     for (const direction of ['up', 'down'] as const) {
-      for (const kind of ['header', 'framing', 'payload'] as const) {
+      for (const kind of KINDS) {
         this.meter.addBytes(target, direction, kind, counts[direction][kind]);
       }
     }
@@ -240,5 +241,5 @@ export class H2ConnectionMeter {
 }
 
 function emptyCounts(): Counts {
-  return { up: { header: 0, framing: 0, payload: 0 }, down: { header: 0, framing: 0, payload: 0 } };
+  return { up: { header: 0, framing: 0, payload: 0, tls: 0 }, down: { header: 0, framing: 0, payload: 0, tls: 0 } };
 }

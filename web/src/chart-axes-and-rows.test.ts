@@ -39,6 +39,7 @@ describe('bytes per event rows', () => {
       header: 100,
       framing: 22,
       payload: 165,
+      tls: 0,
     });
     expect(bytesRows(meters, first)).toBe(first);
     meters.sse = { ...meters.sse, messages: 4 };

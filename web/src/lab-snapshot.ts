@@ -70,6 +70,8 @@ export interface BytesRow {
   header: number;
   framing: number;
   payload: number;
+  /** TLS bytes per event (0 over plain HTTP). */
+  tls: number;
 }
 
 /** Where a segment begins on a time chart (x as its rows'), its marker and the caption of its stretch. */
