@@ -66,3 +66,11 @@ export interface FanOutFigures {
   p99Ms: number;
   maxMs: number;
 }
+
+/** `GET /api/https`: the lab's HTTPS ports (`npm start -- --https`), null when it has none. */
+export interface HttpsPorts {
+  /** Offers HTTP/2 (and HTTP/1.1, which WebSocket upgrades use). */
+  h2Port: number | null;
+  /** Offers HTTP/1.1 only. */
+  http1Port: number | null;
+}

@@ -3,7 +3,8 @@
  * trusted by its key's hash, a fresh profile): on the HTTP/2 port the page's
  * HTTP transports speak h2 and its WebSocket HTTP/1.1, and the polling
  * columns' header bytes per event are far below the same page's on the
- * HTTP/1.1-only port (HPACK); both pages show a TLS part.
+ * HTTP/1.1-only port (HPACK); both pages show a TLS part. The page's HTTP
+ * version switch moves its clients to the other port in a new segment.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
@@ -92,5 +93,34 @@ describeInChromium('the dashboard over HTTPS: HTTP/2 against HTTP/1.1', (executa
     expect(transports['short-poll']?.protocols.h2).toBeGreaterThan(0);
     expect(transports['short-poll']?.protocols['http/1.1']).toBe(0);
     expect(transports.websocket?.protocols).toEqual({ 'http/1.1': 1, h2: 0 });
+  }, 120_000);
+
+  it('switching the page to HTTP/1.1 starts a segment and moves its polls to the HTTP/1.1 port', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`https://127.0.0.1:${ports.h2Port}/`);
+    const header = async (): Promise<number | null> => metric(page, 'short-poll', 'per-event-header');
+    const deadline = Date.now() + 30_000;
+    while ((await header()) === null && Date.now() < deadline) await page.waitForTimeout(250);
+    const overH2 = await header();
+    expect(overH2).not.toBeNull();
+    await page.locator('[data-control="http-version"]').first().selectOption('http/1.1');
+    await page.locator('[data-segment-label]', { hasText: 'HTTP/1.1' }).first().waitFor({ timeout: 10_000 });
+    // The new segment's figures: wait until they are measured again, then compare.
+    let overH1: number | null = null;
+    const later = Date.now() + 30_000;
+    while (Date.now() < later) {
+      overH1 = await header();
+      if (overH1 !== null && overH1 > (overH2 ?? 0) * 3) break;
+      await page.waitForTimeout(250);
+    }
+    expect(overH1 ?? 0).toBeGreaterThan((overH2 ?? 0) * 3);
+    const clientId = await page.locator('[data-client-id]').first().textContent();
+    const response = await fetch(`${app.listeningOrigin}/api/metrics?client=${clientId}`);
+    const transports = (
+      (await response.json()) as { transports: Record<string, { protocols: Record<string, number> }> }
+    ).transports;
+    expect(transports['short-poll']?.protocols.h2).toBeGreaterThan(0);
+    expect(transports['short-poll']?.protocols['http/1.1']).toBeGreaterThan(0);
+    await page.close();
   }, 120_000);
 });
