@@ -31,6 +31,7 @@ import { isLoopbackAddress } from './security/loopback-address.ts';
 import { installRequestGuards } from './security/request-guards.ts';
 import { limitSlowHeads } from './security/slow-heads.ts';
 import { UpstreamBudget } from './security/upstream-budget.ts';
+import type { H2SessionInfo } from '../protocol/lab-status.ts';
 import { SegmentLog } from './segment-log.ts';
 import { labHandOff } from './lab-hand-off.ts';
 import { startTlsListeners, type TlsListeners } from './tls/tls-listeners.ts';
@@ -58,6 +59,8 @@ declare module 'fastify' {
      * Like `conditioner.ready()`, because Fastify only logs an onListen error.
      */
     httpsReady(): Promise<{ h2Port: number; http1Port: number } | null>;
+    /** The open HTTP/2 sessions with their HPACK table sizes (none without `https`). */
+    httpsSessions(): H2SessionInfo[];
   }
 }
 
@@ -128,6 +131,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     const listeners = await httpsStarted;
     return listeners ? { h2Port: listeners.h2Port, http1Port: listeners.http1Port } : null;
   });
+  app.decorate('httpsSessions', () => tlsListeners?.sessions() ?? []);
 
   installRequestMetering(app, meter);
   const ownOrigin = labOriginPredicate(app, {

@@ -88,7 +88,7 @@ describe('HTTP/2: the meter splits as an independent frame parser does', () => {
     await proxy.close();
   });
 
-  it('a repeated poll request costs under 60 B of HPACK after the first (12 Chrome-like headers)', async () => {
+  it('a repeated poll request costs under 60 B of HPACK after the first (12 Chrome-like headers); /api/https shows the table', async () => {
     const connection = await tappedH2Session(h2Port);
     const origin = `https://127.0.0.1:${h2Port}`;
     for (let i = 0; i < 4; i++) {
@@ -98,6 +98,13 @@ describe('HTTP/2: the meter splits as an independent frame parser does', () => {
         requestHeaders('browser', 'fetch-get', origin),
       );
     }
+    // What HPACK remembers on this connection: the head's fields, each with 32 B of overhead (RFC 7541 §4.1).
+    const https = (await (await fetch(`${lab.url}/api/https`)).json()) as {
+      sessions: { peer: string; requestTableBytes: number }[];
+    };
+    const own = https.sessions.find((s) => s.peer === `127.0.0.1:${connection.localPort()}`);
+    expect(own, JSON.stringify(https.sessions)).toBeDefined();
+    expect(own?.requestTableBytes).toBeGreaterThan(300);
     connection.session.close();
     const requests = parseFrames(connection.sent(), true).filter((f) => f.type === HEADERS);
     const sizes = requests.map((f) => headerBlock(f).length);

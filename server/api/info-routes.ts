@@ -28,7 +28,7 @@ export const API_INDEX = {
     'GET /api/scenarios': 'the scenarios and what to notice in each',
     'GET /api/access': 'whether the lab is in LAN mode and this caller may steer it (its Authorization header)',
     'GET /api/join': 'the URLs students open (LAN mode: this machine on every network; never the token)',
-    'GET /api/https': 'the HTTPS ports (--https): HTTP/2 and HTTP/1.1 only; null without them',
+    'GET /api/https': 'the HTTPS ports (--https), and each HTTP/2 connection with its HPACK table sizes',
     'GET /api/feed/status': 'the running scenario, rate and newest seq',
     'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
@@ -67,7 +67,11 @@ export async function infoRoutes(app: FastifyInstance, { options }: TransportCon
   // A page served over HTTPS lets its HTTP transports run on either version: it needs both ports.
   app.get('/api/https', async (_request, reply) => {
     const ports = await app.httpsReady().catch(() => null);
-    const answer: HttpsPorts = { h2Port: ports?.h2Port ?? null, http1Port: ports?.http1Port ?? null };
+    const answer: HttpsPorts = {
+      h2Port: ports?.h2Port ?? null,
+      http1Port: ports?.http1Port ?? null,
+      sessions: app.httpsSessions(),
+    };
     return reply.header('cache-control', 'no-store').send(answer);
   });
   app.get('/api', () => API_INDEX);

@@ -16,10 +16,11 @@
 import http2, { type Http2Session } from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
+import type { H2SessionInfo } from '../../protocol/lab-status.ts';
 import type { LabHandOff } from '../lab-hand-off.ts';
 import { H2ConnectionMeter } from '../meter/h2-connection-meter.ts';
 import type { Meter } from '../meter/meter.ts';
-import { noteWireSocket } from '../meter/wire-socket.ts';
+import { noteWireSocket, wireSocketOf } from '../meter/wire-socket.ts';
 import type { CertificatePair } from './self-signed-certificate.ts';
 import { PlaintextTap } from './plaintext-tap.ts';
 
@@ -36,6 +37,8 @@ export interface TlsListeners {
   /** The bound ports. */
   h2Port: number;
   http1Port: number;
+  /** The open HTTP/2 sessions and their HPACK tables. */
+  sessions(): H2SessionInfo[];
   close(): Promise<void>;
 }
 
@@ -55,9 +58,14 @@ export async function startTlsListeners(
   const sessions = new Set<Http2Session>();
   // A plain-HTTP/2 server on the tapped plaintext: TLS is already undone by then.
   const h2 = http2.createServer();
-  let tapMeter: H2ConnectionMeter | null = null;
+  // The connection being handed to the HTTP/2 server: its 'session' event comes within the hand-over.
+  let handing: { meter: H2ConnectionMeter; wire: net.Socket } | null = null;
   h2.on('session', (session: Http2Session) => {
-    if (tapMeter) H2ConnectionMeter.noteSession(session, tapMeter);
+    if (handing) {
+      H2ConnectionMeter.noteSession(session, handing.meter);
+      // A session's socket (as requests see it) has no address of its own: the TCP socket under it has.
+      if (session.socket) noteWireSocket(session.socket, handing.wire);
+    }
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
     session.on('error', () => session.destroy());
@@ -80,9 +88,9 @@ export async function startTlsListeners(
         if (secure.alpnProtocol === 'h2') {
           const connectionMeter = new H2ConnectionMeter(meter, wire);
           const tap = new PlaintextTap(secure, connectionMeter);
-          tapMeter = connectionMeter;
+          handing = { meter: connectionMeter, wire };
           h2.emit('connection', tap);
-          tapMeter = null;
+          handing = null;
           return;
         }
         noteWireSocket(secure, wire);
@@ -104,6 +112,17 @@ export async function startTlsListeners(
   return {
     h2Port,
     http1Port,
+    sessions: () =>
+      [...sessions].map((session) => {
+        const state = session.state;
+        const socket = session.socket;
+        const wire = socket ? wireSocketOf(socket) : undefined;
+        return {
+          peer: `${wire?.remoteAddress ?? '?'}:${wire?.remotePort ?? '?'}`,
+          requestTableBytes: state.inflateDynamicTableSize ?? 0,
+          responseTableBytes: state.deflateDynamicTableSize ?? 0,
+        };
+      }),
     close: async () => {
       const closed = Promise.all([h2Server, http1Server].map((s) => new Promise((resolve) => s.close(resolve))));
       for (const session of sessions) session.close();

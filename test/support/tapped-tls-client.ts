@@ -13,6 +13,8 @@ export interface TappedConnection {
   sent(): Buffer;
   received(): Buffer;
   alpn(): string | false;
+  /** The client's own port (how the lab names the connection's peer). */
+  localPort(): number | undefined;
   /** Resolves when the TLS connection has closed (whatever the lab sent last recorded too). */
   closed: Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function tappedH2Session(port: number): Promise<{ session: http2.Cl
     sent: () => Buffer.concat(sent),
     received: () => Buffer.concat(received),
     alpn: () => socket.alpnProtocol ?? false,
+    localPort: () => socket.localPort,
     closed,
   };
 }
