@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestHeaders } from '../load/browser-headers.ts';
 import type { TransportMetrics } from '../protocol/metrics.ts';
 import { createSelfSignedCertificate } from '../server/tls/self-signed-certificate.ts';
+import { MAX_STREAMS_PER_CONNECTION } from '../server/tls/tls-listeners.ts';
 import { type CountingProxy, startCountingProxy } from './support/counting-proxy.ts';
 import { dataOf, type Frame, headerBlock, parseFrames, settingsOf } from './support/h2-frames.ts';
 import { publishMany, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
@@ -19,6 +20,7 @@ const HEADERS = 0x1;
 const CONTINUATION = 0x9;
 const DATA = 0x0;
 const SETTINGS = 0x4;
+const MAX_CONCURRENT_STREAMS = 0x3;
 /** SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3): the server's consent to WebSocket over HTTP/2. */
 const ENABLE_CONNECT_PROTOCOL = 0x8;
 
@@ -157,12 +159,14 @@ describe('HTTP/2: the meter splits as an independent frame parser does', () => {
     );
   });
 
-  it('does not advertise extended CONNECT: WebSocket is not offered over HTTP/2', async () => {
+  it('does not advertise extended CONNECT (WebSocket is not offered over HTTP/2) and bounds streams per connection', async () => {
     const connection = await tappedH2Session(h2Port);
     await h2Get(connection.session, '/api/clock');
     connection.session.close();
     const settings = parseFrames(connection.received(), false).filter((f) => f.type === SETTINGS && !(f.flags & 0x1));
     expect(settings.length).toBeGreaterThan(0);
     for (const frame of settings) expect(settingsOf(frame).has(ENABLE_CONNECT_PROTOCOL)).toBe(false);
+    // And it bounds the streams one connection may open (Node's own default would be 2^32 − 1).
+    expect(settingsOf(settings[0] as Frame).get(MAX_CONCURRENT_STREAMS)).toBe(MAX_STREAMS_PER_CONNECTION);
   });
 });

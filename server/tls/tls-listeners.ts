@@ -44,6 +44,8 @@ export interface TlsListeners {
 
 /** How long a TLS handshake may take before the connection is cut, ms (a slow handshake holds a socket like a slow head). */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Open streams one HTTP/2 connection may hold (nginx's default: 128); a browser page needs a few dozen. */
+export const MAX_STREAMS_PER_CONNECTION = 128;
 /** On close, how long HTTP/2 sessions may take to finish after their GOAWAY, ms. */
 const SESSION_CLOSE_GRACE_MS = 500;
 
@@ -56,8 +58,9 @@ export async function startTlsListeners(
   const secureContext = tls.createSecureContext({ cert: options.certificate.cert, key: options.certificate.key });
   const sockets = new Set<net.Socket>();
   const sessions = new Set<Http2Session>();
-  // A plain-HTTP/2 server on the tapped plaintext: TLS is already undone by then.
-  const h2 = http2.createServer();
+  // A plain-HTTP/2 server on the tapped plaintext: TLS is already undone by then. Streams per
+  // connection are bounded as nginx bounds them (Node's default is 2^32 − 1).
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: MAX_STREAMS_PER_CONNECTION } });
   // The connection being handed to the HTTP/2 server: its 'session' event comes within the hand-over.
   let handing: { meter: H2ConnectionMeter; wire: net.Socket } | null = null;
   h2.on('session', (session: Http2Session) => {

@@ -78,7 +78,8 @@ export function h2SseOutput(request: FastifyRequest, reply: FastifyReply, cors: 
   const stream = (reply.raw as unknown as { stream: ServerHttp2Stream }).stream;
   const h2 = request.meter?.h2 ?? null;
   const headers = { ...SSE_HEADERS, ...cors };
-  reply.raw.writeHead(200, headers);
+  // A stream the client has already reset takes no head: the session then ends at once.
+  if (!stream.destroyed && !stream.closed) reply.raw.writeHead(200, headers);
   const head = `:status: 200\r\n${Object.entries(headers)
     .map(([name, value]) => `${name.toLowerCase()}: ${value}\r\n`)
     .join('')}\r\n`;
