@@ -108,6 +108,7 @@ function transportReport(
           requests: whole.requests,
           connections: whole.connections,
           emptyResponses: whole.emptyResponses,
+          protocols: whole.protocols,
         }
       : null,
     clientWire: { up: result.wire.up, down: result.wire.down, connections: result.connections },

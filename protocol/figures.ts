@@ -82,13 +82,13 @@ export function metricsSince(later: TransportMetrics, earlier: TransportMetrics 
     header: a.header - b.header,
     framing: a.framing - b.framing,
     payload: a.payload - b.payload,
-    tls: a.tls - b.tls,
+    tls: (a.tls ?? 0) - (b.tls ?? 0),
   });
   return {
     connections: later.connections - earlier.connections,
     protocols: {
-      'http/1.1': later.protocols['http/1.1'] - earlier.protocols['http/1.1'],
-      h2: later.protocols.h2 - earlier.protocols.h2,
+      'http/1.1': protocolsOf(later)['http/1.1'] - protocolsOf(earlier)['http/1.1'],
+      h2: protocolsOf(later).h2 - protocolsOf(earlier).h2,
     },
     requests: later.requests - earlier.requests,
     emptyResponses: later.emptyResponses - earlier.emptyResponses,
@@ -103,11 +103,14 @@ export function metricsSum(a: TransportMetrics, b: TransportMetrics): TransportM
     header: x.header + y.header,
     framing: x.framing + y.framing,
     payload: x.payload + y.payload,
-    tls: x.tls + y.tls,
+    tls: (x.tls ?? 0) + (y.tls ?? 0),
   });
   return {
     connections: a.connections + b.connections,
-    protocols: { 'http/1.1': a.protocols['http/1.1'] + b.protocols['http/1.1'], h2: a.protocols.h2 + b.protocols.h2 },
+    protocols: {
+      'http/1.1': protocolsOf(a)['http/1.1'] + protocolsOf(b)['http/1.1'],
+      h2: protocolsOf(a).h2 + protocolsOf(b).h2,
+    },
     requests: a.requests + b.requests,
     emptyResponses: a.emptyResponses + b.emptyResponses,
     messages: a.messages + b.messages,
@@ -138,4 +141,12 @@ export function mean(values: ReadonlyArray<number | null>): number | null {
   let sum = 0;
   for (const v of known) sum += v;
   return sum / known.length;
+}
+
+/**
+ * A reading's connections by HTTP version. A lab from before HTTPS (another instance of a
+ * cluster, a lab at --url) sends none: its connections were all HTTP/1.1.
+ */
+function protocolsOf(metrics: TransportMetrics): TransportMetrics['protocols'] {
+  return metrics.protocols ?? { 'http/1.1': metrics.connections, h2: 0 };
 }
