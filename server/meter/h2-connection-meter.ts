@@ -166,13 +166,11 @@ export class H2ConnectionMeter {
   private frameEnded(direction: Direction, streamId: number, type: number, endStream: boolean): void {
     const stream = this.streams.get(streamId);
     if (!stream) return;
+    // A reset, from either side, ends the stream both ways.
     const reset = type === FrameType.RST_STREAM;
-    if (direction === 'down' && (endStream || reset)) {
-      stream.sentEnd = true;
-      for (const callback of stream.afterSent.splice(0)) callback();
-    }
-    if (direction === 'up' && (endStream || reset)) stream.receivedEnd = true;
-    if (reset) stream.sentEnd = stream.receivedEnd = true;
+    if (reset || (direction === 'down' && endStream)) stream.sentEnd = true;
+    if (reset || (direction === 'up' && endStream)) stream.receivedEnd = true;
+    if (stream.sentEnd) for (const callback of stream.afterSent.splice(0)) callback();
     // Both ends closed: later frames on it (a late WINDOW_UPDATE) count as the connection's.
     if (stream.sentEnd && stream.receivedEnd && stream.target !== null) this.streams.delete(streamId);
   }
