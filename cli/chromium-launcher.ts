@@ -47,14 +47,18 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh user-data dir of its own (a persistent context is how Playwright takes one). */
-export async function launchChromium(executablePath: string): Promise<LaunchedChromium> {
+/**
+ * A headless Chromium with a fresh user-data dir of its own (a persistent context is how Playwright takes one).
+ * @param extraArgs more command-line switches, e.g. `--ignore-certificate-errors-spki-list=<hash>` to trust
+ *   the lab's self-signed certificate by its key (Chromium honours it only with a user-data dir, as here)
+ */
+export async function launchChromium(executablePath: string, extraArgs: string[] = []): Promise<LaunchedChromium> {
   const profile = await mkdtemp(join(tmpdir(), 'transport-lab-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
     });
     return {
       context,

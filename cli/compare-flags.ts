@@ -15,7 +15,14 @@ export interface CompareFlags {
   seed: number | undefined;
   intervalMs: number;
   transports: TransportName[];
+  /**
+   * How the clients reach the lab, one run each, side by side: `http` (plain, the default),
+   * `https` (HTTP/1.1 over TLS, `--https`), `h2` (HTTP/2 over TLS for the HTTP transports, `--http2`).
+   */
+  over: CompareOver[];
 }
+
+export type CompareOver = 'http' | 'https' | 'h2';
 
 export const COMPARE_USAGE = `Usage: npm run compare -- [options]
 
@@ -31,6 +38,12 @@ Options:
   --transports <list>    comma-separated subset, or all (default all)
   --url <lab url>        compare against a running lab instead of starting one
   --seed <n>             generator seed for a reproducible run
+  --http2                over TLS with HTTP/2 for the HTTP transports (WebSocket on its
+                         own HTTP/1.1 connection, as a browser's); with --https too, both
+                         versions side by side in one run
+  --https                over TLS with HTTP/1.1 only (the like-for-like baseline)
+                         (with --url, the lab must run with --https and its
+                         certificate be .lab-certs/cert.pem)
   --json                 print only JSON on stdout (progress goes to stderr)
   -h, --help             show this help`;
 
@@ -44,7 +57,12 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     url: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
+    http2: { type: 'boolean' },
+    https: { type: 'boolean' },
   });
+  const over: CompareOver[] = [];
+  if (values.https === true) over.push('https');
+  if (values.http2 === true) over.push('h2');
   return {
     help: values.help === true,
     scenario: (values.scenario as string | undefined) ?? DEFAULT_SCENARIO_ID,
@@ -54,6 +72,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     url: labUrl(values.url as string | undefined),
     seed: values.seed === undefined ? undefined : wholeNumberFlag('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
     json: values.json === true,
+    over: over.length > 0 ? over : ['http'],
   };
 }
 

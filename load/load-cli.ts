@@ -19,6 +19,8 @@ import { JsonProgress, lineEveryS, ProgressDisplay } from './progress-display.ts
 import { formatLoadCsv } from './result-csv.ts';
 import { formatLoadMarkdown } from './result-markdown.ts';
 import { formatLoadTable } from './result-table.ts';
+import type { HttpsPorts } from '../protocol/lab-status.ts';
+import { labCertificate } from '../server/tls/lab-certificate.ts';
 import { prebuildDashboard, type ServerProcess, startServerProcess } from './server-process.ts';
 
 async function main(): Promise<void> {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     const display = json ? null : new ProgressDisplay(process.stderr, '', lineEveryS(flags.durationS));
     const run = await runLoad({
       baseUrl,
+      ...(lab && flags.http2 ? { clients: await http2Clients(baseUrl) } : {}),
       target: lab ? 'own-lab' : 'lab',
       serverPid: lab?.pid ?? null,
       transports: flags.transports,
@@ -103,8 +106,17 @@ function scenarioArgument(text: string): string {
   return isPath && !isAbsolute(text) ? resolve(process.env.INIT_CWD ?? process.cwd(), text) : text;
 }
 
+/** The lab's HTTP/2 port (`GET /api/https`) and its certificate (the self-signed one it keeps in .lab-certs/). */
+async function http2Clients(baseUrl: string): Promise<{ url: string; ca: string }> {
+  const response = await fetch(`${baseUrl}/api/https`);
+  const { h2Port } = (await response.json()) as HttpsPorts;
+  if (h2Port === null) throw new Error('the lab started without its HTTPS ports');
+  return { url: `https://127.0.0.1:${h2Port}`, ca: labCertificate({ cert: undefined, key: undefined }).cert };
+}
+
 function startLab(flags: LoadFlags, scenario: string): Promise<ServerProcess> {
   const args = ['--port', '0', '--host', '127.0.0.1', '--scenario', scenario];
+  if (flags.http2) args.push('--https', '--https-port', '0', '--https1-port', '0');
   if (flags.rate !== undefined) args.push('--rate', String(flags.rate));
   if (flags.seed !== undefined) args.push('--seed', String(flags.seed));
   process.stderr.write('Starting a lab of its own (server/main.ts)…\n');

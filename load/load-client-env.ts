@@ -7,8 +7,12 @@
  *
  * One LoadEnv per transport and worker: each has its own connection pool, so
  * a transport's connections and bytes stay its own, as on the lab's meter.
+ * Over TLS (`tls`, `npm run load -- --http2`) the HTTP transports offer ALPN h2
+ * and the counter counts the TCP socket under each TLS one: the wire, as the
+ * lab's meter does.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import { EventSource, type FetchLike } from 'eventsource';
 import { Agent, buildConnector } from 'undici';
 import WebSocket from 'ws';
@@ -31,7 +35,12 @@ export interface LoadEnv {
 /**
  * @param labUrl the lab's base URL; its origin plays the page the browser would be on (Origin, Referer)
  */
-export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName, labUrl: string): LoadEnv {
+export function createLoadEnv(
+  transport: TransportName,
+  headerSet: HeaderSetName,
+  labUrl: string,
+  secure: { ca: string } | null = null,
+): LoadEnv {
   const origin = new URL(labUrl).origin;
   const wire = new WireCounter();
   const now = (): number => performance.timeOrigin + performance.now();
@@ -42,10 +51,15 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
     const extra = { ...requestHeaders(headerSet, 'websocket-upgrade', origin), ...loadRunKeyHeader() };
     const browserLike = headerSet !== 'node';
     // ws opens its socket through http.request's createConnection: ours counts it.
-    const countedConnect = ((options: net.NetConnectOpts) => {
-      const socket = net.connect(options);
-      wire.track(socket);
-      return socket;
+    const countedConnect = ((options: net.NetConnectOpts & tls.ConnectionOptions) => {
+      if (!secure) {
+        const socket = net.connect(options);
+        wire.track(socket);
+        return socket;
+      }
+      const raw = net.connect({ host: options.host ?? '127.0.0.1', port: Number(options.port) });
+      wire.track(raw);
+      return tls.connect({ ...options, socket: raw, ca: secure.ca });
     }) as typeof net.createConnection;
     // A class, because the FeedClient calls `new env.WebSocket(url)` and reads OPEN etc. from instances.
     class CountedWebSocket extends WebSocket {
@@ -64,15 +78,18 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
     };
   }
 
-  const connector = buildConnector({});
+  const tlsSockets = new Set<tls.TLSSocket>();
+  const connector = secure ? tlsConnector(secure.ca, wire, tlsSockets) : buildConnector({});
   const agent = new Agent({
+    allowH2: secure !== null,
     // Long polls and SSE streams each hold a connection for minutes: no idle cut while they wait.
     keepAliveTimeout: 30_000,
     bodyTimeout: 0,
     headersTimeout: 0,
     connect: (options, callback) => {
       connector(options, (error, socket) => {
-        if (socket) wire.track(socket as net.Socket);
+        // Over TLS the connector tracked the TCP socket under it already.
+        if (socket && !secure) wire.track(socket as net.Socket);
         if (error) callback(error, null);
         else callback(null, socket as net.Socket);
       });
@@ -101,11 +118,46 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
     env,
     wire,
     close: async () => {
+      // Over TLS each connection is ended first, as a browser closes a tab's: its close_notify goes out,
+      // and the lab's answer is read, so both ends count the same bytes to the last alert.
+      await endGracefully(tlsSockets);
       // The clients are stopped, so nothing is in flight: what is left are idle keep-alive sockets
       // and the empty ones undici opens after an abort. destroy(), unlike close(), ends those at once.
       await agent.destroy().catch(() => {});
     },
   };
+}
+
+/** TLS over a TCP socket the counter tracks, offering HTTP/2 first, as a browser does. */
+function tlsConnector(ca: string, wire: WireCounter, open: Set<tls.TLSSocket>): buildConnector.connector {
+  return (options, callback) => {
+    const raw = net.connect({ host: options.hostname, port: Number(options.port) || 443 });
+    wire.track(raw);
+    const socket = tls.connect({ socket: raw, ca, ALPNProtocols: ['h2', 'http/1.1'] });
+    open.add(socket);
+    raw.once('close', () => open.delete(socket));
+    socket.once('secureConnect', () => callback(null, socket));
+    socket.once('error', (error) => callback(error, null));
+  };
+}
+
+/** How long a TLS connection may take to answer its close, ms, before it is cut anyway. */
+const TLS_CLOSE_WAIT_MS = 1000;
+
+/** Ends every socket (close_notify, then FIN) and waits until each has closed, or `TLS_CLOSE_WAIT_MS`. */
+async function endGracefully(sockets: Set<tls.TLSSocket>): Promise<void> {
+  const closing = [...sockets].map(
+    (socket) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, TLS_CLOSE_WAIT_MS);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.end();
+      }),
+  );
+  await Promise.all(closing);
 }
 
 /** A WebSocket client makes no HTTP request of its own (upstream goes on the socket). */

@@ -31,6 +31,8 @@ export interface LoadFlags {
   /** Upstream messages per second per client; undefined: the scenario's `upstreamPerSecond`. */
   upstream: number | undefined;
   url: string | undefined;
+  /** The HTTP transports over HTTP/2 (TLS) on the lab's HTTP/2 port; WebSocket over TLS on HTTP/1.1 (own lab only). */
+  http2: boolean;
   headers: HeaderSetName;
   workers: number;
   seed: number | undefined;
@@ -66,6 +68,9 @@ Options:
   --headers <set>        ${HEADER_SETS.join(' | ')} (default node): browser sends
                          Chrome's ~500-byte request heads, browser-cookies adds ~1 KB of cookies
   --workers <n>          worker threads for the clients, 1-64 (default: one per core, ${availableParallelism()})
+  --http2                over TLS with HTTP/2 for the HTTP transports (undici, ALPN h2;
+                         WebSocket on its own HTTP/1.1 TLS connection); the lab started
+                         here gets --https (not with --url)
   --url <lab url>        load a running lab on this machine instead of starting one
                          (loopback only: 127.0.0.0/8, ::1, localhost)
   --seed <n>             generator seed of the lab this tool starts
@@ -100,6 +105,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     csv: { type: 'string' },
     md: { type: 'string' },
     'progress-json': { type: 'boolean' },
+    http2: { type: 'boolean' },
   });
   const durationS = wholeNumberFlag('--duration', str(values, 'duration'), 1, 3600, 10);
   const rampS = wholeNumberFlag('--ramp', str(values, 'ramp'), 0, 3600, 0);
@@ -114,6 +120,8 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
   const seed = str(values, 'seed');
   if (url !== undefined && seed !== undefined)
     throw LabErrors.BAD_FLAG('--seed applies to a lab this tool starts; leave it out with --url');
+  if (url !== undefined && values.http2 === true)
+    throw LabErrors.BAD_FLAG('--http2 applies to a lab this tool starts (with --https); leave out --url');
   return {
     help: values.help === true,
     scenario: str(values, 'scenario') ?? DEFAULT_SCENARIO_ID,
@@ -127,6 +135,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     upstream: upstream === undefined ? undefined : decimalFlag('--upstream', upstream, 0, 20),
     url: url === undefined ? undefined : loopbackUrlFlag('--url', url),
     headers: headerSetFlag(str(values, 'headers')),
+    http2: values.http2 === true,
     workers: wholeNumberFlag('--workers', str(values, 'workers'), 1, 64, availableParallelism()),
     seed: seed === undefined ? undefined : wholeNumberFlag('--seed', seed, 0, 2 ** 32 - 1, 0),
     json: fileFlag('--json', str(values, 'json')),

@@ -81,6 +81,7 @@ function transportReport(
     header: perMeterSecond(split.header),
     framing: perMeterSecond(split.framing),
     payload: perMeterSecond(split.payload),
+    tls: perMeterSecond(split.tls),
     total: perMeterSecond(byteTotal(split)),
   });
   return {
@@ -107,6 +108,7 @@ function transportReport(
           requests: whole.requests,
           connections: whole.connections,
           emptyResponses: whole.emptyResponses,
+          protocols: whole.protocols,
         }
       : null,
     clientWire: { up: result.wire.up, down: result.wire.down, connections: result.connections },

@@ -31,6 +31,8 @@ export type LoadTarget =
 
 export interface LoadPlan {
   baseUrl: string;
+  /** Where the clients go when not `baseUrl` (the lab's HTTP/2 port with --http2), and the certificate to trust there. */
+  clients?: { url: string; ca: string };
   target: LoadTarget;
   /** The server's pid, for /proc readings (own lab, baseline); null for --url. */
   serverPid: number | null;
@@ -165,7 +167,8 @@ function workerSetups(plan: LoadPlan): WorkerSetup[] {
   const total = plan.transports.length * plan.clientsPerTransport;
   const workerCount = Math.max(1, Math.min(plan.workers, total));
   const setups: WorkerSetup[] = Array.from({ length: workerCount }, () => ({
-    baseUrl: plan.baseUrl,
+    baseUrl: plan.clients?.url ?? plan.baseUrl,
+    tls: plan.clients ? { ca: plan.clients.ca } : null,
     headerSet: plan.headers,
     shortPollIntervalMs: plan.shortPollIntervalMs,
     upstreamPerSecond: plan.upstreamPerSecond,

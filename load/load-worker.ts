@@ -43,7 +43,7 @@ function groupOf(transport: TransportName): TransportGroup {
   let group = groups.get(transport);
   if (!group) {
     group = {
-      env: createLoadEnv(transport, setup.headerSet, setup.baseUrl),
+      env: createLoadEnv(transport, setup.headerSet, setup.baseUrl, setup.tls),
       latency: new LatencyHistogram(),
       roundTrip: new LatencyHistogram(),
       clients: [],

@@ -35,6 +35,8 @@ const COLUMNS: Array<[string, (report: LoadReport, name: string, t: TransportRep
   ['down_header_bytes', (_r, _n, t) => t.bytes?.down.header],
   ['down_framing_bytes', (_r, _n, t) => t.bytes?.down.framing],
   ['down_payload_bytes', (_r, _n, t) => t.bytes?.down.payload],
+  ['up_tls_bytes', (_r, _n, t) => t.bytes?.up.tls],
+  ['down_tls_bytes', (_r, _n, t) => t.bytes?.down.tls],
   ['up_bytes_per_s', (_r, _n, t) => t.bytesPerSecond?.up.total],
   ['down_bytes_per_s', (_r, _n, t) => t.bytesPerSecond?.down.total],
   ['server_cpu_pct', (r) => r.server.cpuPct],

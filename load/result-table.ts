@@ -65,7 +65,20 @@ export function formatLoadTable(report: LoadReport): string {
     ]),
   );
   const wire = textTable(
-    ['transport', 'req/s', 'down/s', 'header', 'framing', 'payload', 'up/s', 'header', 'framing', 'payload'],
+    [
+      'transport',
+      'req/s',
+      'down/s',
+      'header',
+      'framing',
+      'payload',
+      'tls',
+      'up/s',
+      'header',
+      'framing',
+      'payload',
+      'tls',
+    ],
     entries.map(([name, t]) => {
       const b = t.bytesPerSecond;
       return [
@@ -75,10 +88,12 @@ export function formatLoadTable(report: LoadReport): string {
         b ? rate(b.down.header) : '–',
         b ? rate(b.down.framing) : '–',
         b ? rate(b.down.payload) : '–',
+        b ? rate(b.down.tls) : '–',
         b ? rate(b.up.total) : '–',
         b ? rate(b.up.header) : '–',
         b ? rate(b.up.framing) : '–',
         b ? rate(b.up.payload) : '–',
+        b ? rate(b.up.tls) : '–',
       ];
     }),
   );

@@ -20,6 +20,8 @@ export interface VirtualClientPlan {
 /** `workerData` of every load worker. */
 export interface WorkerSetup {
   baseUrl: string;
+  /** Over TLS (`https:` baseUrl): the certificate to trust; null over plain HTTP. */
+  tls: { ca: string } | null;
   headerSet: HeaderSetName;
   /** Short poll: wait between an answer and the next request, ms. */
   shortPollIntervalMs: number;

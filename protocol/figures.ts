@@ -10,6 +10,8 @@ export interface PerEvent {
   header: number;
   framing: number;
   payload: number;
+  /** The TLS layer's bytes (0 over plain HTTP). */
+  tls: number;
   total: number;
 }
 
@@ -25,7 +27,8 @@ export function bytesPerEvent(metrics: TransportMetrics): PerEvent | null {
   const header = per(up.header + down.header);
   const framing = per(up.framing + down.framing);
   const payload = per(up.payload + down.payload);
-  return { header, framing, payload, total: header + framing + payload };
+  const tls = per(up.tls + down.tls);
+  return { header, framing, payload, tls, total: header + framing + payload + tls };
 }
 
 /**
@@ -55,7 +58,12 @@ export function requestsPerSecondOver(metrics: TransportMetrics, durationMs: num
 /** Both directions' bytes of each kind added up. */
 export function bothDirections(metrics: TransportMetrics): ByteSplit {
   const { up, down } = metrics.bytes;
-  return { header: up.header + down.header, framing: up.framing + down.framing, payload: up.payload + down.payload };
+  return {
+    header: up.header + down.header,
+    framing: up.framing + down.framing,
+    payload: up.payload + down.payload,
+    tls: up.tls + down.tls,
+  };
 }
 
 /** Every byte the transport moved, both directions. */
@@ -74,9 +82,14 @@ export function metricsSince(later: TransportMetrics, earlier: TransportMetrics 
     header: a.header - b.header,
     framing: a.framing - b.framing,
     payload: a.payload - b.payload,
+    tls: (a.tls ?? 0) - (b.tls ?? 0),
   });
   return {
     connections: later.connections - earlier.connections,
+    protocols: {
+      'http/1.1': protocolsOf(later)['http/1.1'] - protocolsOf(earlier)['http/1.1'],
+      h2: protocolsOf(later).h2 - protocolsOf(earlier).h2,
+    },
     requests: later.requests - earlier.requests,
     emptyResponses: later.emptyResponses - earlier.emptyResponses,
     messages: later.messages - earlier.messages,
@@ -90,9 +103,14 @@ export function metricsSum(a: TransportMetrics, b: TransportMetrics): TransportM
     header: x.header + y.header,
     framing: x.framing + y.framing,
     payload: x.payload + y.payload,
+    tls: (x.tls ?? 0) + (y.tls ?? 0),
   });
   return {
     connections: a.connections + b.connections,
+    protocols: {
+      'http/1.1': protocolsOf(a)['http/1.1'] + protocolsOf(b)['http/1.1'],
+      h2: protocolsOf(a).h2 + protocolsOf(b).h2,
+    },
     requests: a.requests + b.requests,
     emptyResponses: a.emptyResponses + b.emptyResponses,
     messages: a.messages + b.messages,
@@ -123,4 +141,12 @@ export function mean(values: ReadonlyArray<number | null>): number | null {
   let sum = 0;
   for (const v of known) sum += v;
   return sum / known.length;
+}
+
+/**
+ * A reading's connections by HTTP version. A lab from before HTTPS (another instance of a
+ * cluster, a lab at --url) sends none: its connections were all HTTP/1.1.
+ */
+function protocolsOf(metrics: TransportMetrics): TransportMetrics['protocols'] {
+  return metrics.protocols ?? { 'http/1.1': metrics.connections, h2: 0 };
 }

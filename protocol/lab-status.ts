@@ -66,3 +66,23 @@ export interface FanOutFigures {
   p99Ms: number;
   maxMs: number;
 }
+
+/** `GET /api/https`: the lab's HTTPS ports (`npm start -- --https`), null when it has none. */
+export interface HttpsPorts {
+  /** Offers HTTP/2 (and HTTP/1.1, which WebSocket upgrades use). */
+  h2Port: number | null;
+  /** Offers HTTP/1.1 only. */
+  http1Port: number | null;
+  /** The open HTTP/2 connections, each with its HPACK dynamic tables. */
+  sessions: H2SessionInfo[];
+}
+
+/** One HTTP/2 connection and what HPACK remembers on it (RFC 7541 §4: entry sizes, 32 B overhead each included). */
+export interface H2SessionInfo {
+  /** The client's address and port. */
+  peer: string;
+  /** Bytes in the lab's decoder table: request header fields the client indexed, which later heads point at. */
+  requestTableBytes: number;
+  /** Bytes in the lab's encoder table: response header fields it indexed. */
+  responseTableBytes: number;
+}

@@ -51,7 +51,14 @@ export interface TransportReport {
   /** The same in the steady window, per second, with totals. */
   bytesPerSecond: { up: ByteSplit & { total: number }; down: ByteSplit & { total: number } } | null;
   /** The lab meter's own counts for the transport, whole run. */
-  meter: { messages: number; requests: number; connections: number; emptyResponses: number } | null;
+  meter: {
+    messages: number;
+    requests: number;
+    connections: number;
+    emptyResponses: number;
+    /** The connections by the HTTP version they spoke (`--http2`: h2 for the HTTP transports). */
+    protocols: { 'http/1.1': number; h2: number };
+  } | null;
   /** Bytes on the clients' sockets, counted on the client side: must equal the meter's totals. */
   clientWire: { up: number; down: number; connections: number };
   errorSamples: string[];

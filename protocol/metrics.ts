@@ -13,11 +13,22 @@ export interface ByteSplit {
   framing: number;
   /** The events' serialized bytes (upstream: the message the client sent). */
   payload: number;
+  /**
+   * The TLS layer's own bytes on an HTTPS connection: handshake, record headers and
+   * authentication tags, alerts (wire bytes − plaintext bytes). 0 over plain HTTP.
+   */
+  tls: number;
 }
+
+/** The HTTP versions a lab connection can speak (ALPN names; plain HTTP is `http/1.1`). */
+export type HttpProtocol = 'http/1.1' | 'h2';
+export const HTTP_PROTOCOLS: readonly HttpProtocol[] = ['http/1.1', 'h2'];
 
 export interface TransportMetrics {
   /** TCP connections that carried at least one request of this transport. */
   connections: number;
+  /** The same connections by the HTTP version they spoke (`h2` only on the lab's HTTPS port that offers it). */
+  protocols: Record<HttpProtocol, number>;
   /** HTTP requests on this transport's endpoints; a WebSocket upgrade is one request. */
   requests: number;
   /** Poll answers that carried no event. */
@@ -74,12 +85,13 @@ export interface SegmentZero {
 export const LOAD_CLIENT_PREFIX = 'load-';
 
 export function emptyByteSplit(): ByteSplit {
-  return { header: 0, framing: 0, payload: 0 };
+  return { header: 0, framing: 0, payload: 0, tls: 0 };
 }
 
 export function emptyTransportMetrics(): TransportMetrics {
   return {
     connections: 0,
+    protocols: { 'http/1.1': 0, h2: 0 },
     requests: 0,
     emptyResponses: 0,
     messages: 0,
@@ -88,5 +100,5 @@ export function emptyTransportMetrics(): TransportMetrics {
 }
 
 export function byteTotal(split: ByteSplit): number {
-  return split.header + split.framing + split.payload;
+  return split.header + split.framing + split.payload + split.tls;
 }

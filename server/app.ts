@@ -33,7 +33,10 @@ import { isLoopbackAddress } from './security/loopback-address.ts';
 import { installRequestGuards } from './security/request-guards.ts';
 import { limitSlowHeads } from './security/slow-heads.ts';
 import { UpstreamBudget } from './security/upstream-budget.ts';
+import type { H2SessionInfo } from '../protocol/lab-status.ts';
 import { SegmentLog } from './segment-log.ts';
+import { labHandOff } from './lab-hand-off.ts';
+import { startTlsListeners, type TlsListeners } from './tls/tls-listeners.ts';
 import { clientErrorAnswer } from './client-error-answer.ts';
 import { jsonContentTypeProblem } from './json-content-type.ts';
 import { publishRoute } from './transports/publish.ts';
@@ -53,6 +56,13 @@ declare module 'fastify' {
     upstream: UpstreamBudget;
     /** Who is really behind a lab socket (the conditioner's client, not 127.0.0.1): see client-addresses.ts. */
     clientAddresses: ClientAddresses;
+    /**
+     * The HTTPS ports once the lab listens (null without `https`); rejects when one could not be bound.
+     * Like `conditioner.ready()`, because Fastify only logs an onListen error.
+     */
+    httpsReady(): Promise<{ h2Port: number; http1Port: number } | null>;
+    /** The open HTTP/2 sessions with their HPACK table sizes (none without `https`). */
+    httpsSessions(): H2SessionInfo[];
   }
 }
 
@@ -117,10 +127,19 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   app.decorate('clientAddresses', clientAddresses);
   app.decorate('conditioner', conditioner);
 
+  let tlsListeners: TlsListeners | null = null;
+  let httpsStarted: Promise<TlsListeners | null> = Promise.resolve(null);
+  app.decorate('httpsReady', async () => {
+    const listeners = await httpsStarted;
+    return listeners ? { h2Port: listeners.h2Port, http1Port: listeners.http1Port } : null;
+  });
+  app.decorate('httpsSessions', () => tlsListeners?.sessions() ?? []);
+
   installRequestMetering(app, meter);
   const ownOrigin = labOriginPredicate(app, {
     labPort: () => listeningPort(app),
     conditionerPort: () => conditioner.port,
+    httpsPorts: () => (tlsListeners ? [tlsListeners.h2Port, tlsListeners.http1Port] : []),
   });
   const isLabOrigin = (origin: string): boolean => options.publicOrigins.includes(origin) || ownOrigin(origin);
   const perAddressExempt = options.perAddressExempt ?? isLoopbackAddress;
@@ -154,7 +173,8 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     if (reply.sent) return;
     // Refused before its body was read (411, 413, 415): the connection closes rather than read a
     // trickled body on for nothing.
-    if (!request.raw.complete) reply.header('connection', 'close');
+    // (HTTP/2 has no Connection header: a stream ends alone.)
+    if (!request.raw.complete && request.raw.httpVersionMajor !== 2) reply.header('connection', 'close');
     reply.code(labError.statusCode).send(errorBody(labError));
   });
   app.setNotFoundHandler((request, reply) => {
@@ -203,6 +223,15 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   // `await app.conditioner.ready()` reports it (and resolves with the conditioner's port).
   app.addHook('onListen', async () => {
     const address = app.server.address();
+    if (options.https !== null && address && typeof address !== 'string') {
+      httpsStarted = startTlsListeners(labHandOff(app), meter, address.address, options.https);
+      httpsStarted.then(
+        (listeners) => {
+          tlsListeners = listeners;
+        },
+        () => {},
+      );
+    }
     if (options.conditionerPort === null || !address || typeof address === 'string') return;
     const wildcard = address.address === '0.0.0.0' || address.address === '::';
     await conditioner.start({
@@ -212,6 +241,10 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     });
   });
   app.addHook('onClose', async () => {
+    await httpsStarted.then(
+      (listeners) => listeners?.close(),
+      () => {},
+    );
     await conditioner.stop();
     if (feed instanceof RedisFeed) await feed.close();
   });

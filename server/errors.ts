@@ -92,6 +92,7 @@ export const LabErrors = {
     503,
   ),
   BAD_REDIS: createError<'LAB_ERR_BAD_REDIS', 400, [string]>('LAB_ERR_BAD_REDIS', '%s', 400),
+  BAD_CERT: createError<'LAB_ERR_BAD_CERT', 400, [string]>('LAB_ERR_BAD_CERT', '%s', 400),
   SERVICE_MISSING: createError<'LAB_ERR_SERVICE_MISSING', 500, [string]>(
     'LAB_ERR_SERVICE_MISSING',
     '%s was not found on this machine',
@@ -164,6 +165,8 @@ export const HINTS: Record<LabErrorCode, string> = {
     'send {"config":"no-upgrade"}: one of the names GET /api/cluster/load-balancer lists (the files in cluster/nginx-configs/)',
   LAB_ERR_CLUSTER_CONTROL:
     'check that npm run cluster is still running (its terminal shows why nginx did not reload); the config is unchanged',
+  LAB_ERR_BAD_CERT:
+    "pass --cert and --key together, both PEM files, the key the certificate's own (mkcert localhost 127.0.0.1 makes such a pair), or leave both out for the lab's self-signed certificate in .lab-certs/",
 };
 
 export interface LabErrorLike {

@@ -5,6 +5,7 @@ import { applyNetworkRequest, type NetworkRequest, profileSettings } from './con
 import { stripUndefined } from '../protocol/strip-undefined.ts';
 import { LabErrors } from './errors.ts';
 import type { RedisFeedOptions } from './feed/redis-feed.ts';
+import type { HttpsOptions } from './tls/tls-listeners.ts';
 import { DEFAULT_SCENARIO_ID, loadScenario, type Scenario } from './feed/scenario.ts';
 import { SLOW_HEAD_LIMITS, type SlowHeadLimits } from './security/slow-heads.ts';
 import { UPSTREAM_LIMITS, type UpstreamLimits } from './security/upstream-budget.ts';
@@ -93,6 +94,11 @@ export interface LabOptions {
    * forwarded, with the token it asks for. Needs `redis` (switches are announced there). @default null
    */
   clusterControl: { url: string; token: string } | null;
+  /**
+   * The HTTPS ports (HTTP/2 and HTTP/1.1 only), started when the lab listens, on its address.
+   * @default null (plain HTTP only)
+   */
+  https: HttpsOptions | null;
 }
 
 export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
@@ -128,6 +134,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     publicOrigins: [],
     instanceName: `pid-${process.pid}`,
     clusterControl: null,
+    https: null,
     ...stripUndefined(overrides),
   };
   checkRange('seed', options.seed, 0, 2 ** 32 - 1);
@@ -149,6 +156,10 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     throw LabErrors.BAD_FLAG('LAN mode needs a teacher token: anyone on the network could steer the lab otherwise');
   }
   if (options.conditionerPort !== null) checkRange('conditionerPort', options.conditionerPort, 0, 65_535, true);
+  if (options.https !== null) {
+    checkRange('https.h2Port', options.https.h2Port, 0, 65_535, true);
+    checkRange('https.http1Port', options.https.http1Port, 0, 65_535, true);
+  }
   for (const origin of options.publicOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw LabErrors.BAD_FLAG(`--public-origin must look like http://127.0.0.1:8080 (got ${JSON.stringify(origin)})`);

@@ -9,6 +9,7 @@ import { createTeacherToken } from './security/teacher-token.ts';
 import { HINTS, isLabError } from './errors.ts';
 import { loadScenario } from './feed/scenario.ts';
 import { parseStartFlags, START_USAGE } from './start-flags.ts';
+import { labCertificate } from './tls/lab-certificate.ts';
 
 async function main(): Promise<void> {
   const flags = parseStartFlags(process.argv.slice(2), process.env);
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     console.log(START_USAGE);
     return;
   }
+  // Read (or made) before anything listens: a bad --cert stops the start with its reason.
+  const certificate = flags.https ? labCertificate({ cert: flags.https.cert, key: flags.https.key }) : null;
   const webRoot = await dashboard();
   // LAN mode: anyone on the network can reach the lab, so steering it takes a secret the teacher holds.
   const teacherToken = flags.lan ? createTeacherToken() : null;
@@ -36,12 +39,18 @@ async function main(): Promise<void> {
     publicOrigins: flags.publicOrigins,
     ...(flags.noGenerator ? { autostart: false } : {}),
     ...(flags.clusterControl !== undefined ? { clusterControl: flags.clusterControl } : {}),
+    https:
+      flags.https && certificate ? { h2Port: flags.https.h2Port, http1Port: flags.https.http1Port, certificate } : null,
   });
   // A deep accept queue: thousands of clients connecting at once (a load run, a class) must not be dropped.
   await app.listen({ port: flags.port, host: flags.host, backlog: 4096 });
   const conditionerPort = await app.conditioner.ready().catch(async (error: unknown) => {
     await app.close();
     throw Object.assign(error as Error, { conditioner: true });
+  });
+  const httpsPorts = await app.httpsReady().catch(async (error: unknown) => {
+    await app.close();
+    throw Object.assign(error as Error, { https: true });
   });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : flags.port;
@@ -55,6 +64,16 @@ async function main(): Promise<void> {
     console.log(`  network conditioner at http://${shownHost}:${conditionerPort}/ (profile ${profile})`);
     const taken = app.conditioner.portTakenInstead;
     if (taken !== null) console.log(`  (port ${taken} was taken, so the conditioner uses ${conditionerPort})`);
+  }
+  if (httpsPorts && certificate) {
+    console.log(
+      `  over TLS, HTTP/2: https://${shownHost}:${httpsPorts.h2Port}/ (WebSocket there on its own HTTP/1.1 connection)`,
+    );
+    console.log(`  over TLS, HTTP/1.1 only: https://${shownHost}:${httpsPorts.http1Port}/`);
+    console.log(`  certificate: ${certificate.certPath}, ${certificate.source}`);
+    if (certificate.source !== 'given') {
+      console.log('  (your browser warns once: see the README, "HTTPS and HTTP/2", to proceed or to trust it)');
+    }
   }
   console.log(`  scenario ${scenario.id} (seed ${seed}); Ctrl-C stops it`);
   if (flags.redis !== undefined) console.log(`  feed shared through Redis at ${flags.redis}`);
@@ -97,7 +116,11 @@ main().catch((error: unknown) => {
     (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
     (error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL'
   ) {
-    const flag = (error as { conditioner?: boolean }).conditioner ? '--conditioner-port (or off)' : '--port or --host';
+    const flag = (error as { conditioner?: boolean }).conditioner
+      ? '--conditioner-port (or off)'
+      : (error as { https?: boolean }).https
+        ? '--https-port or --https1-port'
+        : '--port or --host';
     console.error(`error LAB_ERR_LISTEN: ${(error as Error).message}\nhint: choose another ${flag}`);
     process.exit(2);
   }

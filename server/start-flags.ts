@@ -37,6 +37,8 @@ export interface StartFlags {
   noGenerator: boolean;
   /** The cluster's controller (`--cluster-control`, with its token in `LAB_CLUSTER_TOKEN`); set by npm run cluster. */
   clusterControl: { url: string; token: string } | undefined;
+  /** The HTTPS ports (`--https`): HTTP/2 (with HTTP/1.1 for WebSocket) and HTTP/1.1 only; null = plain HTTP only. */
+  https: { h2Port: number; http1Port: number; cert: string | undefined; key: string | undefined } | null;
 }
 
 export const START_USAGE = `Usage: npm start -- [options]
@@ -73,6 +75,14 @@ Options:
   --cluster-control <url> the cluster controller's loopback URL (npm run cluster
                       passes it, with its token in LAB_CLUSTER_TOKEN): the page
                       may then switch nginx's config
+  --https             also serve the lab over TLS: HTTP/2 (and HTTP/1.1 for
+                      WebSocket) on --https-port, HTTP/1.1 only on --https1-port;
+                      a self-signed certificate for localhost is made in
+                      .lab-certs/ unless --cert and --key are given
+  --https-port <n>    the HTTP/2 port (default 3443; 0 when --port is 0)
+  --https1-port <n>   the HTTP/1.1-only HTTPS port (default: --https-port + 1)
+  --cert <file> --key <file>
+                      your own PEM certificate and key (e.g. from mkcert)
   -h, --help          show this help`;
 
 export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFlags {
@@ -92,6 +102,11 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     'public-origin': { type: 'string', multiple: true },
     'no-generator': { type: 'boolean' },
     'cluster-control': { type: 'string' },
+    https: { type: 'boolean' },
+    'https-port': { type: 'string' },
+    'https1-port': { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
   });
   const clusterControlUrl = values['cluster-control'] as string | undefined;
   if (clusterControlUrl !== undefined && !env.LAB_CLUSTER_TOKEN) {
@@ -115,6 +130,7 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     );
   }
   return {
+    https: httpsFlags(values, port),
     help: values.help === true,
     lan,
     port,
@@ -136,4 +152,26 @@ export function parseStartFlags(argv: string[], env: NodeJS.ProcessEnv): StartFl
     clusterControl:
       clusterControlUrl === undefined ? undefined : { url: clusterControlUrl, token: env.LAB_CLUSTER_TOKEN ?? '' },
   };
+}
+
+/** `--https` and its ports and files; the TLS flags without `--https` are a mistake, not ignored. */
+function httpsFlags(values: Record<string, unknown>, port: number): StartFlags['https'] {
+  const cert = values.cert as string | undefined;
+  const key = values.key as string | undefined;
+  const h2Text = values['https-port'] as string | undefined;
+  const http1Text = values['https1-port'] as string | undefined;
+  if (values.https !== true) {
+    const stray = [
+      ['--https-port', h2Text],
+      ['--https1-port', http1Text],
+      ['--cert', cert],
+      ['--key', key],
+    ].find(([, value]) => value !== undefined);
+    if (stray) throw LabErrors.BAD_FLAG(`${stray[0]} needs --https`);
+    return null;
+  }
+  const h2Port = wholeNumberFlag('--https-port', h2Text, 0, 65_535, port === 0 ? 0 : 3443);
+  const http1Default = h2Port === 0 || h2Port === 65_535 ? 0 : h2Port + 1;
+  const http1Port = wholeNumberFlag('--https1-port', http1Text, 0, 65_535, http1Default);
+  return { h2Port, http1Port, cert, key };
 }

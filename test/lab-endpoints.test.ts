@@ -43,7 +43,7 @@ describe('lab traffic is counted apart', () => {
     const { body: metrics } = await getJson<MetricsSnapshot>('/api/metrics');
     for (const name of TRANSPORT_NAMES) {
       expect(metrics.transports[name], name).toMatchObject({ requests: 0, connections: 0, messages: 0 });
-      expect(metrics.transports[name].bytes.up, name).toEqual({ header: 0, framing: 0, payload: 0 });
+      expect(metrics.transports[name].bytes.up, name).toEqual({ header: 0, framing: 0, payload: 0, tls: 0 });
     }
     expect(metrics.lab.requests).toBeGreaterThanOrEqual(4);
     expect(metrics.lab.bytes.down.header).toBeGreaterThan(0);

@@ -53,8 +53,8 @@ describe.concurrent('npm run load and npm run bench, as processes', () => {
       expect(t.published, name).toBeGreaterThan(0);
       // The clients' count and the meter's, and the bytes both ends of the sockets saw, to the unit.
       expect(t.messages, name).toBe(t.meter?.messages);
-      expect(t.clientWire.up, name).toBe(byteTotal(t.bytes?.up ?? { header: 0, framing: 0, payload: 0 }));
-      expect(t.clientWire.down, name).toBe(byteTotal(t.bytes?.down ?? { header: 0, framing: 0, payload: 0 }));
+      expect(t.clientWire.up, name).toBe(byteTotal(t.bytes?.up ?? { header: 0, framing: 0, payload: 0, tls: 0 }));
+      expect(t.clientWire.down, name).toBe(byteTotal(t.bytes?.down ?? { header: 0, framing: 0, payload: 0, tls: 0 }));
       expect(t.clientWire.connections, name).toBe(t.meter?.connections);
       expect([t.gaps, t.duplicates, t.lost, t.unpositioned, t.errors, t.reconnects], name).toEqual([0, 0, 0, 0, 0, 0]);
       expect(t.lostCheckedToEnd, name).toBe(true);

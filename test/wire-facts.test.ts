@@ -50,8 +50,8 @@ describe('short polling on the wire', () => {
     expect(JSON.parse(bytes.subarray(head).toString())).toEqual({ epoch: lab.app.feed.epoch, next: 0, events: [] });
     const m = await metricsOf('sp1', 'short-poll');
     expect(m).toMatchObject({ requests: 1, emptyResponses: 1, messages: 0, connections: 1 });
-    expect(m.bytes.up).toEqual({ header: Buffer.byteLength(request), framing: 0, payload: 0 });
-    expect(m.bytes.down).toEqual({ header: head, framing: body, payload: 0 });
+    expect(m.bytes.up).toEqual({ header: Buffer.byteLength(request), framing: 0, payload: 0, tls: 0 });
+    expect(m.bytes.down).toEqual({ header: head, framing: body, payload: 0, tls: 0 });
     raw.close();
   });
 
@@ -70,7 +70,7 @@ describe('short polling on the wire', () => {
     const m = await metricsOf('sp2', 'short-poll');
     expect(m.messages).toBe(2);
     expect(m.emptyResponses).toBe(0);
-    expect(m.bytes.down).toEqual({ header: head, framing: body - payload, payload });
+    expect(m.bytes.down).toEqual({ header: head, framing: body - payload, payload, tls: 0 });
     raw.close();
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Small lab endpoints: the clock for offset estimates, the scenarios with
  * their teaching texts, whether this caller may steer the lab, the URLs
- * students join on, and an index
+ * students join on, the HTTPS ports, and an index
  * of the API for curl users.
  */
-import type { LabAccess } from '../../protocol/lab-status.ts';
+import type { HttpsPorts, LabAccess } from '../../protocol/lab-status.ts';
 import type { FastifyInstance } from 'fastify';
 import { listScenarios } from '../feed/scenario.ts';
 import { lanUrls } from '../lan-addresses.ts';
@@ -28,6 +28,7 @@ export const API_INDEX = {
     'GET /api/scenarios': 'the scenarios and what to notice in each',
     'GET /api/access': 'whether the lab is in LAN mode and this caller may steer it (its Authorization header)',
     'GET /api/join': 'the URLs students open (LAN mode: this machine on every network; never the token)',
+    'GET /api/https': 'the HTTPS ports (--https), and each HTTP/2 connection with its HPACK table sizes',
     'GET /api/feed/status': 'the running scenario, rate and newest seq',
     'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
@@ -68,6 +69,16 @@ export async function infoRoutes(app: FastifyInstance, { options }: TransportCon
   app.get('/api/join', (request, reply) => {
     const urls = options.lan ? lanUrls(request.socket.localPort ?? 0) : [];
     return reply.header('cache-control', 'no-store').send({ urls });
+  });
+  // A page served over HTTPS lets its HTTP transports run on either version: it needs both ports.
+  app.get('/api/https', async (_request, reply) => {
+    const ports = await app.httpsReady().catch(() => null);
+    const answer: HttpsPorts = {
+      h2Port: ports?.h2Port ?? null,
+      http1Port: ports?.http1Port ?? null,
+      sessions: app.httpsSessions(),
+    };
+    return reply.header('cache-control', 'no-store').send(answer);
   });
   app.get('/api', () => API_INDEX);
   app.get('/api/clock', (_request, reply) =>

@@ -17,7 +17,7 @@ import {
 
 export type MeterBucketName = TransportName | 'lab';
 export type Direction = 'up' | 'down';
-export type ByteKind = 'header' | 'framing' | 'payload';
+export type ByteKind = 'header' | 'framing' | 'payload' | 'tls';
 
 /** Where a piece of traffic is counted: always the transport total, and the client's own row (or `load`) when it named itself. */
 export interface MeterTarget {

@@ -4,18 +4,26 @@
  * count, connections, and at the end the bytes that crossed its socket.
  * Routes that write their own bytes (SSE, WebSocket) settle as they go and
  * mark themselves `selfMetered`; whatever is left at the end is framing.
+ * An HTTP/2 request is counted frame by frame by its connection's meter
+ * (h2-connection-meter.ts): here it is only told whose stream it is and how
+ * many event bytes the answer carries.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { clientIdOf } from '../../protocol/client-id.ts';
 import { sendsUpstreamOverHttp } from '../../protocol/transport-records.ts';
 import type { EventPosition, Meter, MeterBucketName, MeterTarget } from './meter.ts';
+import { H2ConnectionMeter } from './h2-connection-meter.ts';
 import { WireTally } from './wire-tally.ts';
 
 /** What a route can tell the meter about its request. */
 export interface RequestMeter {
   target: MeterTarget;
-  tally: WireTally;
+  /** The connection's tally over HTTP/1.1; null over HTTP/2 (see `h2`). */
+  tally: WireTally | null;
+  /** Over HTTP/2: the connection's meter and this request's stream. */
+  h2: { connection: H2ConnectionMeter; streamId: number } | null;
   /** Bytes of events in the response body (poll answers). */
   downPayload: number;
   /** The route wrote and settled its own response bytes. */
@@ -49,12 +57,20 @@ export function installRequestMetering(app: FastifyInstance, meter: Meter): void
   });
 
   app.addHook('onRequest', (request, reply, done) => {
+    if (request.raw.httpVersionMajor === 2) return meterH2Request(meter, request, reply.raw, done);
     const tally = WireTally.of(request.raw.socket);
     if (!tally) return done(); // inject() requests have no real socket to count
     const target = meter.target(bucketOf(request), clientIdOf(request.query));
     tally.claim(target);
     meter.count(target, 'requests');
-    const requestMeter: RequestMeter = { target, tally, downPayload: 0, selfMetered: false, pollAnswer: null };
+    const requestMeter: RequestMeter = {
+      target,
+      tally,
+      h2: null,
+      downPayload: 0,
+      selfMetered: false,
+      pollAnswer: null,
+    };
     request.meter = requestMeter;
 
     const readAtStart = tally.takeRead() - ((request.raw as UpgradeRequest)[kUpgradeHeadLength] ?? 0);
@@ -72,6 +88,43 @@ export function installRequestMetering(app: FastifyInstance, meter: Meter): void
     });
     done();
   });
+  // Over HTTP/2 the answer's event bytes must be known before its DATA frames pass the connection's meter.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    const h2 = request.meter?.h2;
+    if (h2 && request.meter && !request.meter.selfMetered) {
+      h2.connection.expectPayload(h2.streamId, request.meter.downPayload);
+    }
+    done(null, payload);
+  });
+}
+
+function meterH2Request(meter: Meter, request: FastifyRequest, response: ServerResponse, done: () => void): void {
+  const stream = (request.raw as unknown as Http2ServerRequest).stream;
+  const connection = H2ConnectionMeter.ofSession(stream.session);
+  if (!connection || stream.id === undefined) {
+    done();
+    return;
+  }
+  const target = meter.target(bucketOf(request), clientIdOf(request.query));
+  const streamId = stream.id;
+  connection.claimStream(streamId, target);
+  meter.count(target, 'requests');
+  const requestMeter: RequestMeter = {
+    target,
+    tally: null,
+    h2: { connection, streamId },
+    downPayload: 0,
+    selfMetered: false,
+    pollAnswer: null,
+  };
+  request.meter = requestMeter;
+  // Told once the stream's last frame has been counted, as a poll answer's listeners expect.
+  response.once('close', () => {
+    connection.afterLastSent(streamId, () => {
+      if (requestMeter.pollAnswer) meter.answered(target, requestMeter.pollAnswer.oldest);
+    });
+  });
+  done();
 }
 
 function bucketOf(request: FastifyRequest): MeterBucketName {
@@ -96,7 +149,7 @@ function settleUpWithBody(meter: Meter, requestMeter: RequestMeter, wire: number
 }
 
 function settleResponse(meter: Meter, requestMeter: RequestMeter, response: ServerResponse): void {
-  const wire = requestMeter.tally.takeWritten();
+  const wire = requestMeter.tally?.takeWritten() ?? 0;
   const header = Math.min(wire, responseHeadLength(response));
   const payload = Math.min(wire - header, requestMeter.downPayload);
   meter.addBytes(requestMeter.target, 'down', 'header', header);

@@ -4,9 +4,15 @@
  * have already been attributed. Whoever uses the socket next takes the bytes
  * since then. So the sum over all attributions equals what crossed the socket,
  * whatever the split — the split is the caller's knowledge of what it sent.
+ *
+ * Over TLS the tally's socket carries plaintext, and every take also takes the
+ * TCP socket's bytes beneath it: what the wire carried beyond the plaintext is
+ * the `tls` part, given to the connection's current user (the handshake so to
+ * its first request).
  */
 import type { Socket } from 'node:net';
 import type { Meter, MeterTarget, Settleable } from './meter.ts';
+import { wireSocketOf } from './wire-socket.ts';
 
 const kTally = Symbol('transport-lab.wire-tally');
 
@@ -22,11 +28,16 @@ export class WireTally implements Settleable {
   private readonly counted = new Set<string>();
   /** Who gets bytes nobody claimed when the socket closes (stray bytes after the last request). */
   private lastTarget: MeterTarget | null = null;
+  /** The TCP socket under a TLS socket (null over plain HTTP), and its bytes already counted as plaintext or tls. */
+  private readonly wire: Socket | null;
+  private wireReadTaken = 0;
+  private wireWriteTaken = 0;
 
   private constructor(
     private readonly socket: Socket,
     private readonly meter: Meter,
   ) {
+    this.wire = wireSocketOf(socket) ?? null;
     socket.once('close', () => this.settleRemainder());
   }
 
@@ -47,12 +58,14 @@ export class WireTally implements Settleable {
     if (!this.counted.has(target.bucket)) {
       this.counted.add(target.bucket);
       target.total.connections += 1;
+      target.total.protocols['http/1.1'] += 1;
     }
     if (target.own && target.client !== null) {
       const key = `${target.bucket}\u0000${target.client}`;
       if (!this.counted.has(key)) {
         this.counted.add(key);
         target.own.connections += 1;
+        target.own.protocols['http/1.1'] += 1;
       }
     }
   }
@@ -62,6 +75,7 @@ export class WireTally implements Settleable {
     const now = this.socket.bytesRead;
     const delta = now - this.readMark;
     this.readMark = now;
+    if (this.wire) this.wireReadTaken = this.takeTls('up', this.wire.bytesRead, this.readMark, this.wireReadTaken);
     return delta;
   }
 
@@ -70,7 +84,20 @@ export class WireTally implements Settleable {
     const now = this.socket.bytesWritten ?? this.writeMark;
     const delta = now - this.writeMark;
     this.writeMark = now;
+    if (this.wire) {
+      this.wireWriteTaken = this.takeTls('down', this.wire.bytesWritten, this.writeMark, this.wireWriteTaken);
+    }
     return delta;
+  }
+
+  /**
+   * Counts as tls every wire byte beyond the plaintext taken so far: after each take,
+   * tls so far = wire bytes − plaintext bytes taken. Returns the new tls so far.
+   */
+  private takeTls(direction: 'up' | 'down', wireBytes: number, plaintextTaken: number, tlsSoFar: number): number {
+    const now = wireBytes - plaintextTaken;
+    this.meter.addBytes(this.lastTarget ?? this.meter.target('lab', null), direction, 'tls', now - tlsSoFar);
+    return now;
   }
 
   /** Hands bytes back to a later take: the bytes read past an upgrade request belong to the WebSocket frames. */

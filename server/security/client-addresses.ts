@@ -10,6 +10,7 @@
  * so no peer can claim another address.
  */
 import type { Socket } from 'node:net';
+import { wireSocketOf } from '../meter/wire-socket.ts';
 import { plainAddress } from './loopback-address.ts';
 
 /** The lab side's view of a connection: peer address and port, and the lab's own port. */
@@ -36,7 +37,8 @@ export class ClientAddresses {
 
   /** The real client's address: the conditioner's client when the socket is the conditioner's, else the peer's. */
   clientAddressOf(socket: Socket): string {
-    const { remoteAddress, remotePort, localPort } = socket;
+    // Over HTTPS the TCP socket under the TLS (or HTTP/2 session) socket is the one with the peer's address.
+    const { remoteAddress, remotePort, localPort } = wireSocketOf(socket) ?? socket;
     if (remoteAddress === undefined) return '';
     if (remotePort !== undefined && localPort !== undefined) {
       const proxied = this.behindConditioner.get(labSideKey(remoteAddress, remotePort, localPort));

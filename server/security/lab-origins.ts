@@ -14,6 +14,8 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 export interface LabPorts {
   labPort(): number | null;
   conditionerPort(): number | null;
+  /** The HTTPS ports (`https://` origins), none without `--https`. */
+  httpsPorts?(): number[];
 }
 
 /**
@@ -27,7 +29,8 @@ export function labOriginPredicate(app: FastifyInstance, ports: LabPorts): (orig
   return (origin) => {
     const labPort = ports.labPort();
     const conditionerPort = ports.conditionerPort();
-    const nextKey = `${labPort}/${conditionerPort}`;
+    const httpsPorts = ports.httpsPorts?.() ?? [];
+    const nextKey = `${labPort}/${conditionerPort}/${httpsPorts.join(',')}`;
     if (nextKey !== key) {
       key = nextKey;
       const hosts = labHosts(app);
@@ -36,6 +39,7 @@ export function labOriginPredicate(app: FastifyInstance, ports: LabPorts): (orig
         if (port === null) continue;
         for (const host of hosts) origins.add(`http://${host}:${port}`);
       }
+      for (const port of httpsPorts) for (const host of hosts) origins.add(`https://${host}:${port}`);
     }
     return origins.has(origin);
   };

@@ -15,6 +15,7 @@
  *   connections, counted at a connection's first request by its real address
  *   (`clientAddressOf`: the student behind the conditioner, not 127.0.0.1).
  */
+import type { Http2ServerRequest } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_REQUEST_LINE_BYTES } from '../client-error-answer.ts';
@@ -62,7 +63,10 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     if (cap && socket && !admitted.has(socket)) {
       const release = cap.admit(options.clientAddressOf(socket));
       if (release === null) {
-        socket.destroy();
+        // An HTTP/2 request's socket may not be touched (Node guards it): its session is the connection.
+        if (request.raw.httpVersionMajor === 2)
+          (request.raw as unknown as Http2ServerRequest).stream.session?.destroy();
+        else socket.destroy();
         return;
       }
       admitted.add(socket);
@@ -94,24 +98,36 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
   });
 }
 
-/** Exactly one Host naming the lab, and an absolute-form target naming it too; null when all is well. */
+/**
+ * Exactly one Host naming the lab, and an absolute-form target naming it too; null when all is well.
+ * HTTP/2 names the host in its `:authority` field (RFC 9113 §8.3.1), which counts as the Host.
+ */
 function checkHost(request: FastifyRequest, hostnames: ReadonlySet<string>): LabErrorLike | null {
   const raw = request.raw.rawHeaders;
+  const h2 = request.raw.httpVersionMajor === 2;
   let count = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'host') count++;
+  let authority: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]?.toLowerCase();
+    if (name === 'host') count++;
+    if (h2 && name === ':authority') authority = raw[i + 1];
+  }
+  if (h2 && count === 0 && authority !== undefined) {
+    return isLabHost(authority, hostnames) ? null : LabErrors.BAD_HOST(authority.slice(0, 100));
+  }
   if (count === 0) return LabErrors.BAD_REQUEST('a request needs a Host header (HTTP/1.1 requires it)');
   if (count > 1) return LabErrors.BAD_REQUEST(`a request needs exactly one Host header (got ${count})`);
   const host = request.headers.host ?? '';
   if (!isLabHost(host, hostnames)) return LabErrors.BAD_HOST(host.slice(0, 100));
   const target = request.raw.url ?? '';
   if (ABSOLUTE_FORM.test(target)) {
-    let authority: string;
+    let targetHost: string;
     try {
-      authority = new URL(target).host;
+      targetHost = new URL(target).host;
     } catch {
       return LabErrors.BAD_REQUEST('the request target is not a valid URL');
     }
-    if (!isLabHost(authority, hostnames)) return LabErrors.BAD_HOST(authority.slice(0, 100));
+    if (!isLabHost(targetHost, hostnames)) return LabErrors.BAD_HOST(targetHost.slice(0, 100));
   }
   return null;
 }

@@ -2,8 +2,8 @@
  * Server-Sent Events: one long HTTP response, one chunk per event. The lab
  * writes the response itself (after `reply.hijack()`) so it knows every byte:
  * the head, each chunk's size line, the `id:`/`data:` fields and newlines.
+ * Over HTTP/2 the same messages go without the chunk lines (sse-output.ts).
  */
-import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
@@ -12,20 +12,10 @@ import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
+import { h2SseOutput, http1SseOutput } from './sse-output.ts';
 import { startStreamSession } from './stream-session.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
-
-const RESPONSE_HEAD = Buffer.from(
-  'HTTP/1.1 200 OK\r\n' +
-    'Content-Type: text/event-stream; charset=utf-8\r\n' +
-    'Cache-Control: no-store\r\n' +
-    'Connection: keep-alive\r\n' +
-    'X-Accel-Buffering: no\r\n' +
-    'Transfer-Encoding: chunked\r\n' +
-    '\r\n',
-);
-const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 
 /** One HTTP/1.1 chunk: size in hex, CRLF, data, CRLF. */
 export function chunk(body: string | Buffer): Buffer {
@@ -91,39 +81,33 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
       request.query,
       lastEventId ?? optionalString(request.query as Record<string, unknown>, 'lastEventId'),
     );
-    // The head is written by hand, so the CORS lines a hook put on the reply must be copied into it.
-    const cors = corsHeadLines(reply);
-    const head = cors ? Buffer.concat([RESPONSE_HEAD.subarray(0, -2), Buffer.from(`${cors}\r\n`)]) : RESPONSE_HEAD;
-
-    reply.hijack();
-    const socket: Socket = request.raw.socket;
     const requestMeter = request.meter;
     if (requestMeter) requestMeter.selfMetered = true;
+    // The head is written by hand, so the CORS lines a hook put on the reply must be copied into it.
+    const cors = corsHeadLines(reply);
+    const output =
+      request.raw.httpVersionMajor === 2
+        ? h2SseOutput(request, reply, corsHeaders(cors))
+        : http1SseOutput(request, reply, meter, cors);
     const send = (bytes: Buffer, payload: number, messages: number): void => {
-      if (socket.destroyed) return;
-      socket.write(bytes);
+      if (!output.isOpen()) return;
+      output.write(bytes, payload);
       lastWrite = Date.now();
-      if (!requestMeter) return;
-      requestMeter.tally.noteDown(requestMeter.target, payload);
-      if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
+      if (requestMeter && messages > 0) meter.count(requestMeter.target, 'messages', messages);
     };
-    const exchange = inspector.exchange('sse', query.client, requestHeadOf(request.raw), head.toString(), Date.now());
+    const exchange = inspector.exchange('sse', query.client, requestHeadOf(request.raw), output.head, Date.now());
     const sendEvent = (stored: StoredEvent): void => {
       send(sseEventChunk(stored), stored.json.length, 1);
       WireInspector.sent(exchange, stored, Date.now());
       // A client that does not read must not make the lab buffer without end: cut it, it resumes by Last-Event-ID.
-      if (socket.writableLength > options.maxQueuedBytes) socket.destroy();
+      if (output.queuedBytes() > options.maxQueuedBytes) output.destroy();
     };
-
-    socket.setNoDelay(true);
-    socket.write(head);
-    if (requestMeter) meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
     let lastWrite = Date.now();
 
     const close = startStreamSession(context, query, {
-      isOpen: () => !socket.destroyed,
-      queuedBytes: () => socket.writableLength,
-      whenDrained: (next) => socket.once('drain', next),
+      isOpen: output.isOpen,
+      queuedBytes: output.queuedBytes,
+      whenDrained: output.whenDrained,
       sendEvent,
       // hello carries the reconnect delay the EventSource should use.
       sendHello: (epoch, next) => send(controlChunk({ type: 'hello', epoch, next }, options.sseRetryMs), 0, 0),
@@ -133,16 +117,21 @@ export async function sseTransport(app: FastifyInstance, context: TransportConte
         if (Date.now() - lastWrite >= options.sseHeartbeatMs) send(chunk(': hb\n\n'), 0, 0);
       },
       heartbeatEveryMs: Math.max(50, options.sseHeartbeatMs / 3),
-      goAway: () => {
-        // A graceful end: the last chunk, then FIN. The EventSource will reconnect to a restarted lab.
-        if (!socket.destroyed) {
-          send(LAST_CHUNK, 0, 0);
-          socket.end();
-        }
-      },
-      cork: () => socket.cork(),
-      uncork: () => socket.uncork(),
+      // A graceful end: the last chunk, then FIN. The EventSource will reconnect to a restarted lab.
+      goAway: output.end,
+      cork: output.cork,
+      uncork: output.uncork,
     });
-    socket.once('close', close);
+    output.onClose(close);
   });
+}
+
+/** The CORS lines as header fields, for HTTP/2's head. */
+function corsHeaders(lines: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines.split('\r\n')) {
+    const colon = line.indexOf(': ');
+    if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 2);
+  }
+  return headers;
 }

@@ -64,15 +64,17 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
     },
     (socket: WebSocket, request) => {
       const query = queries.get(request) ?? { since: undefined, epoch: undefined, client: null };
-      const requestMeter = request.meter;
-      if (requestMeter) {
+      // An upgrade is always HTTP/1.1 (ws has no WebSocket over HTTP/2), so its connection has a tally.
+      const requestMeter = request.meter?.tally ? request.meter : null;
+      const tally = requestMeter?.tally ?? null;
+      if (requestMeter && tally) {
         requestMeter.selfMetered = true;
         // The 101 Switching Protocols answer ws just wrote.
-        meter.addBytes(requestMeter.target, 'down', 'header', requestMeter.tally.takeWritten());
+        meter.addBytes(requestMeter.target, 'down', 'header', tally.takeWritten());
       }
       const noteSent = (payload: number, messages: number): void => {
-        if (!requestMeter) return;
-        requestMeter.tally.noteDown(requestMeter.target, payload);
+        if (!requestMeter || !tally) return;
+        tally.noteDown(requestMeter.target, payload);
         if (messages > 0) meter.count(requestMeter.target, 'messages', messages);
       };
       const raw = rawSocketOf(socket);
@@ -122,7 +124,7 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
       let refusedInARow = 0;
       // Attached before anything else: @fastify/websocket drops messages that arrive without a listener.
       socket.on('message', (data: Buffer, isBinary: boolean) => {
-        if (requestMeter) requestMeter.tally.settleUp(requestMeter.target, data.length);
+        if (requestMeter && tally) tally.settleUp(requestMeter.target, data.length);
         try {
           upstream.take(sender, data.length);
         } catch (error) {
@@ -185,9 +187,9 @@ export async function websocketTransport(app: FastifyInstance, context: Transpor
       socket.on('close', () => {
         queue?.stop();
         closeSession();
-        if (requestMeter) {
-          requestMeter.tally.settleUp(requestMeter.target, 0);
-          requestMeter.tally.settleDown(requestMeter.target, 0);
+        if (requestMeter && tally) {
+          tally.settleUp(requestMeter.target, 0);
+          tally.settleDown(requestMeter.target, 0);
         }
       });
     },

@@ -25,11 +25,12 @@ export function meter(counts: MeterCounts = {}): TransportMetrics {
   m.connections = counts.connections ?? 1;
   m.requests = counts.requests ?? 1;
   m.messages = counts.messages ?? 10;
-  m.bytes.up = { header: counts.upHeader ?? 0, framing: counts.upFraming ?? 0, payload: counts.upPayload ?? 0 };
+  m.bytes.up = { header: counts.upHeader ?? 0, framing: counts.upFraming ?? 0, payload: counts.upPayload ?? 0, tls: 0 };
   m.bytes.down = {
     header: counts.downHeader ?? 0,
     framing: counts.downFraming ?? 0,
     payload: counts.downPayload ?? 0,
+    tls: 0,
   };
   return m;
 }

@@ -31,7 +31,7 @@ describe('bytes per event rows', () => {
     meters.sse = {
       ...meters.sse,
       messages: 2,
-      bytes: { ...meters.sse.bytes, down: { header: 200, framing: 44, payload: 330 } },
+      bytes: { ...meters.sse.bytes, down: { header: 200, framing: 44, payload: 330, tls: 0 } },
     };
     const first = bytesRows(meters, []);
     expect(first.find((r) => r.transport === 'sse')).toEqual({
@@ -39,6 +39,7 @@ describe('bytes per event rows', () => {
       header: 100,
       framing: 22,
       payload: 165,
+      tls: 0,
     });
     expect(bytesRows(meters, first)).toBe(first);
     meters.sse = { ...meters.sse, messages: 4 };

@@ -196,6 +196,7 @@ export function bytesRows(meters: Record<TransportName, TransportMetrics>, previ
       header: Math.round(per?.header ?? 0),
       framing: Math.round(per?.framing ?? 0),
       payload: Math.round(per?.payload ?? 0),
+      tls: Math.round(per?.tls ?? 0),
     };
   });
   const same =
@@ -207,7 +208,8 @@ export function bytesRows(meters: Record<TransportName, TransportMetrics>, previ
         before.transport === row.transport &&
         before.header === row.header &&
         before.framing === row.framing &&
-        before.payload === row.payload
+        before.payload === row.payload &&
+        before.tls === row.tls
       );
     });
   return same ? previous : rows;

@@ -5,7 +5,7 @@
 import type { ClassReport, ClassView } from '../../protocol/class-report.ts';
 import type { ClassRoundView, RoundStart, RoundVerdict, RoundVote } from '../../protocol/class-round.ts';
 import { LabApiError } from '../../protocol/lab-api-error.ts';
-import type { FeedStatus, LabAccess } from '../../protocol/lab-status.ts';
+import type { FeedStatus, HttpsPorts, LabAccess } from '../../protocol/lab-status.ts';
 import type { LoadRunRequest, LoadRunView } from '../../protocol/load-run-view.ts';
 import type { MetricsSnapshot } from '../../protocol/metrics.ts';
 import type { FaultRequest, LinkShape, NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
@@ -35,6 +35,11 @@ export class LabApi {
   /** Whether this page may steer the lab: sends its teacher token, if any, as a control action would. */
   access(): Promise<LabAccess> {
     return this.call('GET', '/api/access', undefined, true);
+  }
+
+  /** `GET /api/https`: the HTTPS ports, for a page served over HTTPS that picks its HTTP version. */
+  https(): Promise<HttpsPorts> {
+    return this.call('GET', '/api/https');
   }
 
   /** `GET /api/join`: the URLs students open (LAN mode), never with a token. */

@@ -11,6 +11,7 @@ describe('the configuration in the URL', () => {
       interval: 250,
       timeout: 5000,
       enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false },
+      http: 'http/1.1',
       theme: 'dark',
       presenter: true,
       log: true,
@@ -19,7 +20,7 @@ describe('the configuration in the URL', () => {
     };
     const search = configToSearch(config);
     expect(search).toBe(
-      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
+      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&http=1.1&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
     );
     expect(parseConfig(search)).toEqual(config);
   });

@@ -7,6 +7,12 @@ import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../prot
 
 export type Theme = 'auto' | 'light' | 'dark';
 
+/**
+ * Which HTTP version the HTTP transports speak when the page is served over HTTPS: `page`, the
+ * port the page came from (the default), or the lab's HTTP/2 port (`?http=2`) or HTTP/1.1 one (`?http=1.1`).
+ */
+export type HttpChoice = 'page' | 'h2' | 'http/1.1';
+
 /** Which view the page shows: the whole lab, or the projector's stage (`?view=stage`). */
 export type PageView = 'page' | 'stage';
 
@@ -23,6 +29,8 @@ export interface LabConfig {
   timeout: number;
   /** Which transports this page runs. */
   enabled: Record<TransportName, boolean>;
+  /** Over HTTPS: HTTP/2 or HTTP/1.1 for the HTTP transports (WebSocket is HTTP/1.1 either way). */
+  http: HttpChoice;
   theme: Theme;
   presenter: boolean;
   /** Latency chart on a log scale. */
@@ -40,6 +48,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   interval: 1000,
   timeout: 25_000,
   enabled: Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, true])) as Record<TransportName, boolean>,
+  http: 'page',
   theme: 'auto',
   presenter: false,
   log: false,
@@ -76,6 +85,7 @@ export function parseConfig(search: string): LabConfig {
     interval: numberIn(q.get('interval'), LIMITS.interval.min, LIMITS.interval.max) ?? DEFAULT_CONFIG.interval,
     timeout: numberIn(q.get('timeout'), LIMITS.timeout.min, LIMITS.timeout.max) ?? DEFAULT_CONFIG.timeout,
     enabled,
+    http: q.get('http') === '1.1' ? 'http/1.1' : q.get('http') === '2' ? 'h2' : 'page',
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
     presenter: q.get('presenter') === '1',
     log: q.get('log') === '1',
@@ -94,6 +104,7 @@ export function configToSearch(config: LabConfig): string {
   if (config.timeout !== DEFAULT_CONFIG.timeout) q.set('timeout', String(config.timeout));
   const off = TRANSPORT_NAMES.filter((t) => !config.enabled[t]);
   if (off.length > 0) q.set('off', off.join(','));
+  if (config.http !== DEFAULT_CONFIG.http) q.set('http', config.http === 'h2' ? '2' : '1.1');
   if (config.theme !== 'auto') q.set('theme', config.theme);
   if (config.presenter) q.set('presenter', '1');
   if (config.log) q.set('log', '1');

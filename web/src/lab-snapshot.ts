@@ -72,6 +72,8 @@ export interface BytesRow {
   header: number;
   framing: number;
   payload: number;
+  /** TLS bytes per event (0 over plain HTTP). */
+  tls: number;
 }
 
 /** Where a segment begins on a time chart (x as its rows'), its marker and the caption of its stretch. */
@@ -176,6 +178,12 @@ export interface ClientSettings {
   intervalMs: number;
   timeoutMs: number;
   enabled: Record<TransportName, boolean>;
+  /**
+   * Over HTTPS, the HTTP version of the HTTP transports: the clients go to the page's own port
+   * (`page`), the lab's HTTP/2 port or its HTTP/1.1-only port. Ignored on a plain-HTTP page
+   * (browsers speak HTTP/2 only over TLS).
+   */
+  httpVersion: 'page' | 'h2' | 'http/1.1';
 }
 
 /** One arriving event, for the per-event flash (called synchronously, keep it cheap). */

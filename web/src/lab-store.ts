@@ -140,6 +140,8 @@ export class LabStore {
   private upstream: UpstreamView | null = null;
   private readonly recentRoundTrips = new Map<string, number>();
   private route: ClientRoute;
+  /** The lab's HTTPS ports, when this page is served over HTTPS and the lab has them (else null). */
+  private httpsPorts: { h2Port: number; http1Port: number } | null = null;
   private readonly network: NetworkControl;
   private readonly classViewPoll: ClassViewPoll;
   private readonly prediction: ClassPrediction;
@@ -247,6 +249,7 @@ export class LabStore {
     void this.network.loadProfiles();
     void this.prediction.refresh(); // a student who joins mid-round sees the question at once
     this.route = await this.pickRoute();
+    this.httpsPorts = await this.readHttpsPorts();
     if (!this.started) return; // stopped while starting
     if (isLoopback(new URL(this.route.baseUrl).hostname)) {
       // Same machine, same clock: an estimate could only add its own error (README: "same machine: offset 0").
@@ -291,7 +294,11 @@ export class LabStore {
     const before = this.settings;
     this.settings = { ...settings, enabled: { ...settings.enabled } };
     if (!this.clientsRunning) return;
-    const label = pageChangeLabel(before, settings);
+    const label = pageChangeLabel(before, {
+      ...settings,
+      // A version choice changes nothing on a page that has no HTTPS ports to choose from.
+      httpVersion: this.httpsPorts === null ? before.httpVersion : settings.httpVersion,
+    });
     if (label === null) return;
     void this.beginPageSegment(label, () => {
       for (const transport of TRANSPORTS) {
@@ -299,7 +306,9 @@ export class LabStore {
         const on = settings.enabled[transport];
         const setting = WEB_TRANSPORTS[transport].clientSetting;
         const optionChanged = setting !== null && settings[setting] !== before[setting];
-        if (record.client && (!on || optionChanged)) record.retire(this.now());
+        // Another HTTP version is another port: every client reconnects there.
+        const versionChanged = this.httpsPorts !== null && settings.httpVersion !== before.httpVersion;
+        if (record.client && (!on || optionChanged || versionChanged)) record.retire(this.now());
         if (on && !record.client) this.startClient(transport);
       }
     });
@@ -448,7 +457,7 @@ export class LabStore {
   private startClient(transport: TransportName): void {
     const record = this.records[transport];
     const client = createFeedClient(transport, {
-      baseUrl: this.route.baseUrl,
+      baseUrl: this.clientBaseUrl(),
       clientId: this.clientId,
       // Which instance answered each request: the load-balancer lesson's "moved".
       env: {
@@ -661,6 +670,27 @@ export class LabStore {
   private addBaseRtt(ms: number): void {
     this.baseRtts.push(ms);
     if (this.baseRtts.length > BASE_RTT_KEEP) this.baseRtts.shift();
+  }
+
+  /**
+   * Where the clients go. Over HTTPS (the conditioner is plain HTTP, so a secure page goes direct)
+   * the HTTP version picks the port: the lab's HTTP/2 port or its HTTP/1.1-only one.
+   */
+  private clientBaseUrl(): string {
+    const choice = this.settings.httpVersion;
+    if (this.httpsPorts === null || this.route.via !== 'direct' || choice === 'page') return this.route.baseUrl;
+    const url = new URL(this.route.baseUrl);
+    url.port = String(choice === 'h2' ? this.httpsPorts.h2Port : this.httpsPorts.http1Port);
+    return url.href;
+  }
+
+  /** The HTTPS ports, asked only by a page served over HTTPS; null when there are none (or an older lab). */
+  private async readHttpsPorts(): Promise<{ h2Port: number; http1Port: number } | null> {
+    if (new URL(this.baseUrl).protocol !== 'https:') return null;
+    const ports = await this.api.https().catch(() => null);
+    return ports?.h2Port != null && ports.http1Port != null
+      ? { h2Port: ports.h2Port, http1Port: ports.http1Port }
+      : null;
   }
 
   /** The conditioner's port decides the route; a lab without a conditioner API is reached directly. */

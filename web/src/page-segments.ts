@@ -70,10 +70,15 @@ export function conditionsCaption(c: PageConditions): string {
 
 /** The words for a change of this page's own settings; null when nothing that is measured changed. */
 export function pageChangeLabel(
-  before: { intervalMs: number; timeoutMs: number; enabled: Record<TransportName, boolean> },
-  after: { intervalMs: number; timeoutMs: number; enabled: Record<TransportName, boolean> },
+  before: { intervalMs: number; timeoutMs: number; enabled: Record<TransportName, boolean>; httpVersion?: string },
+  after: { intervalMs: number; timeoutMs: number; enabled: Record<TransportName, boolean>; httpVersion?: string },
 ): string | null {
   const parts: string[] = [];
+  if (after.httpVersion !== before.httpVersion) {
+    parts.push(
+      after.httpVersion === 'h2' ? 'HTTP/2' : after.httpVersion === 'http/1.1' ? 'HTTP/1.1' : "the page's HTTP",
+    );
+  }
   if (after.intervalMs !== before.intervalMs) parts.push(`interval ${after.intervalMs} ms`);
   if (after.timeoutMs !== before.timeoutMs) parts.push(`timeout ${after.timeoutMs / 1000} s`);
   for (const t of TRANSPORTS) {

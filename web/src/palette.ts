@@ -12,13 +12,15 @@ export type TransportLook = Pick<TransportRecord, 'label' | 'short' | 'colour' |
 
 export const TRANSPORT_LOOK: Record<TransportName, TransportLook> = TRANSPORT_RECORDS;
 
-export type ByteKind = 'header' | 'framing' | 'payload';
-export const BYTE_KINDS: readonly ByteKind[] = ['header', 'framing', 'payload'];
+export type ByteKind = 'header' | 'framing' | 'payload' | 'tls';
+export const BYTE_KINDS: readonly ByteKind[] = ['header', 'framing', 'payload', 'tls'];
 
 export const BYTE_LOOK = {
   header: { label: 'HTTP headers', colour: '#D55E00' },
   framing: { label: 'framing', colour: '#F0E442' },
   payload: { label: 'the event itself', colour: '#56B4E9' },
+  // Over HTTPS only: handshake, record headers and tags (0 over plain HTTP).
+  tls: { label: 'TLS', colour: '#CC79A7' },
 } satisfies Record<ByteKind, { label: string; colour: string }>;
 
 export const TRANSPORTS: readonly TransportName[] = TRANSPORT_NAMES;

@@ -1,6 +1,7 @@
 /**
  * Bytes per delivered event as one stacked bar: headers, framing, the event
- * itself. All four columns share one scale, so the bars compare at a glance.
+ * itself, and over HTTPS the TLS layer's bytes. All columns share one scale,
+ * so the bars compare at a glance.
  */
 import * as fmt from '../format.ts';
 import { BYTE_KINDS, BYTE_LOOK, type ByteKind } from '../palette.ts';
@@ -18,7 +19,9 @@ interface Props {
 
 export function ByteSplitBar({ perMessage, scaleMax, waiting, legend = true }: Props) {
   if (!perMessage) return <div className="byte-bar byte-bar-empty">{waiting}</div>;
-  const total = perMessage.header + perMessage.framing + perMessage.payload;
+  const total = perMessage.header + perMessage.framing + perMessage.payload + perMessage.tls;
+  // TLS is named only where there is some (over HTTPS): over HTTP it is always 0.
+  const shownKinds = BYTE_KINDS.filter((kind) => kind !== 'tls' || perMessage.tls > 0);
   return (
     <div className="byte-split">
       <div className="byte-bar" role="img" aria-label={`${Math.round(total)} bytes per event`}>
@@ -36,7 +39,7 @@ export function ByteSplitBar({ perMessage, scaleMax, waiting, legend = true }: P
       </div>
       {legend && (
         <ul className="byte-legend">
-          {BYTE_KINDS.map((kind) => (
+          {shownKinds.map((kind) => (
             <li key={kind}>
               <span className="swatch" style={{ background: BYTE_LOOK[kind].colour }} />
               {BYTE_LOOK[kind].label} <strong data-metric={`per-event-${kind}`}>{Math.round(perMessage[kind])}</strong>{' '}

@@ -6,7 +6,7 @@ import { type CSSProperties, memo, useRef, useState } from 'react';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import type { BytesRow } from '../lab-store.ts';
-import { BYTE_KINDS, BYTE_LOOK, TRANSPORT_LOOK } from '../palette.ts';
+import { BYTE_KINDS, BYTE_LOOK, type ByteKind, TRANSPORT_LOOK } from '../palette.ts';
 import { ChartCard } from './chart-card.tsx';
 import { ChartPointerArea } from './chart-pointer-area.tsx';
 import { linearAxis, type PlotBox } from './chart-scale.ts';
@@ -20,7 +20,7 @@ export function BytesPerMessageChart({ presenter }: { presenter: boolean }) {
       id="bytes-per-message"
       title="Bytes per event"
       hint="Everything each transport spent on the wire, both directions, divided by the events it delivered."
-      legend={BYTE_KINDS.map((k) => ({ label: BYTE_LOOK[k].label, colour: BYTE_LOOK[k].colour }))}
+      legend={shownKinds().map((k) => ({ label: BYTE_LOOK[k].label, colour: BYTE_LOOK[k].colour }))}
     >
       <Bars rows={rows} presenter={presenter} />
     </ChartCard>
@@ -47,7 +47,7 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
     height: height - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT,
   };
   const bottom = plot.top + plot.height;
-  const totals = rows.map((row) => row.header + row.framing + row.payload);
+  const totals = rows.map((row) => row.header + row.framing + row.payload + row.tls);
   const axis = linearAxis(Math.max(0, ...totals), true);
   const xAt = (bytes: number): number => plot.left + (bytes / axis.max) * plot.width;
   const band = plot.height / Math.max(1, rows.length);
@@ -134,7 +134,7 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
           y={Math.min(pointerY + 12, height - 90)}
           width={width}
           label={TRANSPORT_LOOK[hoveredRow.transport].short}
-          items={BYTE_KINDS.map((kind) => ({
+          items={shownKinds().map((kind) => ({
             name: BYTE_LOOK[kind].label,
             colour: BYTE_LOOK[kind].colour,
             value: `${hoveredRow[kind]} B`,
@@ -144,3 +144,9 @@ const Bars = memo(function Bars({ rows, presenter }: { rows: BytesRow[]; present
     </div>
   );
 });
+
+/** The parts named: TLS only on a page served over HTTPS (over HTTP it is always 0). */
+function shownKinds(): ByteKind[] {
+  const overTls = globalThis.location?.protocol === 'https:';
+  return BYTE_KINDS.filter((kind) => kind !== 'tls' || overTls);
+}

@@ -1,10 +1,10 @@
 /**
  * This page's own client settings: the short-poll interval, the long-poll
- * timeout and "New segment". The same fields in the controls panel and on a
- * student's phone.
+ * timeout, over HTTPS the HTTP version, and "New segment". The same fields in
+ * the controls panel and on a student's phone.
  */
 import type { Dispatch, SetStateAction } from 'react';
-import { type LabConfig, LIMITS } from '../lab-config.ts';
+import { type HttpChoice, type LabConfig, LIMITS } from '../lab-config.ts';
 import { useStore } from '../lab-context.ts';
 import { NumberField } from './number-field.tsx';
 
@@ -37,6 +37,24 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
         step={1000}
         onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
       />
+      {globalThis.location?.protocol === 'https:' && (
+        <label className="field">
+          HTTP version{' '}
+          <select
+            data-control="http-version"
+            value={config.http}
+            onChange={(e) => setConfig((c) => ({ ...c, http: e.target.value as HttpChoice }))}
+          >
+            <option value="page">this page's</option>
+            <option value="h2">HTTP/2</option>
+            <option value="http/1.1">HTTP/1.1</option>
+          </select>
+          <small data-http-note>
+            for polling and SSE (a new segment); WebSocket keeps its own HTTP/1.1 connection: the lab's WebSocket
+            library has no WebSocket over HTTP/2 (RFC 8441)
+          </small>
+        </label>
+      )}
       <div className="buttons">
         <button
           type="button"
