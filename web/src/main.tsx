@@ -2,7 +2,7 @@
  * Entry: read the configuration from the URL, start the store (which applies
  * feed settings from the URL to the lab, so a link reproduces a setup), render.
  */
-import { StrictMode, startTransition } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 // The tokens and base styles first: every component's own stylesheet comes after them.
 import './styles/tokens.css';
@@ -33,15 +33,10 @@ window.addEventListener('pageshow', (event) => {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-// The first render as a transition: React then builds the page in slices of a
-// few ms, yielding between them, instead of one task of 150 ms (750 ms on a
-// slow laptop) that holds the page still while it loads.
-startTransition(() => {
-  createRoot(root).render(
-    <StrictMode>
-      <LabContext.Provider value={store}>
-        <App initial={initial} />
-      </LabContext.Provider>
-    </StrictMode>,
-  );
-});
+createRoot(root).render(
+  <StrictMode>
+    <LabContext.Provider value={store}>
+      <App initial={initial} />
+    </LabContext.Provider>
+  </StrictMode>,
+);
