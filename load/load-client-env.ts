@@ -8,6 +8,7 @@
  * One LoadEnv per transport and worker: each has its own connection pool, so
  * a transport's connections and bytes stay its own, as on the lab's meter.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { EventSource, type FetchLike } from 'eventsource';
 import { Agent, buildConnector } from 'undici';
@@ -64,6 +65,23 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
     };
   }
 
+  if (clientApi === 'socket.io-client') {
+    // engine.io-client opens every polling request and its WebSocket through this agent: each socket counted.
+    const agent = new http.Agent({ keepAlive: true });
+    const createConnection = agent.createConnection.bind(agent);
+    agent.createConnection = ((options: net.NetConnectOpts, callback?: () => void) => {
+      const socket = createConnection(options, callback) as net.Socket;
+      wire.track(socket);
+      return socket;
+    }) as unknown as typeof agent.createConnection;
+    const extraHeaders = { ...requestHeaders(headerSet, 'fetch-get', origin), ...loadRunKeyHeader() };
+    return {
+      env: { fetch: unusedFetch, socketIoOptions: { agent, extraHeaders }, now },
+      wire,
+      close: async () => agent.destroy(),
+    };
+  }
+
   const connector = buildConnector({});
   const agent = new Agent({
     // Long polls and SSE streams each hold a connection for minutes: no idle cut while they wait.
@@ -108,5 +126,5 @@ export function createLoadEnv(transport: TransportName, headerSet: HeaderSetName
   };
 }
 
-/** A WebSocket client makes no HTTP request of its own (upstream goes on the socket). */
+/** A WebSocket or Socket.IO client makes no fetch of its own (upstream goes on the socket). */
 const unusedFetch = (() => Promise.reject(new Error('a WebSocket load env has no fetch'))) as unknown as typeof fetch;

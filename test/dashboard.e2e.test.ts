@@ -157,7 +157,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       () => Promise.resolve(firstLines().filter((line) => line.includes(`client=${clientId}`))),
       (lines) =>
         lines.some((line) => line.startsWith('GET /api/feed/websocket?')) &&
-        lines.some((line) => /^(GET|POST) \/api\/feed\/(short-poll|long-poll|sse|publish)\?/.test(line)),
+        lines.some((line) => /^(GET|POST) \/(api\/feed\/(short-poll|long-poll|sse|publish)|socket\.io\/)\?/.test(line)),
       5_000,
       "the page's WebSocket and HTTP feed requests through the conditioner",
     );
@@ -169,7 +169,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
     expect(state.port).toBe(conditionerPort);
   }, 10_000);
 
-  it('the four columns report the same newest seq once the feed pauses', async () => {
+  it('every column reports the same newest seq once the feed pauses', async () => {
     await page.click('[data-control="pause"]');
     await until(
       () => Promise.resolve(app.feed.running),
@@ -184,7 +184,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       5_000,
       `all four columns at seq ${newest}`,
     );
-    expect(seqs).toEqual([newest, newest, newest, newest]);
+    expect(seqs).toEqual(TRANSPORT_NAMES.map(() => newest));
     await page.click('[data-control="pause"]');
     await until(
       () => Promise.resolve(app.feed.running),
@@ -292,7 +292,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       8_000,
       'events flowing again in every column',
     );
-    expect(await segmentTotals('gaps', firstSegment)).toEqual([0, 0, 0, 0]);
+    expect(await segmentTotals('gaps', firstSegment)).toEqual(TRANSPORT_NAMES.map(() => 0));
     expect(app.conditioner.state().faults.cutConnections).toBeGreaterThan(0);
   }, 30_000);
 

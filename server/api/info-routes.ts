@@ -4,8 +4,9 @@
  * students join on, and an index
  * of the API for curl users.
  */
-import type { LabAccess } from '../../protocol/lab-status.ts';
+
 import type { FastifyInstance } from 'fastify';
+import type { LabAccess } from '../../protocol/lab-status.ts';
 import { listScenarios } from '../feed/scenario.ts';
 import { lanUrls } from '../lan-addresses.ts';
 import { tokenMatches } from '../security/teacher-token.ts';

@@ -7,10 +7,10 @@
  * - `GET /api/network/connections` — open and recent connections with their byte counts.
  */
 import type { FastifyInstance } from 'fastify';
+import type { FaultRequest } from '../../protocol/network-state.ts';
 import { LabErrors } from '../errors.ts';
 import type { SegmentLog } from '../segment-log.ts';
 import type { Conditioner } from './conditioner.ts';
-import type { FaultRequest } from '../../protocol/network-state.ts';
 import { parseFaultRequest } from './network-faults.ts';
 import { NETWORK_PROFILES } from './network-profiles.ts';
 import { applyNetworkRequest, type NetworkRequest, type NetworkSettings } from './network-settings.ts';

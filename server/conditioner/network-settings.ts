@@ -3,8 +3,9 @@
  * `PUT /api/network` and the lab's `network` option. A mistake is a
  * LAB_ERR_BAD_NETWORK whose message names the field.
  */
-import { LabErrors } from '../errors.ts';
+
 import type { LinkShape } from '../../protocol/network-state.ts';
+import { LabErrors } from '../errors.ts';
 import {
   isNetworkProfileName,
   NETWORK_PROFILE_NAMES,

@@ -47,7 +47,15 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
-export function installRequestGuards(app: FastifyInstance, options: GuardOptions): void {
+/**
+ * @returns admitConnection: the per-address connection cap (LAN mode) for a
+ *   transport that answers its own requests outside Fastify's hooks
+ *   (Socket.IO's engine.io): false when the socket was over the cap and is cut.
+ */
+export function installRequestGuards(
+  app: FastifyInstance,
+  options: GuardOptions,
+): { admitConnection: (socket: Socket) => boolean } {
   const hostnames = labHostnames(options.lan);
   // Collected as routes are added: this hook is installed before any transport registers.
   const upgradePaths = new Set<string>();
@@ -57,17 +65,22 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
   const admitted = new WeakSet<Socket>();
   const cap = options.lan ? new ConnectionCap(options.maxConnectionsPerAddress, options.capExempt) : null;
 
+  /** Counts a connection at its first request; an address over the cap has the socket cut. */
+  const admitConnection = (socket: Socket): boolean => {
+    if (!cap || admitted.has(socket)) return true;
+    const release = cap.admit(options.clientAddressOf(socket));
+    if (release === null) {
+      socket.destroy();
+      return false;
+    }
+    admitted.add(socket);
+    socket.once('close', release);
+    return true;
+  };
+
   app.addHook('onRequest', (request, reply, done) => {
     const socket = request.raw.socket as Socket | null;
-    if (cap && socket && !admitted.has(socket)) {
-      const release = cap.admit(options.clientAddressOf(socket));
-      if (release === null) {
-        socket.destroy();
-        return;
-      }
-      admitted.add(socket);
-      socket.once('close', release);
-    }
+    if (socket && !admitConnection(socket)) return;
     if ((request.raw.url ?? '').length > MAX_REQUEST_LINE_BYTES) {
       return refuse(request, reply, LabErrors.URI_TOO_LONG(MAX_REQUEST_LINE_BYTES));
     }
@@ -92,6 +105,7 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     }
     done();
   });
+  return { admitConnection };
 }
 
 /** Exactly one Host naming the lab, and an absolute-form target naming it too; null when all is well. */

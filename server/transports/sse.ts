@@ -6,14 +6,14 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import { payloadPart, textPart } from '../meter/wire-parts.ts';
-import type { WirePart } from '../../protocol/wire-sample.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import { startStreamSession } from './stream-session.ts';
-import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
 
 const RESPONSE_HEAD = Buffer.from(

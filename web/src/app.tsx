@@ -85,7 +85,7 @@ export function App({ initial }: { initial: LabConfig }) {
         <NetworkPanel />
         <ScenarioNotice />
         <ClusterInstances />
-        <section className="columns" aria-label="The four transports, live">
+        <section className="columns" aria-label="The transports, live">
           {TRANSPORTS.map((t) => (
             <TransportColumn
               key={t}

@@ -10,7 +10,7 @@ describe('the configuration in the URL', () => {
       payload: 300,
       interval: 250,
       timeout: 5000,
-      enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false },
+      enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false, 'socket-io': true },
       theme: 'dark',
       presenter: true,
       log: true,

@@ -108,7 +108,7 @@ describe('the charts across a segment’s start', () => {
 
 describe('the segment table', () => {
   it('names a change of the page’s own settings, and nothing for no change', () => {
-    const enabled = { 'short-poll': true, 'long-poll': true, sse: true, websocket: true };
+    const enabled = { 'short-poll': true, 'long-poll': true, sse: true, websocket: true, 'socket-io': true };
     const before = { intervalMs: 1000, timeoutMs: 25_000, enabled };
     expect(pageChangeLabel(before, before)).toBeNull();
     expect(pageChangeLabel(before, { ...before, intervalMs: 500, enabled: { ...enabled, sse: false } })).toBe(
