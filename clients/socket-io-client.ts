@@ -2,7 +2,8 @@
  * Socket.IO through socket.io-client 4.8 (bundled into the page by Vite, the
  * `ws` package's WebSocket and an XHR shim in Node). It joins the lab's `/feed`
  * namespace with `?client=ID` in the handshake and its position (`since`,
- * `epoch`) in `auth`, asked again before every reconnect. socket.io-client
+ * `epoch`) in `auth`, asked again before every reconnect; before the lab's
+ * first hello that position is the one the first open packet's sid names. socket.io-client
  * reconnects by itself (so Socket.IO's connection state recovery can restore
  * the session); a disconnect by the server (the lab's shutdown) is retried
  * after this client's backoff. Events are `feed` (JSON), `feed-binary` (a
@@ -11,6 +12,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
+import { positionInSessionId } from '../protocol/socket-io-session-id.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { FeedClient, type FeedClientOptions } from './feed-client.ts';
 import { FeedClientError } from './feed-client-error.ts';
@@ -70,10 +72,32 @@ export class SocketIoClient extends FeedClient {
     socket.io.on('open', () => {
       const engine = socket.io.engine;
       this.engineName = engine.transport.name as EngineTransportName;
+      let pausedForUpgrade = false;
+      engine.on('upgrading', () => {
+        pausedForUpgrade = true;
+      });
       engine.on('upgrade', (transport) => {
+        pausedForUpgrade = false;
         this.engineName = transport.name as EngineTransportName;
         this.upgradeTime = this.env.now();
       });
+      // engine.io-client 6.6 pauses polling once the probe answers `3probe`; if the probe's WebSocket dies after
+      // that, it never resumes polling and the connection hangs, silent, until the heartbeat times out (45 s);
+      // even its close() waits for an upgrade that will not come. So this client leaves that connection and
+      // opens a new one now (public API only); the resume loses nothing.
+      engine.on('upgradeError', () => {
+        if (!pausedForUpgrade || socket !== this.socket) return;
+        socket.disconnect();
+        this.noteReconnecting();
+        socket.connect();
+      });
+    });
+    // Messages that came before a namespace connect wait in socket.io-client's receiveBuffer until the CONNECT
+    // (a recovered socket's missed packets come first). If the connection dies before its CONNECT, they stay
+    // there and would be delivered after the next connect, which resends them: the server resends everything
+    // after the last message this client handled (recovery's offset, or `since`), so they are dropped here.
+    socket.io.on('close', () => {
+      socket.receiveBuffer.length = 0;
     });
     socket.io.on('reconnect_attempt', () => {
       if (socket === this.socket) this.noteReconnecting();
@@ -146,8 +170,16 @@ export class SocketIoClient extends FeedClient {
     return Promise.resolve();
   }
 
-  /** The lab's resume position for the handshake's `auth`; empty before the first hello ("from now"). */
+  /**
+   * The lab's resume position for the handshake's `auth`. Asked after each Engine.IO open packet, whose sid names
+   * the feed's position at the handshake: the first one is this client's "from now", taken as its position until
+   * the lab's hello says otherwise, so a cut before the hello resumes from there and never from a second "now".
+   */
   private resumeAuth(): { since?: number; epoch?: string } {
+    if (this.epoch === null) {
+      const start = positionInSessionId(this.socket?.io.engine?.id);
+      if (start) this.handleControl({ type: 'hello', epoch: start.epoch, next: start.since });
+    }
     const epoch = this.epoch;
     return epoch === null ? {} : { since: this.lastSeq, epoch };
   }

@@ -71,8 +71,11 @@ describe('Socket.IO over polling, byte for byte', () => {
     expect(open.body).toBe(
       `0{"sid":"${sid}","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":65536}`,
     );
-    // 116 B here; engine.io's default maxPayload (1000000) would make it 118.
-    expect(Buffer.byteLength(open.body)).toBe(116);
+    // The sid names the feed's position at the handshake (epoch.seq.random): 11 B more than engine.io's own
+    // 20-character id at seq 0, so 127 B here; engine.io's default maxPayload (1000000) would add 2.
+    expect(sid).toBe(`${lab.app.feed.epoch}.${lab.app.feed.newestSeq}.${sid.slice(-20)}`);
+    expect(sid.length).toBe(8 + 1 + String(lab.app.feed.newestSeq).length + 1 + 20); // epoch . seq . random
+    expect(Buffer.byteLength(open.body)).toBe(116 - 20 + sid.length);
 
     const connect = '40/feed,';
     const posted = await send(

@@ -16,6 +16,7 @@
  * and Socket.IO envelopes, `\x1e` separators, pings, probes, `ok` answers,
  * WebSocket frame headers and masks, the recovery offset).
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -25,6 +26,7 @@ import { Server, type Socket } from 'socket.io';
 import { CLIENT_ID_PATTERN } from '../../protocol/client-id.ts';
 import type { ResetReason } from '../../protocol/feed-event.ts';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
+import { positionInSessionId, sessionIdAt } from '../../protocol/socket-io-session-id.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
 import { isLabError, LabErrors } from '../errors.ts';
@@ -61,8 +63,6 @@ interface ConnectionMeter {
   upPayload: number;
   /** The upgraded connection's tally, once the transport is websocket. */
   wsTally: WireTally | null;
-  /** The feed's position at the Engine.IO handshake: "from now" means from the first request, as on every transport. */
-  handshakeAt: { since: number; epoch: string };
 }
 
 export async function socketIoTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
@@ -100,6 +100,10 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   });
   io.bind(engine);
   const feedSpace = io.of(SOCKET_IO_FEED_NAMESPACE);
+  // The open packet's sid names the feed's position: "from now" is fixed at the client's first request and
+  // known to it from the first answer, so a client cut before its hello resumes from there, not from a later now.
+  engine.generateId = () =>
+    sessionIdAt({ epoch: feed.epoch, since: feed.newestSeq }, randomBytes(15).toString('base64url'));
 
   function admissionProblem(request: IncomingMessage): string | null {
     const host = request.headers.host;
@@ -190,7 +194,6 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       pollPayload: 0,
       upPayload: 0,
       wsTally: null,
-      handshakeAt: { since: feed.newestSeq, epoch: feed.epoch },
     };
     connections.set(id, connection);
     // Straight onto websocket (`transports: ['websocket']`): the handshake was the upgrade.
@@ -257,9 +260,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         since: auth.since === undefined ? undefined : String(auth.since),
         epoch: auth.epoch,
       });
-      // No position of its own yet: from the handshake, so what was published since its first request is not lost.
-      point =
-        query.since === undefined && connection ? connection.handshakeAt : { since: query.since, epoch: query.epoch };
+      // No position in auth (a client that does not read the sid): from this connection's handshake.
+      point = query.since === undefined ? (positionInSessionId(sidOf(conn)) ?? query) : query;
     } catch (error) {
       const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
       socket.emit('lab-error', { type: 'error', code: refusal.code, message: refusal.message });
