@@ -40,6 +40,7 @@ import { replayBacklog } from './backlog-replay.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
 import type { TransportContext } from './transport-context.ts';
+import { PreSerializedJson, preSerializingParser } from './socket-io-parser.ts';
 import { parseUpstream } from './upstream-message.ts';
 
 /** The namespace that carries the feed. */
@@ -51,8 +52,6 @@ const LIVE_ROOM = 'live';
 const CLOSE_GRACE_MS = 500;
 /** A feed event's Socket.IO packet as the adapter encodes it for `/feed`: `2/feed,["feed",<event>…]`. */
 const EVENT_PREFIX = `2${SOCKET_IO_FEED_NAMESPACE},["feed",`;
-/** Encoded packets whose payload size was worked out, so each is measured once however many sockets get it. */
-const PAYLOAD_CACHE_MAX = 1024;
 
 /** What the meter keeps per Engine.IO connection (one `sid`, any number of HTTP requests and one upgrade). */
 interface ConnectionMeter {
@@ -76,7 +75,10 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   const binaryPayloads = new WeakSet<Buffer>();
   /** Sockets handed to engine.io by an upgrade: the http server no longer tracks them, so shutdown does. */
   const upgradedSockets = new Set<Duplex>();
-  const payloadCache = new Map<string, number>();
+  const preSerialized = new WeakMap<StoredEvent, PreSerializedJson>();
+  // A broadcast hands every socket the same encoded string: its payload size is worked out once.
+  let lastPacket = '';
+  let lastPayload = 0;
 
   const engine = new EngineServer({
     pingInterval: options.wsPingMs,
@@ -96,6 +98,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   });
   const io = new Server({
     serveClient: false,
+    parser: preSerializingParser,
     connectionStateRecovery: { maxDisconnectionDuration: SOCKET_IO_RECOVERY_MS, skipMiddlewares: true },
   });
   io.bind(engine);
@@ -121,15 +124,14 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   /** The bytes of the feed event inside one outgoing Engine.IO message packet; 0 for everything else (framing). */
   function payloadOf(data: unknown): number {
     if (Buffer.isBuffer(data)) return binaryPayloads.has(data) ? data.length : 0;
-    if (typeof data !== 'string' || !data.startsWith(EVENT_PREFIX)) return 0;
-    const cached = payloadCache.get(data);
-    if (cached !== undefined) return cached;
+    if (typeof data !== 'string') return 0;
+    if (data === lastPacket) return lastPayload;
+    if (!data.startsWith(EVENT_PREFIX)) return 0;
     // The event is a JSON object: it ends at the last `}`; after it come only ASCII (the offset, `]`).
     const end = data.lastIndexOf('}') + 1;
-    const payload = Buffer.byteLength(data) - EVENT_PREFIX.length - (data.length - end);
-    if (payloadCache.size >= PAYLOAD_CACHE_MAX) payloadCache.clear();
-    payloadCache.set(data, payload);
-    return payload;
+    lastPacket = data;
+    lastPayload = Buffer.byteLength(data) - EVENT_PREFIX.length - (data.length - end);
+    return lastPayload;
   }
 
   function meterPollingRequest(request: IncomingMessage, response: ServerResponse): void {
@@ -297,7 +299,16 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     if (stored.binary) {
       binaryPayloads.add(stored.binary);
       to.emit('feed-binary', stored.binary);
-    } else to.emit('feed', JSON.parse(stored.json.toString('utf8')));
+    } else to.emit('feed', preSerializedOf(stored));
+  }
+  /** The event's own bytes for the encoder, made once per event however many backlogs carry it. */
+  function preSerializedOf(stored: StoredEvent): PreSerializedJson {
+    let json = preSerialized.get(stored);
+    if (json === undefined) {
+      json = new PreSerializedJson(stored.json.toString('utf8'));
+      preSerialized.set(stored, json);
+    }
+    return json;
   }
   function sendReset(
     to: { emit(event: string, ...args: unknown[]): unknown },
