@@ -234,23 +234,30 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       loadRunKey: typeof loadRunKey === 'string' ? loadRunKey : undefined,
     };
     const client = connection?.target.client ?? null;
-    socket.on('publish', (message: unknown) => {
+    // Upstream: `publish` with a message; with an acknowledgement callback it answers `{type:'ack', epoch, seq}`
+    // once the event is in the feed, or the error (without one, errors come as `lab-error`).
+    socket.on('publish', (message: unknown, ack?: unknown) => {
       const bytes = Buffer.byteLength(JSON.stringify(message) ?? '');
       if (connection) {
         if (conn.transport.name === 'websocket' && connection.wsTally)
           connection.wsTally.settleUp(connection.target, bytes);
         else connection.upPayload += bytes;
       }
+      const refuse = (error: unknown): void => {
+        const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
+        const answer = { type: 'error', code: refusal.code, message: refusal.message };
+        if (typeof ack === 'function') ack(answer);
+        else socket.emit('lab-error', answer);
+      };
       try {
         upstream.take(sender, bytes);
         const parsed = parseUpstream(message, client);
-        feed.publishShared(parsed.body, parsed.origin).catch((error: unknown) => {
-          const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
-          socket.emit('lab-error', { type: 'error', code: refusal.code, message: refusal.message });
-        });
+        feed.publishShared(parsed.body, parsed.origin).then((stored) => {
+          if (typeof ack === 'function') ack({ type: 'ack', epoch: feed.epoch, seq: stored.seq });
+        }, refuse);
       } catch (error) {
         if (!isLabError(error)) throw error;
-        socket.emit('lab-error', { type: 'error', code: error.code, message: error.message });
+        refuse(error);
       }
     });
     if (socket.recovered) return; // Socket.IO's own recovery: back in `live`, its missed packets already sent.
