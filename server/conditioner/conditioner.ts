@@ -162,6 +162,7 @@ export class Conditioner {
         down: () => this.shape('down'),
         rttMs: this.current.rttMs,
         clientAddresses: this.links.clientAddresses,
+        refusesUpgrades: () => this.current.websocketBlocked,
       },
       (done) => {
         this.open.delete(done);
