@@ -2,9 +2,10 @@
  * `npm run compare` flags, checked once; a mistake is a LAB_ERR_BAD_FLAG (exit 2).
  */
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { SocketIoLane } from '../protocol/socket-io-lanes.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
+import { parseFlags, socketIoLaneFlag, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
 
 export interface CompareFlags {
   help: boolean;
@@ -15,6 +16,8 @@ export interface CompareFlags {
   seed: number | undefined;
   intervalMs: number;
   transports: TransportName[];
+  /** Which Engine.IO transports the Socket.IO client may use. Default `default`. */
+  socketIoLane: SocketIoLane;
 }
 
 export const COMPARE_USAGE = `Usage: npm run compare -- [options]
@@ -29,6 +32,9 @@ Options:
   --duration <s>         how long to run, 1-3600 (default 10)
   --interval <ms>        short-poll interval, 10-60000 (default 1000)
   --transports <list>    comma-separated subset, or all (default all)
+  --socket-io-lane <l>   default | websocket | polling: the Engine.IO transports Socket.IO's
+                         clients may use (default: polling, then the upgrade; websocket =
+                         transports: ['websocket'], no fallback; polling = never upgrades)
   --url <lab url>        compare against a running lab instead of starting one
   --seed <n>             generator seed for a reproducible run
   --json                 print only JSON on stdout (progress goes to stderr)
@@ -44,6 +50,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     url: { type: 'string' },
     seed: { type: 'string' },
     json: { type: 'boolean' },
+    'socket-io-lane': { type: 'string' },
   });
   return {
     help: values.help === true,
@@ -54,6 +61,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     url: labUrl(values.url as string | undefined),
     seed: values.seed === undefined ? undefined : wholeNumberFlag('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
     json: values.json === true,
+    socketIoLane: socketIoLaneFlag(str(values, 'socket-io-lane')),
   };
 }
 

@@ -4,6 +4,7 @@
  * seconds; then a side-by-side table of latency, requests and bytes per
  * message, with the bytes taken from the lab's meter for exactly these clients.
  */
+
 import { createFeedClient } from '../clients/client-registry.ts';
 import { estimateClockOffset } from '../clients/clock-offset.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
@@ -11,10 +12,11 @@ import { nodeEnv } from '../clients/node-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
 import { bytesPerEvent, median } from '../protocol/figures.ts';
 import type { MetricsSnapshot } from '../protocol/metrics.ts';
+import { socketIoTransportsOf } from '../protocol/socket-io-lanes.ts';
 import { buildApp } from '../server/app.ts';
 import { HINTS, isLabError } from '../server/errors.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
-import { type CompareFlags, COMPARE_USAGE, parseCompareFlags } from './compare-flags.ts';
+import { COMPARE_USAGE, type CompareFlags, parseCompareFlags } from './compare-flags.ts';
 import { type Comparison, formatComparisonTable, type TransportResult } from './comparison-table.ts';
 
 async function main(): Promise<void> {
@@ -71,6 +73,7 @@ async function compare(url: string, flags: CompareFlags, scenarioId: string): Pr
         env,
         clockOffsetMs: clock.offsetMs,
         shortPollIntervalMs: flags.intervalMs,
+        socketIoTransports: socketIoTransportsOf(flags.socketIoLane),
         keepLatencySamples: 1_000_000,
       }),
     );

@@ -4,9 +4,17 @@
  */
 import { availableParallelism } from 'node:os';
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { SocketIoLane } from '../protocol/socket-io-lanes.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { decimalFlag, parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
+import {
+  decimalFlag,
+  parseFlags,
+  socketIoLaneFlag,
+  str,
+  transportsFlag,
+  wholeNumberFlag,
+} from '../server/flag-values.ts';
 import { HEADER_SETS, type HeaderSetName, isHeaderSetName } from './browser-headers.ts';
 import { loopbackUrlFlag } from './loopback-url.ts';
 
@@ -39,6 +47,8 @@ export interface LoadFlags {
   md: string | undefined;
   /** Progress and the result as JSON lines on stdout, for a program that runs this tool (the lab's load control). */
   progressJson: boolean;
+  /** Which Engine.IO transports the Socket.IO clients may use. Default `default`. */
+  socketIoLane: SocketIoLane;
 }
 
 export const LOAD_USAGE = `Usage: npm run load -- [options]
@@ -65,6 +75,9 @@ Options:
                          (default: the scenario's upstreamPerSecond)
   --headers <set>        ${HEADER_SETS.join(' | ')} (default node): browser sends
                          Chrome's ~500-byte request heads, browser-cookies adds ~1 KB of cookies
+  --socket-io-lane <l>   default | websocket | polling: the Engine.IO transports Socket.IO's
+                         clients may use (default: polling, then the upgrade; websocket =
+                         transports: ['websocket'], no fallback; polling = never upgrades)
   --workers <n>          worker threads for the clients, 1-64 (default: one per core, ${availableParallelism()})
   --url <lab url>        load a running lab on this machine instead of starting one
                          (loopback only: 127.0.0.0/8, ::1, localhost)
@@ -100,6 +113,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     csv: { type: 'string' },
     md: { type: 'string' },
     'progress-json': { type: 'boolean' },
+    'socket-io-lane': { type: 'string' },
   });
   const durationS = wholeNumberFlag('--duration', str(values, 'duration'), 1, 3600, 10);
   const rampS = wholeNumberFlag('--ramp', str(values, 'ramp'), 0, 3600, 0);
@@ -133,6 +147,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     csv: fileFlag('--csv', str(values, 'csv')),
     md: fileFlag('--md', str(values, 'md')),
     progressJson: values['progress-json'] === true,
+    socketIoLane: socketIoLaneFlag(str(values, 'socket-io-lane')),
   };
 }
 

@@ -8,11 +8,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { TransportCounts } from '../protocol/load-progress-line.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { createLoadEnv, type LoadEnv } from './load-client-env.ts';
 import type { FromWorker, ToWorker, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
-import type { TransportCounts } from '../protocol/load-progress-line.ts';
 
 interface TransportGroup {
   env: LoadEnv;
@@ -83,6 +83,7 @@ const plans = setup.clients.map((plan) => {
     clientId: plan.clientId,
     env: group.env.env,
     shortPollIntervalMs: setup.shortPollIntervalMs,
+    socketIoTransports: setup.socketIoTransports,
     // Latencies go to the histogram: a per-client ring of samples would cost memory for nothing.
     keepLatencySamples: 0,
     onEvent: (_event, latencyMs) => {

@@ -4,8 +4,8 @@
  * logs must not fill with carriage returns); or, for programs, JSON lines.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
-import type { RunProgress } from './load-run.ts';
 import type { JsonProgressLine, JsonProgressTransport, TransportCounts } from '../protocol/load-progress-line.ts';
+import type { RunProgress } from './load-run.ts';
 
 const BAR_WIDTH = 24;
 
