@@ -55,7 +55,12 @@ export function App({ initial }: { initial: LabConfig }) {
   const enabledKey = TRANSPORTS.map((t) => (config.enabled[t] ? 1 : 0)).join('');
   // biome-ignore lint/correctness/useExhaustiveDependencies: enabledKey stands for config.enabled
   useEffect(() => {
-    store.configure({ intervalMs: config.interval, timeoutMs: config.timeout, enabled: config.enabled });
+    store.configure({
+      intervalMs: config.interval,
+      timeoutMs: config.timeout,
+      socketIoLane: config.lane,
+      enabled: config.enabled,
+    });
   }, [store, config.interval, config.timeout, enabledKey]);
 
   // The feed's settings are the server's: follow them, whoever changed them.

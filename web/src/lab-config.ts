@@ -3,7 +3,9 @@
  * reproduces a setup: `?scenario=chat-room&rate=2&interval=500&off=sse&presenter=1&view=stage`.
  * Feed settings (scenario, rate, payload) are the server's; the rest are this page's.
  */
+
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
+import { isSocketIoLane, type SocketIoLane } from '../../protocol/socket-io-lanes.ts';
 
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -21,6 +23,8 @@ export interface LabConfig {
   interval: number;
   /** Long-poll timeout, ms. */
   timeout: number;
+  /** Socket.IO's lane (`?lane=websocket`): which Engine.IO transports its client may use. */
+  lane: SocketIoLane;
   /** Which transports this page runs. */
   enabled: Record<TransportName, boolean>;
   theme: Theme;
@@ -39,6 +43,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   payload: null,
   interval: 1000,
   timeout: 25_000,
+  lane: 'default',
   enabled: Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, true])) as Record<TransportName, boolean>,
   theme: 'auto',
   presenter: false,
@@ -75,6 +80,7 @@ export function parseConfig(search: string): LabConfig {
     payload: numberIn(q.get('payload'), LIMITS.payload.min, LIMITS.payload.max),
     interval: numberIn(q.get('interval'), LIMITS.interval.min, LIMITS.interval.max) ?? DEFAULT_CONFIG.interval,
     timeout: numberIn(q.get('timeout'), LIMITS.timeout.min, LIMITS.timeout.max) ?? DEFAULT_CONFIG.timeout,
+    lane: isSocketIoLane(q.get('lane')) ? (q.get('lane') as SocketIoLane) : DEFAULT_CONFIG.lane,
     enabled,
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
     presenter: q.get('presenter') === '1',
@@ -92,6 +98,7 @@ export function configToSearch(config: LabConfig): string {
   if (config.payload !== null) q.set('payload', String(config.payload));
   if (config.interval !== DEFAULT_CONFIG.interval) q.set('interval', String(config.interval));
   if (config.timeout !== DEFAULT_CONFIG.timeout) q.set('timeout', String(config.timeout));
+  if (config.lane !== DEFAULT_CONFIG.lane) q.set('lane', config.lane);
   const off = TRANSPORT_NAMES.filter((t) => !config.enabled[t]);
   if (off.length > 0) q.set('off', off.join(','));
   if (config.theme !== 'auto') q.set('theme', config.theme);

@@ -17,7 +17,7 @@ import { teacherToken } from './teacher-token.ts';
 const initial = parseConfig(window.location.search);
 const store = new LabStore(
   pageBaseUrl(),
-  { intervalMs: initial.interval, timeoutMs: initial.timeout, enabled: initial.enabled },
+  { intervalMs: initial.interval, timeoutMs: initial.timeout, socketIoLane: initial.lane, enabled: initial.enabled },
   teacherToken(window.location.search),
 );
 void store.start({

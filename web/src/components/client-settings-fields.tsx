@@ -3,7 +3,9 @@
  * timeout and "New segment". The same fields in the controls panel and on a
  * student's phone.
  */
+
 import type { Dispatch, SetStateAction } from 'react';
+import { isSocketIoLane, SOCKET_IO_LANE_TITLES, SOCKET_IO_LANES } from '../../../protocol/socket-io-lanes.ts';
 import { type LabConfig, LIMITS } from '../lab-config.ts';
 import { useStore } from '../lab-context.ts';
 import { NumberField } from './number-field.tsx';
@@ -37,6 +39,23 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
         step={1000}
         onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
       />
+      <label className="field">
+        <span>Socket.IO lane</span>
+        <select
+          data-control="socket-io-lane"
+          value={config.lane}
+          onChange={(e) => {
+            const lane = e.target.value;
+            if (isSocketIoLane(lane)) setConfig((c) => ({ ...c, lane }));
+          }}
+        >
+          {SOCKET_IO_LANES.map((lane) => (
+            <option key={lane} value={lane}>
+              {SOCKET_IO_LANE_TITLES[lane]}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="buttons">
         <button
           type="button"

@@ -36,7 +36,7 @@ export const socketIo = {
     },
   ],
   theoryNote: (c) => c.rttShort,
-  clientSetting: null,
+  clientSetting: 'socketIoLane',
   timesRoundTrip: false,
   heads: { request: 'First polling request', response: 'Its answer' },
   framed: false,
