@@ -15,7 +15,7 @@ export const socketIo = {
     oneLine:
       'Starts with HTTP long polling, then upgrades to a WebSocket; each event is a Socket.IO packet inside a frame.',
     steps: [
-      'The client first asks over HTTP long polling (GET /socket.io/?EIO=4&transport=polling); the answer is the Engine.IO open packet with the session id.',
+      'The client first asks over HTTP long polling (GET /socket.io/?EIO=4&transport=polling); the answer is the Engine.IO open packet with the session id, which names where the feed stood at this first request (the client resumes from it if it is cut before the hello).',
       'It joins the /feed namespace (a POST with `40/feed,`), then tries the upgrade: `2probe` over a new WebSocket, `3probe` back, and `5` once polling is paused.',
       'From then on each event is one frame: `42/feed,["feed",` + the event + the recovery offset + `]`. The server pings (`2`) every 25 s and the client answers `3`.',
       'If the WebSocket cannot open, the default client stays on polling and loses nothing; `transports: ["websocket"]` does not fall back.',
