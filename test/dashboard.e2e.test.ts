@@ -28,7 +28,7 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const TOKEN = 'e2e-teacher-token';
 /** Network errors the browser logs while the conditioner cuts connections on purpose. */
 const FAULT_NOISE =
-  /net::ERR_(CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED|INCOMPLETE_CHUNKED_ENCODING)|^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/api\/feed\/websocket\?[^']*' failed/;
+  /net::ERR_(CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED|INCOMPLETE_CHUNKED_ENCODING)|^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(api\/feed\/websocket|socket\.io\/)\?[^']*' failed/;
 
 // With a Chromium, nothing here is skipped. Without one: a failure on CI, a skip that says why elsewhere.
 describeInChromium('dashboard in Chromium', (executable) => {
@@ -534,6 +534,59 @@ describeInChromium('dashboard in Chromium', (executable) => {
     expect(markdown).toContain('my prediction');
     await card.screenshot({ path: join(ARTIFACTS, 'dashboard-lesson.png') });
   }, 60_000);
+
+  it('WebSocket blocked in the network panel: the WebSocket column stalls and retries, Socket.IO keeps counting; its lanes restart only its client', async () => {
+    faultsInjected = true;
+    // A controlled checkbox: it shows the conditioner's answer, so it changes once the lab has taken it.
+    await page.click('[data-control="websocket-blocked"]');
+    await until(
+      async () => ((await (await fetch(`${url}api/network`)).json()) as { websocketBlocked: boolean }).websocketBlocked,
+      (blocked) => blocked,
+      3_000,
+      'the switch to reach the conditioner',
+    );
+    // Every connection cut: each client must come back through the blocked conditioner.
+    await page.click('[data-control="fault-drop-all"]');
+    await page.waitForTimeout(1_000);
+    const [websocketBefore, socketIoBefore] = [
+      await metric('websocket', 'messages'),
+      await metric('socket-io', 'messages'),
+    ];
+    await page.waitForTimeout(2_000);
+    expect(await metric('websocket', 'messages')).toBe(websocketBefore);
+    expect(await metric('socket-io', 'messages')).toBeGreaterThan(socketIoBefore);
+    await page.click('[data-control="websocket-blocked"]');
+    await until(
+      () => page.isChecked('[data-control="websocket-blocked"]'),
+      (checked) => !checked,
+      3_000,
+      'the switch off',
+    );
+    await until(
+      () => metric('websocket', 'messages'),
+      (n) => n > websocketBefore,
+      10_000,
+      'the WebSocket column back once unblocked',
+    );
+
+    // The polling-only lane: Socket.IO's client restarts and keeps asking over HTTP (a request per answer),
+    // where on its WebSocket it would make none; the plain WebSocket column is not restarted.
+    const clientId = ((await page.locator('[data-client-id]').textContent()) ?? '').trim();
+    const requests = async (transport: TransportName): Promise<number> => {
+      const body = (await (await fetch(`${url}api/metrics?client=${clientId}`)).json()) as {
+        transports: Record<string, { requests: number }>;
+      };
+      return body.transports[transport]?.requests ?? 0;
+    };
+    await page.selectOption('[data-control="socket-io-lane"]', 'polling');
+    expect(page.url()).toContain('lane=polling');
+    await page.waitForTimeout(1_000);
+    const [socketIoRequests, websocketRequests] = [await requests('socket-io'), await requests('websocket')];
+    await page.waitForTimeout(2_000);
+    expect((await requests('socket-io')) - socketIoRequests).toBeGreaterThanOrEqual(3);
+    expect(await requests('websocket')).toBe(websocketRequests);
+    await page.selectOption('[data-control="socket-io-lane"]', 'default');
+  }, 40_000);
 
   it('logs no console errors', async () => {
     expect(consoleErrors).toEqual([]);
