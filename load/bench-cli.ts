@@ -6,12 +6,12 @@
  */
 import type { TransportName } from '../protocol/feed-event.ts';
 import { median, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
-import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
 import { BASELINES } from './baselines/baseline-registry.ts';
 import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
+import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
 import { generatorCpuPct, latencyReport, machineInfo, round } from './load-report.ts';
 import { type LoadTarget, type RunRecord, runLoad } from './load-run.ts';
 import { cpuPercent } from './proc-sampler.ts';
