@@ -2,9 +2,10 @@
  * `npm run compare` flags, checked once; a mistake is a LAB_ERR_BAD_FLAG (exit 2).
  */
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { SocketIoLane } from '../protocol/socket-io-lanes.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
+import { parseFlags, socketIoLaneFlag, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
 
 export interface CompareFlags {
   help: boolean;
@@ -20,6 +21,8 @@ export interface CompareFlags {
    * `https` (HTTP/1.1 over TLS, `--https`), `h2` (HTTP/2 over TLS for the HTTP transports, `--http2`).
    */
   over: CompareOver[];
+  /** Which Engine.IO transports the Socket.IO client may use. Default `default`. */
+  socketIoLane: SocketIoLane;
 }
 
 export type CompareOver = 'http' | 'https' | 'h2';
@@ -36,6 +39,9 @@ Options:
   --duration <s>         how long to run, 1-3600 (default 10)
   --interval <ms>        short-poll interval, 10-60000 (default 1000)
   --transports <list>    comma-separated subset, or all (default all)
+  --socket-io-lane <l>   default | websocket | polling: the Engine.IO transports Socket.IO's
+                         clients may use (default: polling, then the upgrade; websocket =
+                         transports: ['websocket'], no fallback; polling = never upgrades)
   --url <lab url>        compare against a running lab instead of starting one
   --seed <n>             generator seed for a reproducible run
   --http2                over TLS with HTTP/2 for the HTTP transports (WebSocket on its
@@ -59,6 +65,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     json: { type: 'boolean' },
     http2: { type: 'boolean' },
     https: { type: 'boolean' },
+    'socket-io-lane': { type: 'string' },
   });
   const over: CompareOver[] = [];
   if (values.https === true) over.push('https');
@@ -73,6 +80,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     seed: values.seed === undefined ? undefined : wholeNumberFlag('--seed', values.seed as string, 0, 2 ** 32 - 1, 0),
     json: values.json === true,
     over: over.length > 0 ? over : ['http'],
+    socketIoLane: socketIoLaneFlag(str(values, 'socket-io-lane')),
   };
 }
 

@@ -5,6 +5,7 @@
  * message, with the bytes taken from the lab's meter for exactly these clients.
  * `--https` / `--http2` run them over TLS (HTTP/1.1, HTTP/2), side by side when both.
  */
+
 import { createFeedClient } from '../clients/client-registry.ts';
 import { estimateClockOffset } from '../clients/clock-offset.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
@@ -13,11 +14,12 @@ import { nodeEnv, nodeTlsEnv } from '../clients/node-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
 import { bytesPerEvent, median } from '../protocol/figures.ts';
 import type { MetricsSnapshot } from '../protocol/metrics.ts';
+import { socketIoTransportsOf } from '../protocol/socket-io-lanes.ts';
 import { buildApp } from '../server/app.ts';
 import { HINTS, isLabError } from '../server/errors.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
 import { labCertificate } from '../server/tls/lab-certificate.ts';
-import { type CompareFlags, type CompareOver, COMPARE_USAGE, parseCompareFlags } from './compare-flags.ts';
+import { COMPARE_USAGE, type CompareFlags, type CompareOver, parseCompareFlags } from './compare-flags.ts';
 import { type Comparison, formatComparisonTable, type TransportResult } from './comparison-table.ts';
 
 async function main(): Promise<void> {
@@ -139,6 +141,7 @@ async function compare(lab: Lab, flags: CompareFlags): Promise<Comparison> {
         env,
         clockOffsetMs: clock.offsetMs,
         shortPollIntervalMs: flags.intervalMs,
+        socketIoTransports: socketIoTransportsOf(flags.socketIoLane),
         keepLatencySamples: 1_000_000,
       });
       clients.set(id, { over, transport, id, client, env });

@@ -17,6 +17,12 @@ export interface ClientEnv {
     url: string,
   ) => WebSocket;
   /**
+   * Node only, for the `socket-io` transport: options handed to socket.io-client as they are
+   * (engine.io-client's `agent`, used by its polling requests and its WebSocket, and `extraHeaders`),
+   * so the load generator can count its sockets and send a browser's headers. The browser leaves it out.
+   */
+  socketIoOptions?: { agent?: unknown; extraHeaders?: Record<string, string> };
+  /**
    * Current time as epoch milliseconds with a sub-ms fraction, on the same
    * scale as the server's event `t` (`performance.timeOrigin + performance.now()`).
    */

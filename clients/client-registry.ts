@@ -1,11 +1,12 @@
 /**
- * One FeedClient class per transport. Adding a transport (Socket.IO) is one
+ * One FeedClient class per transport. Adding a transport is one
  * client file and one line here; typed as the full map, a missing one is a type error here.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
 import type { FeedClient, FeedClientOptions } from './feed-client.ts';
 import { LongPollClient } from './long-poll-client.ts';
 import { ShortPollClient } from './short-poll-client.ts';
+import { SocketIoClient } from './socket-io-client.ts';
 import { SseClient } from './sse-client.ts';
 import { WebSocketClient } from './websocket-client.ts';
 
@@ -14,6 +15,7 @@ export const FEED_CLIENTS: Record<TransportName, new (options: FeedClientOptions
   'long-poll': LongPollClient,
   sse: SseClient,
   websocket: WebSocketClient,
+  'socket-io': SocketIoClient,
 };
 
 /** A client for `transport`, not yet started (call `start()`). */

@@ -43,6 +43,11 @@ export interface FeedClientOptions {
   shortPollIntervalMs?: number;
   /** Long poll: sent as `timeoutMs`, how long (ms) the server may hold a request (100–60000). Default 25000. */
   longPollTimeoutMs?: number;
+  /**
+   * Socket.IO only: the Engine.IO transports its client may use, in order. Default `['polling', 'websocket']`
+   * (long polling first, then the upgrade); `['websocket']` never falls back, `['polling']` never upgrades.
+   */
+  socketIoTransports?: ('polling' | 'websocket')[];
   /** First reconnect delay (ms), doubled after each failure, ±50% jitter, reset after a success. Default 250. */
   reconnectMinMs?: number;
   /** Upper bound (ms) of the doubled reconnect delay, before jitter. Default 5000. */

@@ -13,13 +13,13 @@ const ONCE_MAX_REQUESTS = 1;
 export const websocketHeadersOnce = {
   id: 'websocket-headers-once',
   claim: 'WebSocket sends headers only once',
-  does: 'Runs all four transports side by side for 8 s at 10 events/s with browser headers and counts every header byte each one sent.',
+  does: 'Runs every transport side by side for 8 s at 10 events/s with browser headers and counts every header byte each one sent.',
   prediction: {
     question: 'Which transports send HTTP headers only once for the whole run?',
     choices: [
       { id: 'websocket', text: 'WebSocket only' },
       { id: 'websocket-sse', text: 'WebSocket and SSE' },
-      { id: 'all', text: 'All four: keep-alive reuses the headers' },
+      { id: 'all', text: 'All of them: keep-alive reuses the headers' },
       { id: 'none', text: 'None of them' },
     ],
   },

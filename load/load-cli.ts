@@ -7,12 +7,12 @@
  * load runs from the dashboard (server/load-control/load-runner.ts).
  */
 import { isAbsolute, resolve } from 'node:path';
+import type { LoadReport } from '../protocol/load-report.ts';
 import { LabErrors } from '../server/errors.ts';
 import { loadScenario, type Scenario } from '../server/feed/scenario.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LOAD_USAGE, type LoadFlags, parseLoadFlags } from './load-flags.ts';
-import type { LoadReport } from '../protocol/load-report.ts';
 import { buildLoadReport } from './load-report.ts';
 import { type RunRecord, runLoad } from './load-run.ts';
 import { JsonProgress, lineEveryS, ProgressDisplay } from './progress-display.ts';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       durationS: flags.durationS,
       rampS: flags.rampS,
       shortPollIntervalMs: flags.intervalMs,
+      socketIoLane: flags.socketIoLane,
       upstreamPerSecond: upstream,
       headers: flags.headers,
       workers: flags.workers,

@@ -11,6 +11,7 @@
  * and the counter counts the TCP socket under each TLS one: the wire, as the
  * lab's meter does.
  */
+import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { EventSource, type FetchLike } from 'eventsource';
@@ -75,6 +76,23 @@ export function createLoadEnv(
       env: { fetch: unusedFetch, WebSocket: CountedWebSocket as unknown as NonNullable<ClientEnv['WebSocket']>, now },
       wire,
       close: async () => {},
+    };
+  }
+
+  if (clientApi === 'socket.io-client') {
+    // engine.io-client opens every polling request and its WebSocket through this agent: each socket counted.
+    const agent = new http.Agent({ keepAlive: true });
+    const createConnection = agent.createConnection.bind(agent);
+    agent.createConnection = ((options: net.NetConnectOpts, callback?: () => void) => {
+      const socket = createConnection(options, callback) as net.Socket;
+      wire.track(socket);
+      return socket;
+    }) as unknown as typeof agent.createConnection;
+    const extraHeaders = { ...requestHeaders(headerSet, 'fetch-get', origin), ...loadRunKeyHeader() };
+    return {
+      env: { fetch: unusedFetch, socketIoOptions: { agent, extraHeaders }, now },
+      wire,
+      close: async () => agent.destroy(),
     };
   }
 
@@ -160,5 +178,5 @@ async function endGracefully(sockets: Set<tls.TLSSocket>): Promise<void> {
   await Promise.all(closing);
 }
 
-/** A WebSocket client makes no HTTP request of its own (upstream goes on the socket). */
+/** A WebSocket or Socket.IO client makes no fetch of its own (upstream goes on the socket). */
 const unusedFetch = (() => Promise.reject(new Error('a WebSocket load env has no fetch'))) as unknown as typeof fetch;

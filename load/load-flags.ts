@@ -4,9 +4,17 @@
  */
 import { availableParallelism } from 'node:os';
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { SocketIoLane } from '../protocol/socket-io-lanes.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { decimalFlag, parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
+import {
+  decimalFlag,
+  parseFlags,
+  socketIoLaneFlag,
+  str,
+  transportsFlag,
+  wholeNumberFlag,
+} from '../server/flag-values.ts';
 import { HEADER_SETS, type HeaderSetName, isHeaderSetName } from './browser-headers.ts';
 import { loopbackUrlFlag } from './loopback-url.ts';
 
@@ -41,6 +49,8 @@ export interface LoadFlags {
   md: string | undefined;
   /** Progress and the result as JSON lines on stdout, for a program that runs this tool (the lab's load control). */
   progressJson: boolean;
+  /** Which Engine.IO transports the Socket.IO clients may use. Default `default`. */
+  socketIoLane: SocketIoLane;
 }
 
 export const LOAD_USAGE = `Usage: npm run load -- [options]
@@ -67,6 +77,9 @@ Options:
                          (default: the scenario's upstreamPerSecond)
   --headers <set>        ${HEADER_SETS.join(' | ')} (default node): browser sends
                          Chrome's ~500-byte request heads, browser-cookies adds ~1 KB of cookies
+  --socket-io-lane <l>   default | websocket | polling: the Engine.IO transports Socket.IO's
+                         clients may use (default: polling, then the upgrade; websocket =
+                         transports: ['websocket'], no fallback; polling = never upgrades)
   --workers <n>          worker threads for the clients, 1-64 (default: one per core, ${availableParallelism()})
   --http2                over TLS with HTTP/2 for the HTTP transports (undici, ALPN h2;
                          WebSocket on its own HTTP/1.1 TLS connection); the lab started
@@ -106,6 +119,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     md: { type: 'string' },
     'progress-json': { type: 'boolean' },
     http2: { type: 'boolean' },
+    'socket-io-lane': { type: 'string' },
   });
   const durationS = wholeNumberFlag('--duration', str(values, 'duration'), 1, 3600, 10);
   const rampS = wholeNumberFlag('--ramp', str(values, 'ramp'), 0, 3600, 0);
@@ -142,6 +156,7 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
     csv: fileFlag('--csv', str(values, 'csv')),
     md: fileFlag('--md', str(values, 'md')),
     progressJson: values['progress-json'] === true,
+    socketIoLane: socketIoLaneFlag(str(values, 'socket-io-lane')),
   };
 }
 

@@ -10,15 +10,18 @@
  * The lab's meter is read as totals before and after (a lab this tool started
  * has no other traffic), never per client: that would be thousands of calls.
  */
+
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { LoadPhase, TransportCounts } from '../protocol/load-progress-line.ts';
 import type { MetricsSnapshot } from '../protocol/metrics.ts';
+import { type SocketIoLane, socketIoTransportsOf } from '../protocol/socket-io-lanes.ts';
+import { stripUndefined } from '../protocol/strip-undefined.ts';
 import type { HeaderSetName } from './browser-headers.ts';
 import { type FeedStatus, type ProcessFigures, pauseFeed, readMetrics, readProcess } from './lab-api.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { LoadWorkers } from './load-workers.ts';
 import { type ProcSample, sampleProcess } from './proc-sampler.ts';
 import type { TransportOutcome, VirtualClientPlan, WorkerSetup } from './worker-protocol.ts';
-import type { LoadPhase, TransportCounts } from '../protocol/load-progress-line.ts';
 
 /** Whose server the run loads, which decides what can be read and done. */
 export type LoadTarget =
@@ -41,6 +44,8 @@ export interface LoadPlan {
   durationS: number;
   rampS: number;
   shortPollIntervalMs: number;
+  /** Which Engine.IO transports the Socket.IO clients may use. Default `default`. */
+  socketIoLane?: SocketIoLane;
   /** Upstream messages per second per client (0: none). */
   upstreamPerSecond: number;
   headers: HeaderSetName;
@@ -173,6 +178,7 @@ function workerSetups(plan: LoadPlan): WorkerSetup[] {
     shortPollIntervalMs: plan.shortPollIntervalMs,
     upstreamPerSecond: plan.upstreamPerSecond,
     progressEveryMs: WORKER_PROGRESS_EVERY_MS,
+    ...stripUndefined({ socketIoTransports: socketIoTransportsOf(plan.socketIoLane ?? 'default') }),
     clients: [] as VirtualClientPlan[],
   }));
   let i = 0;

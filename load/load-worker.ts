@@ -8,11 +8,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { TransportCounts } from '../protocol/load-progress-line.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { createLoadEnv, type LoadEnv } from './load-client-env.ts';
 import type { FromWorker, ToWorker, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
-import type { TransportCounts } from '../protocol/load-progress-line.ts';
 
 interface TransportGroup {
   env: LoadEnv;
@@ -34,6 +34,18 @@ const upstreamTimers = new Set<ReturnType<typeof setTimeout>>();
 const inFlightPublishes = new Set<Promise<unknown>>();
 let quiet = false;
 let progressTimer: ReturnType<typeof setInterval> | null = null;
+let promptProgress: ReturnType<typeof setTimeout> | null = null;
+/** After a client opens or drops, its counts go out within this many ms instead of at the next beat (coalesced). */
+const PROMPT_PROGRESS_MS = 250;
+
+/** A client's state changed: the run (and the page showing who is connected) hears of it promptly. */
+function progressSoon(): void {
+  if (promptProgress || !progressTimer) return;
+  promptProgress = setTimeout(() => {
+    promptProgress = null;
+    if (progressTimer) send({ type: 'progress', transports: counts() });
+  }, PROMPT_PROGRESS_MS);
+}
 
 function send(message: FromWorker): void {
   port?.postMessage(message);
@@ -71,6 +83,7 @@ const plans = setup.clients.map((plan) => {
     clientId: plan.clientId,
     env: group.env.env,
     shortPollIntervalMs: setup.shortPollIntervalMs,
+    socketIoTransports: setup.socketIoTransports,
     // Latencies go to the histogram: a per-client ring of samples would cost memory for nothing.
     keepLatencySamples: 0,
     onEvent: (_event, latencyMs) => {
@@ -78,6 +91,7 @@ const plans = setup.clients.map((plan) => {
       group.messages++;
     },
     onRoundTrip: (_id, roundTripMs) => group.roundTrip.record(roundTripMs * 1000),
+    onStateChange: progressSoon,
     // Only where needed: the hook runs for every request and message.
     ...(counted
       ? {
@@ -217,6 +231,8 @@ async function stop(finalSeq: number | null, epoch: string | null, drainMs: numb
   if (!quiet) await goQuiet();
   if (finalSeq !== null) await drain(finalSeq, epoch, drainMs);
   if (progressTimer) clearInterval(progressTimer);
+  progressTimer = null;
+  if (promptProgress) clearTimeout(promptProgress);
   await stopBetweenRequests(setup.shortPollIntervalMs + 5000);
   // Pools close their idle keep-alive sockets; WebSockets finish their closing handshake.
   await Promise.all([...groups.values()].map((group) => group.env.close()));

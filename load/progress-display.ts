@@ -4,8 +4,8 @@
  * logs must not fill with carriage returns); or, for programs, JSON lines.
  */
 import type { TransportName } from '../protocol/feed-event.ts';
-import type { RunProgress } from './load-run.ts';
 import type { JsonProgressLine, JsonProgressTransport, TransportCounts } from '../protocol/load-progress-line.ts';
+import type { RunProgress } from './load-run.ts';
 
 const BAR_WIDTH = 24;
 
@@ -69,15 +69,17 @@ export class ProgressDisplay {
 const RATE_WINDOW_MS = 2000;
 
 /**
- * `--progress-json`: one JSON line per second on stdout, then the result, for
+ * `--progress-json`: one JSON line per second on stdout (and one whenever a
+ * transport's open count changed, at most as often as `update` is called), then the result, for
  * a program that runs the load generator as its child (the lab's load
  * control). Nothing else may go to that stream.
  */
 export class JsonProgress {
   private lastLineAt = 0;
+  private lastOpens = '';
   private readonly history: { at: number; messages: Partial<Record<TransportName, number>> }[] = [];
 
-  /** @param everyMs=1000 ms between progress lines */
+  /** @param everyMs=1000 ms between progress lines while no open count changes */
   constructor(
     private readonly stream: NodeJS.WritableStream,
     private readonly runId: string,
@@ -86,8 +88,13 @@ export class JsonProgress {
 
   update(progress: RunProgress): void {
     const now = Date.now();
-    if (now - this.lastLineAt < this.everyMs) return;
+    // A client opening or dropping is news at once (the page shows who is connected, and a caller may wait for
+    // it): with a line only every second, clients that take two round trips to open (Socket.IO's handshake)
+    // showed as open a whole second late. The counts are the workers' newest, as often as update() is called.
+    const opens = JSON.stringify(Object.entries(progress.transports).map(([name, counts]) => [name, counts.open]));
+    if (now - this.lastLineAt < this.everyMs && opens === this.lastOpens) return;
     this.lastLineAt = now;
+    this.lastOpens = opens;
     const messages: Partial<Record<TransportName, number>> = {};
     for (const [name, counts] of Object.entries(progress.transports) as [TransportName, TransportCounts][])
       messages[name] = counts.messages;

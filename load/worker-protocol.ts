@@ -30,6 +30,8 @@ export interface WorkerSetup {
   clients: VirtualClientPlan[];
   /** How often the worker reports progress, ms. */
   progressEveryMs: number;
+  /** The Socket.IO lane's `socketIoTransports` (protocol/socket-io-lanes.ts); absent: socket.io-client's default. */
+  socketIoTransports?: ('polling' | 'websocket')[];
 }
 
 export type ToWorker =

@@ -28,7 +28,7 @@ export interface FeedEvent {
 }
 
 /** The names of the transports, in the order the lab shows them. */
-export const TRANSPORT_NAMES = ['short-poll', 'long-poll', 'sse', 'websocket'] as const;
+export const TRANSPORT_NAMES = ['short-poll', 'long-poll', 'sse', 'websocket', 'socket-io'] as const;
 export type TransportName = (typeof TRANSPORT_NAMES)[number];
 
 export function isTransportName(value: unknown): value is TransportName {

@@ -21,6 +21,11 @@ export interface LinkShape {
 export interface NetworkState extends LinkShape {
   /** The profile's id (`none`, `fast-4g`, …, or `custom`). */
   profile: string;
+  /**
+   * The "WebSocket blocked" switch, independent of the profile: every HTTP request asking to `Upgrade` is
+   * answered 403 and closed, as some proxies and firewalls do; plain HTTP (polling, SSE) passes.
+   */
+  websocketBlocked: boolean;
   /** The conditioner's port; null when it is not running (`conditionerPort: null`, or before the lab listens). */
   port: number | null;
   faults: FaultState;

@@ -8,7 +8,7 @@
 import type { TransportName } from './feed-event.ts';
 
 /** The browser API a transport's client is built on (a key of `ClientEnv`), which also decides its request headers. */
-export type ClientApi = 'fetch' | 'EventSource' | 'WebSocket';
+export type ClientApi = 'fetch' | 'EventSource' | 'WebSocket' | 'socket.io-client';
 
 export interface TransportRecord {
   /** Plain-words name shown on columns, legends and line labels. */
@@ -31,6 +31,17 @@ export interface TransportRecord {
   corsPreflight: boolean;
   /** The API its client uses, and so the header set a virtual client sends (load/browser-headers.ts). */
   clientApi: ClientApi;
+  /**
+   * Whether the transport answers every request under `path` itself, before Fastify routes it
+   * (engine.io does: its polling requests and its upgrade never reach Fastify's hooks), so the
+   * lab meters and guards them at the connection (server/transports/own-path-dispatch.ts).
+   */
+  ownsPath: boolean;
+  /**
+   * How long (ms) the transport itself keeps a disconnected client's missed events and gives them
+   * back on reconnect, beyond the lab's ring (Socket.IO's connection state recovery); 0: none.
+   */
+  ownRecoveryMs: number;
 }
 
 /**
@@ -49,6 +60,8 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: false,
     corsPreflight: true,
     clientApi: 'fetch',
+    ownsPath: false,
+    ownRecoveryMs: 0,
   },
   'long-poll': {
     label: 'Long polling',
@@ -61,6 +74,8 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: true,
     corsPreflight: true,
     clientApi: 'fetch',
+    ownsPath: false,
+    ownRecoveryMs: 0,
   },
   sse: {
     label: 'Server-Sent Events',
@@ -73,6 +88,8 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: true,
     corsPreflight: true,
     clientApi: 'EventSource',
+    ownsPath: false,
+    ownRecoveryMs: 0,
   },
   websocket: {
     label: 'WebSocket',
@@ -85,6 +102,23 @@ export const TRANSPORT_RECORDS: Record<TransportName, TransportRecord> = {
     held: true,
     corsPreflight: false,
     clientApi: 'WebSocket',
+    ownsPath: false,
+    ownRecoveryMs: 0,
+  },
+  'socket-io': {
+    label: 'Socket.IO',
+    short: 'Socket.IO',
+    colour: '#56B4E9',
+    dash: '4 2',
+    path: '/socket.io/',
+    upstream: 'socket',
+    streaming: true,
+    held: true,
+    // Answered by engine.io itself (its `cors` option), the lab's predicate deciding the origin.
+    corsPreflight: true,
+    clientApi: 'socket.io-client',
+    ownsPath: true,
+    ownRecoveryMs: 2 * 60 * 1000,
   },
 };
 

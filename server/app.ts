@@ -7,12 +7,14 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { classRoundRoutes } from './api/class-round-routes.ts';
 import { classRoutes } from './api/class-routes.ts';
+import { clusterMetricsRoutes } from './api/cluster-metrics-routes.ts';
 import { controlRoutes } from './api/control-routes.ts';
 import { infoRoutes } from './api/info-routes.ts';
 import { loadRoutes } from './api/load-routes.ts';
 import { metricsRoutes } from './api/metrics-routes.ts';
 import { processRoutes } from './api/process-routes.ts';
 import { webRoutes } from './api/web-routes.ts';
+import { clientErrorAnswer } from './client-error-answer.ts';
 import { Conditioner } from './conditioner/conditioner.ts';
 import { installLabOriginCors } from './conditioner/cors-for-lab-origins.ts';
 import { networkRoutes } from './conditioner/network-routes.ts';
@@ -21,8 +23,8 @@ import { toLabError } from './error-mapping.ts';
 import { errorBody, LabErrors } from './errors.ts';
 import { Feed } from './feed/feed.ts';
 import { RedisFeed } from './feed/redis-feed.ts';
-import { clusterMetricsRoutes } from './api/cluster-metrics-routes.ts';
 import { loadBalancerRoutes } from './api/load-balancer-routes.ts';
+import { jsonContentTypeProblem } from './json-content-type.ts';
 import { type LabOptions, labOptions } from './lab-options.ts';
 import { Meter } from './meter/meter.ts';
 import { installRequestMetering } from './meter/request-metering.ts';
@@ -37,8 +39,6 @@ import type { H2SessionInfo } from '../protocol/lab-status.ts';
 import { SegmentLog } from './segment-log.ts';
 import { labHandOff } from './lab-hand-off.ts';
 import { startTlsListeners, type TlsListeners } from './tls/tls-listeners.ts';
-import { clientErrorAnswer } from './client-error-answer.ts';
-import { jsonContentTypeProblem } from './json-content-type.ts';
 import { publishRoute } from './transports/publish.ts';
 import type { TransportContext } from './transports/transport-context.ts';
 import { eventSplitters, TRANSPORTS } from './transports/transport-registry.ts';
@@ -97,6 +97,9 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
     closers: new Set(),
     upstream,
     clientAddressOf,
+    // Defined below, once the app (whose port it needs) exists; only called for requests.
+    isLabOrigin: (origin) => isLabOrigin(origin),
+    admitConnection: (socket) => guards.admitConnection(socket),
   };
 
   const app = Fastify({
@@ -143,7 +146,7 @@ export async function buildApp(overrides: Partial<LabOptions> = {}): Promise<Fas
   });
   const isLabOrigin = (origin: string): boolean => options.publicOrigins.includes(origin) || ownOrigin(origin);
   const perAddressExempt = options.perAddressExempt ?? isLoopbackAddress;
-  installRequestGuards(app, {
+  const guards = installRequestGuards(app, {
     lan: options.lan,
     teacherToken: options.teacherToken,
     isLabOrigin,

@@ -4,6 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
+import { isSocketIoLane, SOCKET_IO_LANES, type SocketIoLane } from '../protocol/socket-io-lanes.ts';
 import { LabErrors } from './errors.ts';
 
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -61,4 +62,13 @@ export function transportsFlag(text: string | undefined): TransportName[] {
   }
   // In the lab's order, whatever order they were typed in.
   return TRANSPORT_NAMES.filter((name) => names.includes(name));
+}
+
+/** `--socket-io-lane`: which Engine.IO transports the Socket.IO clients may use (protocol/socket-io-lanes.ts). */
+export function socketIoLaneFlag(text: string | undefined): SocketIoLane {
+  if (text === undefined) return 'default';
+  if (isSocketIoLane(text)) return text;
+  throw LabErrors.BAD_FLAG(
+    `--socket-io-lane must be one of ${SOCKET_IO_LANES.join(', ')} (got ${JSON.stringify(text)})`,
+  );
 }

@@ -1,8 +1,9 @@
 /**
  * The lab's options: one defaults object, merged once, validated once.
  */
-import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
+
 import { stripUndefined } from '../protocol/strip-undefined.ts';
+import { applyNetworkRequest, type NetworkRequest, profileSettings } from './conditioner/network-settings.ts';
 import { LabErrors } from './errors.ts';
 import type { RedisFeedOptions } from './feed/redis-feed.ts';
 import type { HttpsOptions } from './tls/tls-listeners.ts';
@@ -31,6 +32,12 @@ export interface LabOptions {
   sseRetryMs: number;
   /** @default 25000 ms between WebSocket pings */
   wsPingMs: number;
+  /**
+   * @default false. engine.io's `httpCompression` for Socket.IO's polling answers: it applies only
+   * when the request sends Accept-Encoding (browsers do, the Node client does not), so off keeps
+   * the comparison like for like; on shows its effect.
+   */
+  socketIoHttpCompression: boolean;
   /** @default 65536 bytes, largest publish body and WebSocket message */
   maxMessageBytes: number;
   /**
@@ -113,6 +120,7 @@ export function labOptions(overrides: Partial<LabOptions> = {}): LabOptions {
     sseHeartbeatMs: 15_000,
     sseRetryMs: 2_000,
     wsPingMs: 25_000,
+    socketIoHttpCompression: false,
     maxMessageBytes: 64 * 1024,
     maxQueuedBytes: 4 * 1024 * 1024,
     metricsIntervalMs: 250,

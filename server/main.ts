@@ -4,10 +4,10 @@
  */
 import { ensureDashboardBuilt, isStale } from '../web/build-dashboard.ts';
 import { buildApp } from './app.ts';
-import { lanBanner } from './lan-addresses.ts';
-import { createTeacherToken } from './security/teacher-token.ts';
 import { HINTS, isLabError } from './errors.ts';
 import { loadScenario } from './feed/scenario.ts';
+import { lanBanner } from './lan-addresses.ts';
+import { createTeacherToken } from './security/teacher-token.ts';
 import { parseStartFlags, START_USAGE } from './start-flags.ts';
 import { labCertificate } from './tls/lab-certificate.ts';
 

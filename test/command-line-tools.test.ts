@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
 import { runScript, startLabProcess } from './support/script-process.ts';
 
 // Every test starts a tsx process: 1–2 s alone, several on a machine busy with other suites.
@@ -135,7 +136,7 @@ describe('npm run compare', () => {
     };
     expect(report.scenario).toBe('multiplayer-game');
     expect(report.durationS).toBe(2);
-    expect(Object.keys(report.transports)).toEqual(['short-poll', 'long-poll', 'sse', 'websocket']);
+    expect(Object.keys(report.transports)).toEqual([...TRANSPORT_NAMES]);
     for (const [name, t] of Object.entries(report.transports)) {
       expect(Object.keys(t.latencyMs).sort(), name).toEqual(['max', 'p50', 'p95', 'p99']);
       expect(t.messages, name).toBeGreaterThan(20);

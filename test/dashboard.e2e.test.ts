@@ -28,7 +28,7 @@ const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const TOKEN = 'e2e-teacher-token';
 /** Network errors the browser logs while the conditioner cuts connections on purpose. */
 const FAULT_NOISE =
-  /net::ERR_(CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED|INCOMPLETE_CHUNKED_ENCODING)|^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/api\/feed\/websocket\?[^']*' failed/;
+  /net::ERR_(CONNECTION_RESET|CONNECTION_CLOSED|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED|INCOMPLETE_CHUNKED_ENCODING)|^WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(api\/feed\/websocket|socket\.io\/)\?[^']*' failed/;
 
 // With a Chromium, nothing here is skipped. Without one: a failure on CI, a skip that says why elsewhere.
 describeInChromium('dashboard in Chromium', (executable) => {
@@ -157,7 +157,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       () => Promise.resolve(firstLines().filter((line) => line.includes(`client=${clientId}`))),
       (lines) =>
         lines.some((line) => line.startsWith('GET /api/feed/websocket?')) &&
-        lines.some((line) => /^(GET|POST) \/api\/feed\/(short-poll|long-poll|sse|publish)\?/.test(line)),
+        lines.some((line) => /^(GET|POST) \/(api\/feed\/(short-poll|long-poll|sse|publish)|socket\.io\/)\?/.test(line)),
       5_000,
       "the page's WebSocket and HTTP feed requests through the conditioner",
     );
@@ -169,7 +169,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
     expect(state.port).toBe(conditionerPort);
   }, 10_000);
 
-  it('the four columns report the same newest seq once the feed pauses', async () => {
+  it('every column reports the same newest seq once the feed pauses', async () => {
     await page.click('[data-control="pause"]');
     await until(
       () => Promise.resolve(app.feed.running),
@@ -184,7 +184,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       5_000,
       `all four columns at seq ${newest}`,
     );
-    expect(seqs).toEqual([newest, newest, newest, newest]);
+    expect(seqs).toEqual(TRANSPORT_NAMES.map(() => newest));
     await page.click('[data-control="pause"]');
     await until(
       () => Promise.resolve(app.feed.running),
@@ -292,7 +292,7 @@ describeInChromium('dashboard in Chromium', (executable) => {
       8_000,
       'events flowing again in every column',
     );
-    expect(await segmentTotals('gaps', firstSegment)).toEqual([0, 0, 0, 0]);
+    expect(await segmentTotals('gaps', firstSegment)).toEqual(TRANSPORT_NAMES.map(() => 0));
     expect(app.conditioner.state().faults.cutConnections).toBeGreaterThan(0);
   }, 30_000);
 
@@ -534,6 +534,59 @@ describeInChromium('dashboard in Chromium', (executable) => {
     expect(markdown).toContain('my prediction');
     await card.screenshot({ path: join(ARTIFACTS, 'dashboard-lesson.png') });
   }, 60_000);
+
+  it('WebSocket blocked in the network panel: the WebSocket column stalls and retries, Socket.IO keeps counting; its lanes restart only its client', async () => {
+    faultsInjected = true;
+    // A controlled checkbox: it shows the conditioner's answer, so it changes once the lab has taken it.
+    await page.click('[data-control="websocket-blocked"]');
+    await until(
+      async () => ((await (await fetch(`${url}api/network`)).json()) as { websocketBlocked: boolean }).websocketBlocked,
+      (blocked) => blocked,
+      3_000,
+      'the switch to reach the conditioner',
+    );
+    // Every connection cut: each client must come back through the blocked conditioner.
+    await page.click('[data-control="fault-drop-all"]');
+    await page.waitForTimeout(1_000);
+    const [websocketBefore, socketIoBefore] = [
+      await metric('websocket', 'messages'),
+      await metric('socket-io', 'messages'),
+    ];
+    await page.waitForTimeout(2_000);
+    expect(await metric('websocket', 'messages')).toBe(websocketBefore);
+    expect(await metric('socket-io', 'messages')).toBeGreaterThan(socketIoBefore);
+    await page.click('[data-control="websocket-blocked"]');
+    await until(
+      () => page.isChecked('[data-control="websocket-blocked"]'),
+      (checked) => !checked,
+      3_000,
+      'the switch off',
+    );
+    await until(
+      () => metric('websocket', 'messages'),
+      (n) => n > websocketBefore,
+      10_000,
+      'the WebSocket column back once unblocked',
+    );
+
+    // The polling-only lane: Socket.IO's client restarts and keeps asking over HTTP (a request per answer),
+    // where on its WebSocket it would make none; the plain WebSocket column is not restarted.
+    const clientId = ((await page.locator('[data-client-id]').textContent()) ?? '').trim();
+    const requests = async (transport: TransportName): Promise<number> => {
+      const body = (await (await fetch(`${url}api/metrics?client=${clientId}`)).json()) as {
+        transports: Record<string, { requests: number }>;
+      };
+      return body.transports[transport]?.requests ?? 0;
+    };
+    await page.selectOption('[data-control="socket-io-lane"]', 'polling');
+    expect(page.url()).toContain('lane=polling');
+    await page.waitForTimeout(1_000);
+    const [socketIoRequests, websocketRequests] = [await requests('socket-io'), await requests('websocket')];
+    await page.waitForTimeout(2_000);
+    expect((await requests('socket-io')) - socketIoRequests).toBeGreaterThanOrEqual(3);
+    expect(await requests('websocket')).toBe(websocketRequests);
+    await page.selectOption('[data-control="socket-io-lane"]', 'default');
+  }, 40_000);
 
   it('logs no console errors', async () => {
     expect(consoleErrors).toEqual([]);

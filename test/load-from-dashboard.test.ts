@@ -100,11 +100,17 @@ describe('a load run started over the API', () => {
       expect(alive(pid)).toBe(true);
 
       // A long poll counts as open once answered: the feed is quiet until the test publishes.
-      const openButLongPoll = (v: LoadRunView): boolean => sum(v.connected) - (v.connected['long-poll'] ?? 0) === 9;
+      const openButLongPoll = (v: LoadRunView): boolean =>
+        sum(v.connected) - (v.connected['long-poll'] ?? 0) === 3 * (TRANSPORT_NAMES.length - 1);
       await until(lab, (v) => v.state === 'running' && openButLongPoll(v), 15_000, 'the first clients to open');
       await sleep(200);
       publishMany(lab.app, 1);
-      const running = await until(lab, (v) => v.state === 'running' && sum(v.connected) === 12, 5000, 'all 12 open');
+      const running = await until(
+        lab,
+        (v) => v.state === 'running' && sum(v.connected) === 3 * TRANSPORT_NAMES.length,
+        5000,
+        'every client open',
+      );
       expect(running.runId).toMatch(/^[a-z0-9]+$/);
       for (const t of TRANSPORT_NAMES) expect([running.clients[t], running.connected[t]], t).toEqual([3, 3]);
       expect(running.samples.length).toBeGreaterThan(0);

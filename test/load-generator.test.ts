@@ -9,7 +9,7 @@ import { createLoadEnv } from '../load/load-client-env.ts';
 import { isLoopbackHost } from '../load/loopback-url.ts';
 import { checkSerializeOnce } from '../load/serialize-once-check.ts';
 import { startServerProcess } from '../load/server-process.ts';
-import type { TransportName } from '../protocol/feed-event.ts';
+import { TRANSPORT_NAMES, type TransportName } from '../protocol/feed-event.ts';
 import type { LoadReport } from '../protocol/load-report.ts';
 import { byteTotal } from '../protocol/metrics.ts';
 import { runScript } from './support/script-process.ts';
@@ -46,7 +46,7 @@ describe.concurrent('npm run load and npm run bench, as processes', () => {
     expect(report.scenario).toBe('multiplayer-game');
     expect(report.clients).toBe(3);
     expect(report.ownLab).toBe(true);
-    expect(Object.keys(report.transports)).toEqual(['short-poll', 'long-poll', 'sse', 'websocket']);
+    expect(Object.keys(report.transports)).toEqual([...TRANSPORT_NAMES]);
     for (const [name, t] of Object.entries(report.transports)) {
       expect(t.clients, name).toBe(3);
       expect(t.messages, name).toBeGreaterThan(100);
@@ -74,7 +74,7 @@ describe.concurrent('npm run load and npm run bench, as processes', () => {
     expect(result.stdout).toMatch(/handing one event to every client took [\d.]+ ms/);
     expect(result.stdout).toContain('Delivery (latency and rates');
     expect(result.stdout).toContain('| transport | clients |');
-    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(5);
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toHaveLength(TRANSPORT_NAMES.length + 1);
   }, 60_000);
 
   it('bench: lab and baseline under the same load, with the ratios and the serialize-once count', async () => {

@@ -83,10 +83,10 @@ describeInChromium('load panel in Chromium', (executable) => {
     await page.locator('[data-load="state"][data-state="running"]').waitFor({ timeout: 15_000 });
     // Progress: every transport's clients connect (the feed plays, so long polls are answered too).
     await page.waitForFunction(
-      () =>
+      (count) =>
         [...document.querySelectorAll('[data-load="connected"]')].filter((node) => node.textContent === '2').length ===
-        4,
-      undefined,
+        count,
+      TRANSPORT_NAMES.length,
       { timeout: 10_000 },
     );
     expect(Number(await page.locator('[data-load="elapsed"]').textContent())).toBeLessThanOrEqual(3);

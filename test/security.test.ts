@@ -8,6 +8,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { type RunningLab, startLab } from './support/lab-server.ts';
 
 const TOKEN = 'teacher-secret-token';
@@ -201,7 +202,13 @@ describe('upstream rate limit', () => {
 
 it('every transport still serves a well-behaved client after all of the above', async () => {
   for (const transport of TRANSPORT_NAMES.filter((t) => t !== 'websocket')) {
-    const path = transport === 'long-poll' ? '/api/feed/long-poll?timeoutMs=100' : `/api/feed/${transport}`;
+    const { path: base, ownsPath } = TRANSPORT_RECORDS[transport];
+    // A transport with its own handshake (Engine.IO) is asked as its client starts: a polling handshake.
+    const path = ownsPath
+      ? `${base}?EIO=4&transport=polling`
+      : transport === 'long-poll'
+        ? '/api/feed/long-poll?timeoutMs=100'
+        : base;
     expect((await request('GET', path, { origin: lab.url })).status, transport).toBe(200);
   }
 });
@@ -243,6 +250,53 @@ describe('limits', () => {
       );
       expect(results.filter((r) => r === 'answered 200')).toHaveLength(3);
       expect(results.filter((r) => r === 'refused')).toHaveLength(2);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('LAN mode: the cap holds for Socket.IO too, whose requests engine.io answers outside Fastify’s hooks', async () => {
+    const capped = await startLab({
+      lan: true,
+      teacherToken: TOKEN,
+      maxConnectionsPerAddress: 3,
+      perAddressExempt: () => false,
+    });
+    try {
+      // Five connections at once: three held long polls take the cap, then two Engine.IO handshakes on connections of their own.
+      const polls = Array.from(
+        { length: 3 },
+        () =>
+          new Promise<string>((resolve) => {
+            const req = http.get(
+              { host: '127.0.0.1', port: capped.port, path: '/api/feed/long-poll?timeoutMs=1500', agent: false },
+              (res) => {
+                res.resume();
+                res.on('end', () => resolve(`answered ${res.statusCode}`));
+              },
+            );
+            req.on('error', () => resolve('refused'));
+          }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const handshakes = await Promise.all(
+        Array.from(
+          { length: 2 },
+          () =>
+            new Promise<string>((resolve) => {
+              const req = http.get(
+                { host: '127.0.0.1', port: capped.port, path: '/socket.io/?EIO=4&transport=polling', agent: false },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(`answered ${res.statusCode}`));
+                },
+              );
+              req.on('error', () => resolve('refused'));
+            }),
+        ),
+      );
+      expect(handshakes).toEqual(['refused', 'refused']);
+      expect(await Promise.all(polls)).toEqual(['answered 200', 'answered 200', 'answered 200']);
     } finally {
       await capped.close();
     }

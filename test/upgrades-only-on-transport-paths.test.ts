@@ -48,7 +48,7 @@ async function answer(head: string): Promise<{ status: number; head: string; bod
 }
 
 describe('upgrades only on transport paths', () => {
-  it.each(['/nope', '/socket.io/', '/api/feed/sse', '/api/metrics', '/'])(
+  it.each(['/nope', '/socket.ioX/', '/api/feed/sse', '/api/metrics', '/'])(
     'upgrade to %s: the lab’s 404, no 101',
     async (path) => {
       const got = await answer(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${UPGRADE}\r\n`);
@@ -64,6 +64,19 @@ describe('upgrades only on transport paths', () => {
       `POST /api/feed/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n${UPGRADE}\r\n`,
     );
     expect(got.status).toBe(404);
+  });
+
+  it('a plain WebSocket client at /socket.io/ is refused (400, no 101): it speaks no Engine.IO', async () => {
+    const got = await answer(`GET /socket.io/?client=plain HTTP/1.1\r\nHost: 127.0.0.1\r\n${UPGRADE}\r\n`);
+    expect(got.status).toBe(400);
+    expect(got.head).not.toContain('101');
+  });
+
+  it('a Socket.IO upgrade at /socket.io/ gets its 101 from engine.io', async () => {
+    const got = await answer(
+      `GET /socket.io/?EIO=4&transport=websocket&client=eio HTTP/1.1\r\nHost: 127.0.0.1\r\n${UPGRADE}\r\n`,
+    );
+    expect(got.status).toBe(101);
   });
 
   it('the WebSocket path itself still upgrades', async () => {

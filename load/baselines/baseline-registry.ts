@@ -9,4 +9,5 @@ export const BASELINES: Record<TransportName, string> = {
   'long-poll': 'load/baselines/long-poll.ts',
   sse: 'load/baselines/sse-stream.ts',
   websocket: 'load/baselines/ws-broadcast.ts',
+  'socket-io': 'load/baselines/socket-io-broadcast.ts',
 };

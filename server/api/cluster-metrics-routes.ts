@@ -8,9 +8,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import type { ClusterMetrics, InstanceReport } from '../../protocol/cluster-metrics.ts';
 import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import { metricsSum } from '../../protocol/figures.ts';
-import type { ClusterMetrics, InstanceReport } from '../../protocol/cluster-metrics.ts';
 import { emptyTransportMetrics, type TransportMetrics } from '../../protocol/metrics.ts';
 import { LabErrors } from '../errors.ts';
 import type { TransportContext } from '../transports/transport-context.ts';

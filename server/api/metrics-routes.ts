@@ -11,8 +11,8 @@
 import type { FastifyInstance } from 'fastify';
 import { isTransportName } from '../../protocol/feed-event.ts';
 import type { MetricsSnapshot, SegmentZero } from '../../protocol/metrics.ts';
-import { eventInSegment } from '../../protocol/segment.ts';
 import type { SegmentInfo } from '../../protocol/segment.ts';
+import { eventInSegment } from '../../protocol/segment.ts';
 import { parseFeedQuery } from '../transports/feed-query.ts';
 import type { TransportContext } from '../transports/transport-context.ts';
 

@@ -4,7 +4,7 @@
  * utilisation are cumulative (diff two reads); the event-loop delay and
  * fan-out histograms cover the time since the last `reset=true` (or since start).
  */
-import { type RecordableHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type RecordableHistogram } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { FanOutFigures, ProcessFigures } from '../../protocol/lab-status.ts';
 import type { TransportContext } from '../transports/transport-context.ts';

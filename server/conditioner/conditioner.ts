@@ -6,8 +6,8 @@
  * nothing of HTTP, so the lab's meter counts its traffic like any other.
  */
 import net from 'node:net';
-import type { ClientAddresses } from '../security/client-addresses.ts';
 import type { FaultRequest, NetworkState } from '../../protocol/network-state.ts';
+import type { ClientAddresses } from '../security/client-addresses.ts';
 import { NetworkFaults } from './network-faults.ts';
 import { applyNetworkRequest, type NetworkRequest, type NetworkSettings } from './network-settings.ts';
 import { type ConnectionSummary, ProxiedConnection } from './proxied-connection.ts';
@@ -162,6 +162,7 @@ export class Conditioner {
         down: () => this.shape('down'),
         rttMs: this.current.rttMs,
         clientAddresses: this.links.clientAddresses,
+        refusesUpgrades: () => this.current.websocketBlocked,
       },
       (done) => {
         this.open.delete(done);

@@ -1,16 +1,17 @@
 /**
  * The conditioner's API (lab traffic, counted under `lab`):
  * - `GET /api/network` — port, profile, rttMs, jitterMs, downKbps, upKbps (+ faults, openConnections);
- * - `PUT /api/network` — `{"profile":"fast-4g"}` or `{"profile":"custom","rttMs":…}`; applies at once, open connections too;
+ * - `PUT /api/network` — `{"profile":"fast-4g"}` or `{"profile":"custom","rttMs":…}`, and/or `{"websocketBlocked":true}`;
+ *   applies at once, open connections too (a blocked switch refuses the next `Upgrade` requests);
  * - `POST /api/network/faults` — `{"action":"drop-all"|"stall"|"chaos"|"calm",…}`; answers the state;
  * - `GET /api/network/profiles` — the named profiles with what to notice in each;
  * - `GET /api/network/connections` — open and recent connections with their byte counts.
  */
 import type { FastifyInstance } from 'fastify';
+import type { FaultRequest } from '../../protocol/network-state.ts';
 import { LabErrors } from '../errors.ts';
 import type { SegmentLog } from '../segment-log.ts';
 import type { Conditioner } from './conditioner.ts';
-import type { FaultRequest } from '../../protocol/network-state.ts';
 import { parseFaultRequest } from './network-faults.ts';
 import { NETWORK_PROFILES } from './network-profiles.ts';
 import { applyNetworkRequest, type NetworkRequest, type NetworkSettings } from './network-settings.ts';
@@ -58,13 +59,15 @@ function shapeDiffers(a: NetworkSettings, b: NetworkSettings): boolean {
     a.rttMs !== b.rttMs ||
     a.jitterMs !== b.jitterMs ||
     a.downKbps !== b.downKbps ||
-    a.upKbps !== b.upKbps
+    a.upKbps !== b.upKbps ||
+    a.websocketBlocked !== b.websocketBlocked
   );
 }
 
 /** The boundary marker's words: the profile's name, or a custom link's round trip. */
 function networkLabel(settings: NetworkSettings): string {
-  return settings.profile === 'custom' ? `custom +${settings.rttMs} ms` : settings.profile;
+  const link = settings.profile === 'custom' ? `custom +${settings.rttMs} ms` : settings.profile;
+  return settings.websocketBlocked ? `${link}, WebSocket blocked` : link;
 }
 
 function faultLabel(fault: FaultRequest): string {

@@ -3,8 +3,9 @@
  * `PUT /api/network` and the lab's `network` option. A mistake is a
  * LAB_ERR_BAD_NETWORK whose message names the field.
  */
-import { LabErrors } from '../errors.ts';
+
 import type { LinkShape } from '../../protocol/network-state.ts';
+import { LabErrors } from '../errors.ts';
 import {
   isNetworkProfileName,
   NETWORK_PROFILE_NAMES,
@@ -14,6 +15,8 @@ import {
 
 export interface NetworkSettings extends LinkShape {
   profile: NetworkProfileId;
+  /** Refuse every `Upgrade` request (403), as some proxies do. Default false; a profile change keeps it. */
+  websocketBlocked: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface NetworkSettings extends LinkShape {
 export type NetworkRequest = NetworkProfileId | Partial<Record<keyof NetworkSettings, unknown>>;
 
 const SHAPE_FIELDS = ['rttMs', 'jitterMs', 'downKbps', 'upKbps'] as const satisfies readonly (keyof LinkShape)[];
-const ALLOWED_FIELDS = new Set<string>(['profile', ...SHAPE_FIELDS]);
+const ALLOWED_FIELDS = new Set<string>(['profile', 'websocketBlocked', ...SHAPE_FIELDS]);
 
 /** Upper bounds: beyond them clients would time out rather than teach anything. */
 const LIMITS: Record<keyof LinkShape, { max: number; unit: string }> = {
@@ -39,7 +42,7 @@ const MIN_KBPS = 8;
 /** The settings of a named profile. */
 export function profileSettings(profile: keyof typeof NETWORK_PROFILES): NetworkSettings {
   const { rttMs, jitterMs, downKbps, upKbps } = NETWORK_PROFILES[profile];
-  return { profile, rttMs, jitterMs, downKbps, upKbps };
+  return { profile, rttMs, jitterMs, downKbps, upKbps, websocketBlocked: false };
 }
 
 /** The settings after applying `request` to `current`; throws LAB_ERR_BAD_NETWORK naming the bad field. */
@@ -50,8 +53,18 @@ export function applyNetworkRequest(current: NetworkSettings, request: NetworkRe
   }
   for (const key of Object.keys(body)) {
     if (!ALLOWED_FIELDS.has(key)) {
-      throw LabErrors.BAD_NETWORK(`unknown field "${key}"; allowed: profile, ${SHAPE_FIELDS.join(', ')}`);
+      throw LabErrors.BAD_NETWORK(
+        `unknown field "${key}"; allowed: profile, ${SHAPE_FIELDS.join(', ')}, websocketBlocked`,
+      );
     }
+  }
+  const blocked = body.websocketBlocked ?? current.websocketBlocked;
+  if (typeof blocked !== 'boolean') {
+    throw LabErrors.BAD_NETWORK(`"websocketBlocked" must be true or false (got ${JSON.stringify(blocked)})`);
+  }
+  // The switch alone keeps the link as it is (a named profile stays named).
+  if (body.profile === undefined && SHAPE_FIELDS.every((field) => body[field] === undefined)) {
+    return { ...current, websocketBlocked: blocked };
   }
   const profile = body.profile ?? 'custom';
   if (profile !== 'custom' && !isNetworkProfileName(profile)) {
@@ -66,9 +79,9 @@ export function applyNetworkRequest(current: NetworkSettings, request: NetworkRe
         `"${extra}" can only be set with "profile":"custom" (profile "${profile}" has its own values)`,
       );
     }
-    return profileSettings(profile);
+    return { ...profileSettings(profile), websocketBlocked: blocked };
   }
-  const next: NetworkSettings = { ...current, profile: 'custom' };
+  const next: NetworkSettings = { ...current, profile: 'custom', websocketBlocked: blocked };
   for (const field of SHAPE_FIELDS) {
     const value = body[field];
     if (value !== undefined) next[field] = checkedField(field, value);

@@ -31,7 +31,17 @@ export interface ConnectionLinks {
   rttMs: number;
   /** Told whom the socket to the lab carries, so the lab's limits see the client, not the conditioner. */
   clientAddresses: ClientAddresses;
+  /** The "WebSocket blocked" switch, read for each request: an `Upgrade` request is answered 403 and closed. */
+  refusesUpgrades: () => boolean;
 }
+
+/** What a proxy that blocks WebSocket answers an upgrade with; the request never reaches the lab. */
+const UPGRADE_REFUSAL_BODY = 'WebSocket blocked by the network conditioner (its "WebSocket blocked" switch)\n';
+const UPGRADE_REFUSAL =
+  'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+  `Content-Length: ${Buffer.byteLength(UPGRADE_REFUSAL_BODY)}\r\nConnection: close\r\n\r\n${UPGRADE_REFUSAL_BODY}`;
+/** A request head asking for an upgrade: a request line, then an `Upgrade:` header before the blank line. */
+const UPGRADE_REQUEST = /^[A-Z]+ [^\r\n]* HTTP\/1\.[01]\r\n(?:[^\r\n]+\r\n)*?upgrade:/i;
 
 const FIRST_LINE_MAX = 300;
 
@@ -66,7 +76,12 @@ export class ProxiedConnection {
     for (const socket of [client, this.lab]) socket.setNoDelay(true);
     // The handshake a real connection pays: one round trip before the client's first byte can leave.
     const setupDone = performance.now() + links.rttMs;
-    this.up = new ShapedDirection(client, this.lab, links.up, setupDone);
+    this.up = new ShapedDirection(client, this.lab, links.up, setupDone, (bytes) => {
+      // A request starts its own chunk on a connection (each is one write); only its head is looked at.
+      if (!links.refusesUpgrades() || !UPGRADE_REQUEST.test(bytes.subarray(0, 8192).toString('latin1'))) return false;
+      this.refuseUpgrade();
+      return true;
+    });
     this.down = new ShapedDirection(this.lab, client, links.down, 0);
     client.once('data', (bytes: Buffer) => {
       const head = bytes.subarray(0, FIRST_LINE_MAX).toString('latin1');
@@ -112,6 +127,12 @@ export class ProxiedConnection {
       up: this.up.counts(),
       down: this.down.counts(),
     };
+  }
+
+  /** The switch's answer, written at once (not through the shaped link), then the connection ends. */
+  private refuseUpgrade(): void {
+    this.lab.destroy();
+    this.client.end(UPGRADE_REFUSAL);
   }
 
   private destroy(): void {

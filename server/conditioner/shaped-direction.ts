@@ -79,14 +79,18 @@ export class ShapedDirection {
   /**
    * @param shape read for every piece, so live changes apply at once
    * @param notBefore `performance.now()` time before which no byte leaves (the connection's setup round trip)
+   * @param refuses optional: true for bytes that must not pass (the caller answers them; nothing is queued)
    */
   constructor(
     private readonly source: Socket,
     private readonly sink: Socket,
     private readonly shape: () => DirectionShape,
     private readonly notBefore: number,
+    refuses?: (bytes: Buffer) => boolean,
   ) {
-    source.on('data', (bytes: Buffer) => this.take(bytes));
+    source.on('data', (bytes: Buffer) => {
+      if (!refuses?.(bytes)) this.take(bytes);
+    });
     source.on('end', () => this.enqueue({ bytes: null, arrivedAt: performance.now(), jitterDraw: Math.random() }));
     sink.on('drain', () => {
       this.sinkBlocked = false;

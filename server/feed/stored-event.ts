@@ -3,7 +3,7 @@
  * thousands of clients copies bytes and never re-runs JSON.stringify, and every
  * transport embeds the identical payload bytes.
  */
-import { encodeBinaryEvent, bytesToBase64 } from '../../protocol/binary-envelope.ts';
+import { bytesToBase64, encodeBinaryEvent } from '../../protocol/binary-envelope.ts';
 import type { EventOrigin, FeedEvent, TransportName } from '../../protocol/feed-event.ts';
 
 /** Only bytes are kept: the event object itself is garbage once serialized (the ring may hold 100,000). */

@@ -7,12 +7,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { LoadReport } from '../../protocol/load-report.ts';
-import type { JsonProgressLine, JsonProgressTransport } from '../../protocol/load-progress-line.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
-import { LabErrors } from '../errors.ts';
+import type { JsonProgressLine, JsonProgressTransport } from '../../protocol/load-progress-line.ts';
+import type { LoadReport } from '../../protocol/load-report.ts';
 import { LOAD_RUN_KEY_ENV } from '../../protocol/load-run-header.ts';
-import type { UpstreamBudget } from '../security/upstream-budget.ts';
 import type {
   LoadRunError,
   LoadRunSettings,
@@ -21,6 +19,8 @@ import type {
   LoadSample,
   PerTransport,
 } from '../../protocol/load-run-view.ts';
+import { LabErrors } from '../errors.ts';
+import type { UpstreamBudget } from '../security/upstream-budget.ts';
 
 /** The repository root: the generator's script and tsx are found from there. */
 const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));

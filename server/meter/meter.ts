@@ -7,7 +7,7 @@
  * Only counters live here; what is counted, and when, is decided where the
  * bytes cross the socket (see wire-tally.ts).
  */
-import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import {
   emptyTransportMetrics,
   LOAD_CLIENT_PREFIX,

@@ -135,7 +135,7 @@ function bucketOf(request: FastifyRequest): MeterBucketName {
 }
 
 /** The body length the client announced; null when it is chunked (length unknown until the end). */
-function declaredBodyLength(raw: IncomingMessage): number | null {
+export function declaredBodyLength(raw: IncomingMessage): number | null {
   if (raw.headers['transfer-encoding'] !== undefined) return null;
   const declared = Number(raw.headers['content-length'] ?? 0);
   return Number.isSafeInteger(declared) && declared >= 0 ? declared : 0;
@@ -162,7 +162,7 @@ function settleResponse(meter: Meter, requestMeter: RequestMeter, response: Serv
  * it is undocumented but has been stable since Node 0.x and is what
  * `headersSent` is built on. Absent when nothing was written (aborted request).
  */
-function responseHeadLength(response: ServerResponse): number {
+export function responseHeadLength(response: ServerResponse): number {
   const head = (response as ServerResponse & { _header?: string | null })._header;
   return typeof head === 'string' ? Buffer.byteLength(head, 'latin1') : 0;
 }

@@ -8,7 +8,7 @@
  * grow the lab's memory.
  */
 import type { IncomingMessage } from 'node:http';
-import { type TransportName, TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import type { WireSample } from '../../protocol/wire-sample.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import type { EventSplitter, PollSurroundings } from './wire-parts.ts';

@@ -106,6 +106,17 @@ export class WireTally implements Settleable {
   }
 
   /**
+   * Counts `n` bytes about to be written as `target`'s response head (a 101 built by a library,
+   * announced before it is written); what was written before them is settled as framing first.
+   */
+  countHeadAhead(target: MeterTarget, n: number): void {
+    this.settle();
+    this.meter.addBytes(target, 'down', 'framing', this.takeWritten());
+    this.meter.addBytes(target, 'down', 'header', n);
+    this.writeMark += n;
+  }
+
+  /**
    * A stream's send: its event bytes count at once, the framing is worked out from the socket
    * when the meter is next read (or the socket closes) — see Meter.markUnsettled.
    */

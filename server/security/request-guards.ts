@@ -48,7 +48,15 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
-export function installRequestGuards(app: FastifyInstance, options: GuardOptions): void {
+/**
+ * @returns admitConnection: the per-address connection cap (LAN mode) for a
+ *   transport that answers its own requests outside Fastify's hooks
+ *   (Socket.IO's engine.io): false when the socket was over the cap and is cut.
+ */
+export function installRequestGuards(
+  app: FastifyInstance,
+  options: GuardOptions,
+): { admitConnection: (socket: Socket) => boolean } {
   const hostnames = labHostnames(options.lan);
   // Collected as routes are added: this hook is installed before any transport registers.
   const upgradePaths = new Set<string>();
@@ -58,20 +66,27 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
   const admitted = new WeakSet<Socket>();
   const cap = options.lan ? new ConnectionCap(options.maxConnectionsPerAddress, options.capExempt) : null;
 
+  /** Counts a connection at its first request; an address over the cap has it cut (`cut`, by default the socket destroyed). */
+  const admitConnection = (socket: Socket, cut: () => void = () => socket.destroy()): boolean => {
+    if (!cap || admitted.has(socket)) return true;
+    const release = cap.admit(options.clientAddressOf(socket));
+    if (release === null) {
+      cut();
+      return false;
+    }
+    admitted.add(socket);
+    socket.once('close', release);
+    return true;
+  };
+
   app.addHook('onRequest', (request, reply, done) => {
     const socket = request.raw.socket as Socket | null;
-    if (cap && socket && !admitted.has(socket)) {
-      const release = cap.admit(options.clientAddressOf(socket));
-      if (release === null) {
-        // An HTTP/2 request's socket may not be touched (Node guards it): its session is the connection.
-        if (request.raw.httpVersionMajor === 2)
-          (request.raw as unknown as Http2ServerRequest).stream.session?.destroy();
-        else socket.destroy();
-        return;
-      }
-      admitted.add(socket);
-      socket.once('close', release);
-    }
+    // An HTTP/2 request's socket may not be touched (Node guards it): its session is the connection.
+    const cut =
+      request.raw.httpVersionMajor === 2
+        ? () => (request.raw as unknown as Http2ServerRequest).stream.session?.destroy()
+        : undefined;
+    if (socket && !admitConnection(socket, cut)) return;
     if ((request.raw.url ?? '').length > MAX_REQUEST_LINE_BYTES) {
       return refuse(request, reply, LabErrors.URI_TOO_LONG(MAX_REQUEST_LINE_BYTES));
     }
@@ -96,6 +111,7 @@ export function installRequestGuards(app: FastifyInstance, options: GuardOptions
     }
     done();
   });
+  return { admitConnection };
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { asRequestObserver } from '../request-observer.ts';
 
 export interface SlowHeadLimits {
   /** @default 2000 ms without a complete head before a connection counts as slow */
@@ -67,7 +68,8 @@ export function limitSlowHeads(
     if (!exempt(address)) cutOldest(sockets, limits.perAddress, now);
     if (pending.size > limits.total) cutOldest(pending.keys(), limits.total, now);
   });
-  const headDone = (request: { socket: Socket }): void => forget(request.socket);
+  // An observer: a transport that answers its own path (engine.io) must not hide its heads from this limit.
+  const headDone = asRequestObserver((request: { socket: Socket }): void => forget(request.socket));
   server.on('request', headDone);
   server.on('upgrade', headDone);
 }

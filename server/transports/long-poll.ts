@@ -4,10 +4,10 @@
  * request, and events published while the client re-requests wait for it.
  */
 import type { FastifyInstance } from 'fastify';
-import { parseFeedQuery, parseIntParam } from './feed-query.ts';
-import { sendPollAnswer } from './poll-answer.ts';
 import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import { parseFeedQuery, parseIntParam } from './feed-query.ts';
+import { sendPollAnswer } from './poll-answer.ts';
 import type { TransportContext } from './transport-context.ts';
 
 export async function longPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {

@@ -5,13 +5,13 @@
  * the body is framing.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
-import type { TransportContext } from './transport-context.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import type { ResumeResult } from '../feed/feed.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
-import { payloadPart, type PollSurroundings, textPart } from '../meter/wire-parts.ts';
-import type { WirePart } from '../../protocol/wire-sample.ts';
+import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
+import { type PollSurroundings, payloadPart, textPart } from '../meter/wire-parts.ts';
+import type { TransportContext } from './transport-context.ts';
 
 const OPEN_EVENTS = Buffer.from('"events":[');
 const COMMA = Buffer.from(',');

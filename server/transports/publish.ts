@@ -3,14 +3,14 @@
  * under the transport named by `?transport=` (the sender's), else under `lab`.
  */
 import type { FastifyInstance } from 'fastify';
+import { TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
+import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
+import { sendsUpstreamOverHttp, TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import { LabErrors } from '../errors.ts';
 import { jsonContentTypeProblem } from '../json-content-type.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import type { TransportContext } from './transport-context.ts';
-import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { parseUpstream } from './upstream-message.ts';
-import { sendsUpstreamOverHttp, TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
-import { TRANSPORT_NAMES } from '../../protocol/feed-event.ts';
 
 const overHttp = TRANSPORT_NAMES.filter((name) => TRANSPORT_RECORDS[name].upstream === 'http');
 const onSocket = TRANSPORT_NAMES.filter((name) => TRANSPORT_RECORDS[name].upstream === 'socket');

@@ -3,10 +3,10 @@
  * often nothing. Its cost is one full HTTP exchange per interval.
  */
 import type { FastifyInstance } from 'fastify';
-import { parseFeedQuery } from './feed-query.ts';
-import { sendPollAnswer } from './poll-answer.ts';
 import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import { parseFeedQuery } from './feed-query.ts';
+import { sendPollAnswer } from './poll-answer.ts';
 import type { TransportContext } from './transport-context.ts';
 
 export async function shortPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {

@@ -6,15 +6,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ControlMessage } from '../../protocol/feed-event.ts';
+import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import { corsHeadLines } from '../conditioner/cors-for-lab-origins.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { requestHeadOf, WireInspector } from '../meter/wire-inspector.ts';
 import { payloadPart, textPart } from '../meter/wire-parts.ts';
-import type { WirePart } from '../../protocol/wire-sample.ts';
 import { optionalString, parseFeedQuery } from './feed-query.ts';
 import { h2SseOutput, http1SseOutput } from './sse-output.ts';
 import { startStreamSession } from './stream-session.ts';
-import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { TransportContext } from './transport-context.ts';
 
 /** One HTTP/1.1 chunk: size in hex, CRLF, data, CRLF. */

@@ -1,7 +1,7 @@
 /**
  * The lab's side of each transport: its Fastify plugin, and how the wire
  * inspector splits one of its events (each in the transport's own files).
- * Adding a transport (Socket.IO is next) is one file here and one line below;
+ * Adding a transport is one file here and one line below;
  * what both sides share is its record in protocol/transport-records.ts.
  */
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +10,7 @@ import type { EventSplitter } from '../meter/wire-parts.ts';
 import { longPollTransport } from './long-poll.ts';
 import { splitPollAnswerEvent } from './poll-answer.ts';
 import { shortPollTransport } from './short-poll.ts';
+import { socketIoTransport, splitSocketIoEvent } from './socket-io.ts';
 import { splitSseEvent, sseTransport } from './sse.ts';
 import type { TransportContext } from './transport-context.ts';
 import { websocketTransport } from './websocket.ts';
@@ -27,6 +28,7 @@ export const TRANSPORTS: Record<TransportName, ServerTransport> = {
   'long-poll': { plugin: longPollTransport, splitEvent: splitPollAnswerEvent },
   sse: { plugin: sseTransport, splitEvent: splitSseEvent },
   websocket: { plugin: websocketTransport, splitEvent: splitWebSocketEvent },
+  'socket-io': { plugin: socketIoTransport, splitEvent: splitSocketIoEvent },
 };
 
 /** Each transport's event splitter, for the wire inspector. */

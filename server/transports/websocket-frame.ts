@@ -7,9 +7,9 @@
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import type { WirePart } from '../../protocol/wire-sample.ts';
 import { ownedBuffer, type StoredEvent } from '../feed/stored-event.ts';
 import { payloadPart } from '../meter/wire-parts.ts';
-import type { WirePart } from '../../protocol/wire-sample.ts';
 
 const OPCODE_TEXT = 0x1;
 const OPCODE_BINARY = 0x2;

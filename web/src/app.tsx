@@ -59,10 +59,11 @@ export function App({ initial }: { initial: LabConfig }) {
     store.configure({
       intervalMs: config.interval,
       timeoutMs: config.timeout,
+      socketIoLane: config.lane,
       enabled: config.enabled,
       httpVersion: config.http,
     });
-  }, [store, config.interval, config.timeout, enabledKey, config.http]);
+  }, [store, config.interval, config.timeout, config.lane, enabledKey, config.http]);
 
   // The feed's settings are the server's: follow them, whoever changed them.
   useEffect(() => {
@@ -92,7 +93,7 @@ export function App({ initial }: { initial: LabConfig }) {
         <NetworkPanel />
         <ScenarioNotice />
         <ClusterInstances />
-        <section className="columns" aria-label="The four transports, live">
+        <section className="columns" aria-label="The transports, live">
           {TRANSPORTS.map((t) => (
             <TransportColumn
               key={t}

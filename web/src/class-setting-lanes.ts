@@ -26,21 +26,27 @@ export interface SpreadLane {
   settingText: string | null;
 }
 
+/** What each client setting in ms is called beside its value (the class spread groups by these). */
+const SETTING_WORDS = { intervalMs: 'interval', timeoutMs: 'timeout' } as const;
+
+/** `transport`'s client setting when it is one in ms; null for none or another kind (Socket.IO's lane). */
+function msSetting(transport: TransportName): keyof typeof SETTING_WORDS | null {
+  const setting = WEB_TRANSPORTS[transport].clientSetting;
+  return setting !== null && Object.hasOwn(SETTING_WORDS, setting) ? (setting as keyof typeof SETTING_WORDS) : null;
+}
+
 /** This page's setting of `transport`'s client, ms (its poll interval, its long-poll timeout); null for none. */
 export function clientSettingOf(
   transport: TransportName,
   settings: { intervalMs: number; timeoutMs: number },
 ): number | null {
-  const setting = WEB_TRANSPORTS[transport].clientSetting;
+  const setting = msSetting(transport);
   return setting === null ? null : settings[setting];
 }
 
-/** What each client setting is called beside its value. */
-const SETTING_WORDS = { intervalMs: 'interval', timeoutMs: 'timeout' } as const;
-
 /** The words for `transport`'s setting at `ms`, e.g. "interval 250 ms"; null for a transport without a setting. */
 export function settingText(transport: TransportName, ms: number): string | null {
-  const setting = WEB_TRANSPORTS[transport].clientSetting;
+  const setting = msSetting(transport);
   return setting === null ? null : `${SETTING_WORDS[setting]} ${fmt.ms(ms)} ms`;
 }
 
@@ -83,7 +89,7 @@ export function differingSettingsNote(
   return TRANSPORTS.flatMap((transport) => {
     const mine = lanes.filter((l) => l.transport === transport);
     const differing = mine.filter((l) => l.differs);
-    const setting = WEB_TRANSPORTS[transport].clientSetting;
+    const setting = msSetting(transport);
     const own = ownSetting(transport);
     if (differing.length === 0 || setting === null || own === null) return [];
     const count = differing.reduce((sum, l) => sum + l.browsers, 0);

@@ -23,7 +23,11 @@ export interface FeedSettings {
 }
 
 /** `PUT /api/network`: a named profile, or custom values (omitted ones keep theirs). */
-export type NetworkRequest = { profile: string } | ({ profile: 'custom' } & Partial<LinkShape>);
+export type NetworkRequest =
+  | { profile: string }
+  | ({ profile: 'custom' } & Partial<LinkShape>)
+  /** The "WebSocket blocked" switch alone (the link stays as it is). */
+  | { websocketBlocked: boolean };
 
 export class LabApi {
   /** @param token the teacher token, sent with the calls that steer the feed (a lab on the LAN refuses them without it) */

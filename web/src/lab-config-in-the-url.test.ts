@@ -10,7 +10,8 @@ describe('the configuration in the URL', () => {
       payload: 300,
       interval: 250,
       timeout: 5000,
-      enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false },
+      lane: 'polling',
+      enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false, 'socket-io': true },
       http: 'http/1.1',
       theme: 'dark',
       presenter: true,
@@ -20,7 +21,7 @@ describe('the configuration in the URL', () => {
     };
     const search = configToSearch(config);
     expect(search).toBe(
-      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&off=long-poll,websocket&http=1.1&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
+      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&lane=polling&off=long-poll,websocket&http=1.1&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
     );
     expect(parseConfig(search)).toEqual(config);
   });

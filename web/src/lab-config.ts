@@ -3,7 +3,9 @@
  * reproduces a setup: `?scenario=chat-room&rate=2&interval=500&off=sse&presenter=1&view=stage`.
  * Feed settings (scenario, rate, payload) are the server's; the rest are this page's.
  */
+
 import { isTransportName, TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
+import { isSocketIoLane, type SocketIoLane } from '../../protocol/socket-io-lanes.ts';
 
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -27,6 +29,8 @@ export interface LabConfig {
   interval: number;
   /** Long-poll timeout, ms. */
   timeout: number;
+  /** Socket.IO's lane (`?lane=websocket`): which Engine.IO transports its client may use. */
+  lane: SocketIoLane;
   /** Which transports this page runs. */
   enabled: Record<TransportName, boolean>;
   /** Over HTTPS: HTTP/2 or HTTP/1.1 for the HTTP transports (WebSocket is HTTP/1.1 either way). */
@@ -47,6 +51,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   payload: null,
   interval: 1000,
   timeout: 25_000,
+  lane: 'default',
   enabled: Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, true])) as Record<TransportName, boolean>,
   http: 'page',
   theme: 'auto',
@@ -84,6 +89,7 @@ export function parseConfig(search: string): LabConfig {
     payload: numberIn(q.get('payload'), LIMITS.payload.min, LIMITS.payload.max),
     interval: numberIn(q.get('interval'), LIMITS.interval.min, LIMITS.interval.max) ?? DEFAULT_CONFIG.interval,
     timeout: numberIn(q.get('timeout'), LIMITS.timeout.min, LIMITS.timeout.max) ?? DEFAULT_CONFIG.timeout,
+    lane: isSocketIoLane(q.get('lane')) ? (q.get('lane') as SocketIoLane) : DEFAULT_CONFIG.lane,
     enabled,
     http: q.get('http') === '1.1' ? 'http/1.1' : q.get('http') === '2' ? 'h2' : 'page',
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
@@ -102,6 +108,7 @@ export function configToSearch(config: LabConfig): string {
   if (config.payload !== null) q.set('payload', String(config.payload));
   if (config.interval !== DEFAULT_CONFIG.interval) q.set('interval', String(config.interval));
   if (config.timeout !== DEFAULT_CONFIG.timeout) q.set('timeout', String(config.timeout));
+  if (config.lane !== DEFAULT_CONFIG.lane) q.set('lane', config.lane);
   const off = TRANSPORT_NAMES.filter((t) => !config.enabled[t]);
   if (off.length > 0) q.set('off', off.join(','));
   if (config.http !== DEFAULT_CONFIG.http) q.set('http', config.http === 'h2' ? '2' : '1.1');

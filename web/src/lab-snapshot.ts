@@ -16,6 +16,7 @@ import type { LabAccess } from '../../protocol/lab-status.ts';
 import type { TransportMetrics } from '../../protocol/metrics.ts';
 import type { NetworkProfileInfo, NetworkState } from '../../protocol/network-state.ts';
 import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
+import type { SocketIoLane } from '../../protocol/socket-io-lanes.ts';
 import type { InspectResponse } from '../../protocol/wire-sample.ts';
 import type { ClientRoute } from './client-route.ts';
 import type { LimitDemoResult } from './connection-limit-demo.ts';
@@ -177,6 +178,8 @@ export interface LabSnapshot {
 export interface ClientSettings {
   intervalMs: number;
   timeoutMs: number;
+  /** Which Engine.IO transports the page's Socket.IO client may use. */
+  socketIoLane: SocketIoLane;
   enabled: Record<TransportName, boolean>;
   /**
    * Over HTTPS, the HTTP version of the HTTP transports: the clients go to the page's own port

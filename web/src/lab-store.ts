@@ -26,6 +26,7 @@
  * instant each began; the page's own changes read the meter first, then
  * apply. Either way the reading is the segment's zero.
  */
+
 import { browserEnv } from '../../clients/client-env.ts';
 import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
 import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
@@ -45,6 +46,7 @@ import {
 import type { FaultRequest } from '../../protocol/network-state.ts';
 import type { ScenarioInfo } from '../../protocol/scenario-info.ts';
 import type { SegmentInfo } from '../../protocol/segment.ts';
+import { socketIoTransportsOf } from '../../protocol/socket-io-lanes.ts';
 import { watchRoundTrips } from './base-rtt.ts';
 import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { ClassPrediction } from './class-prediction.ts';
@@ -467,6 +469,7 @@ export class LabStore {
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       shortPollIntervalMs: this.settings.intervalMs,
       longPollTimeoutMs: this.settings.timeoutMs,
+      socketIoTransports: socketIoTransportsOf(this.settings.socketIoLane),
       keepLatencySamples: 0, // the store keeps its own 60 s window
       onEvent: (event, latencyMs) => {
         record.event(this.now(), latencyMs, event);

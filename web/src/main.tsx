@@ -17,7 +17,13 @@ import { teacherToken } from './teacher-token.ts';
 const initial = parseConfig(window.location.search);
 const store = new LabStore(
   pageBaseUrl(),
-  { intervalMs: initial.interval, timeoutMs: initial.timeout, enabled: initial.enabled, httpVersion: initial.http },
+  {
+    intervalMs: initial.interval,
+    timeoutMs: initial.timeout,
+    socketIoLane: initial.lane,
+    enabled: initial.enabled,
+    httpVersion: initial.http,
+  },
   teacherToken(window.location.search),
 );
 void store.start({

@@ -9,7 +9,7 @@
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { bytesPerEvent, emptyAnswerShare, type PerEvent, requestsPerSecondOver } from '../../protocol/figures.ts';
 import type { SegmentConditions, SegmentReason } from '../../protocol/segment.ts';
-import type { TransportView } from './lab-snapshot.ts';
+import type { ClientSettings, TransportView } from './lab-snapshot.ts';
 import { TRANSPORT_LOOK, TRANSPORTS } from './palette.ts';
 
 /** Past segments the table keeps (oldest dropped first). */
@@ -69,10 +69,7 @@ export function conditionsCaption(c: PageConditions): string {
 }
 
 /** The words for a change of this page's own settings; null when nothing that is measured changed. */
-export function pageChangeLabel(
-  before: { intervalMs: number; timeoutMs: number; enabled: Record<TransportName, boolean>; httpVersion?: string },
-  after: { intervalMs: number; timeoutMs: number; enabled: Record<TransportName, boolean>; httpVersion?: string },
-): string | null {
+export function pageChangeLabel(before: ClientSettings, after: ClientSettings): string | null {
   const parts: string[] = [];
   if (after.httpVersion !== before.httpVersion) {
     parts.push(
@@ -81,6 +78,7 @@ export function pageChangeLabel(
   }
   if (after.intervalMs !== before.intervalMs) parts.push(`interval ${after.intervalMs} ms`);
   if (after.timeoutMs !== before.timeoutMs) parts.push(`timeout ${after.timeoutMs / 1000} s`);
+  if (after.socketIoLane !== before.socketIoLane) parts.push(`Socket.IO lane ${after.socketIoLane}`);
   for (const t of TRANSPORTS) {
     if (after.enabled[t] !== before.enabled[t])
       parts.push(`${TRANSPORT_LOOK[t].short} ${after.enabled[t] ? 'on' : 'off'}`);

@@ -108,12 +108,19 @@ describe('the charts across a segment’s start', () => {
 
 describe('the segment table', () => {
   it('names a change of the page’s own settings, and nothing for no change', () => {
-    const enabled = { 'short-poll': true, 'long-poll': true, sse: true, websocket: true };
-    const before = { intervalMs: 1000, timeoutMs: 25_000, enabled };
+    const enabled = { 'short-poll': true, 'long-poll': true, sse: true, websocket: true, 'socket-io': true };
+    const before = {
+      intervalMs: 1000,
+      timeoutMs: 25_000,
+      socketIoLane: 'default' as const,
+      enabled,
+      httpVersion: 'page' as const,
+    };
     expect(pageChangeLabel(before, before)).toBeNull();
     expect(pageChangeLabel(before, { ...before, intervalMs: 500, enabled: { ...enabled, sse: false } })).toBe(
       'interval 500 ms, SSE off',
     );
+    expect(pageChangeLabel(before, { ...before, socketIoLane: 'polling' })).toBe('Socket.IO lane polling');
   });
 
   it('exports one CSV line per segment and transport with the segment’s figures', () => {

@@ -3,8 +3,10 @@
  * timeout, over HTTPS the HTTP version, and "New segment". The same fields in
  * the controls panel and on a student's phone.
  */
+
 import type { Dispatch, SetStateAction } from 'react';
 import { type HttpChoice, type LabConfig, LIMITS } from '../lab-config.ts';
+import { isSocketIoLane, SOCKET_IO_LANE_TITLES, SOCKET_IO_LANES } from '../../../protocol/socket-io-lanes.ts';
 import { useStore } from '../lab-context.ts';
 import { NumberField } from './number-field.tsx';
 
@@ -55,6 +57,23 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
           </small>
         </label>
       )}
+      <label className="field">
+        <span>Socket.IO lane</span>
+        <select
+          data-control="socket-io-lane"
+          value={config.lane}
+          onChange={(e) => {
+            const lane = e.target.value;
+            if (isSocketIoLane(lane)) setConfig((c) => ({ ...c, lane }));
+          }}
+        >
+          {SOCKET_IO_LANES.map((lane) => (
+            <option key={lane} value={lane}>
+              {SOCKET_IO_LANE_TITLES[lane]}
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="buttons">
         <button
           type="button"

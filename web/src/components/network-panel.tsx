@@ -74,6 +74,20 @@ export function NetworkPanel() {
           <p className="network-notice" data-network="notice">
             {notice}
           </p>
+          <label className="network-switch">
+            <input
+              type="checkbox"
+              data-control="websocket-blocked"
+              checked={network?.websocketBlocked ?? false}
+              onChange={(e) => void store.changeNetwork({ websocketBlocked: e.target.checked })}
+            />{' '}
+            WebSocket blocked
+          </label>
+          <p className="network-notice" data-network="websocket-blocked-notice">
+            Refuses every <code>Upgrade</code> request (403), as some proxies and firewalls do. Plain WebSocket fails
+            and keeps retrying; Socket.IO's default client (<code>['polling', 'websocket']</code>) falls back to long
+            polling and loses nothing; <code>transports: ['websocket']</code> does not fall back.
+          </p>
         </fieldset>
         <CustomNetwork disabled={disabled} />
         <FaultButtons disabled={disabled} />

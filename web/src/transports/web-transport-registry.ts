@@ -6,6 +6,7 @@
 import type { TransportName } from '../../../protocol/feed-event.ts';
 import { longPoll } from './long-poll.ts';
 import { shortPoll } from './short-poll.ts';
+import { socketIo } from './socket-io.ts';
 import { sse } from './sse.ts';
 import type { WebTransport } from './web-transport.ts';
 import { websocket } from './websocket.ts';
@@ -15,4 +16,5 @@ export const WEB_TRANSPORTS: Record<TransportName, WebTransport> = {
   'long-poll': longPoll,
   sse,
   websocket,
+  'socket-io': socketIo,
 };

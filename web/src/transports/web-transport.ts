@@ -60,7 +60,7 @@ export interface WebTransport {
   /** The theory table's caption: the inputs its formulas use. */
   theoryNote(c: PredictionContext): string;
   /** The page's own setting that recreates its client when it changes. */
-  clientSetting: 'intervalMs' | 'timeoutMs' | null;
+  clientSetting: 'intervalMs' | 'timeoutMs' | 'socketIoLane' | null;
   /** Its requests are answered at once, so their times are the round trip as the clients see it. */
   timesRoundTrip: boolean;
   /** The inspector's names for its two heads. */

@@ -1,0 +1,43 @@
+/** Socket.IO as the page explains and predicts it. */
+
+import { webSocketFrameHeaderBytes } from '../theory.ts';
+import { streamMeanLatency } from './stream-mean-latency.ts';
+import type { WebTransport } from './web-transport.ts';
+
+/**
+ * Around each event over websocket: Engine.IO's `4`, then `2/feed,["feed",` … `]` (17 B), and the
+ * connection state recovery's offset argument `,"<7-char id>"` (10 B).
+ */
+const ENVELOPE_BYTES = 17 + 10;
+
+export const socketIo = {
+  wire: {
+    oneLine:
+      'Starts with HTTP long polling, then upgrades to a WebSocket; each event is a Socket.IO packet inside a frame.',
+    steps: [
+      'The client first asks over HTTP long polling (GET /socket.io/?EIO=4&transport=polling); the answer is the Engine.IO open packet with the session id, which names where the feed stood at this first request (the client resumes from it if it is cut before the hello).',
+      'It joins the /feed namespace (a POST with `40/feed,`), then tries the upgrade: `2probe` over a new WebSocket, `3probe` back, and `5` once polling is paused.',
+      'From then on each event is one frame: `42/feed,["feed",` + the event + the recovery offset + `]`. The server pings (`2`) every 25 s and the client answers `3`.',
+      'If the WebSocket cannot open, the default client stays on polling and loses nothing; `transports: ["websocket"]` does not fall back.',
+    ],
+    costs:
+      "WebSocket's frame plus the Socket.IO envelope per event, and a few more requests before the first event than a plain WebSocket.",
+  },
+  predictions: (c) => [
+    streamMeanLatency(c, 'the connection is already open'),
+    {
+      key: 'framing-down',
+      label: 'framing per event, server → client',
+      formula: 'frame header + 27 B envelope',
+      detail: `frame header (2, 4 or 10 B) + 17 B of Socket.IO envelope + 10 B recovery offset around a ${Math.round(c.eventBytes)} B event`,
+      theory: webSocketFrameHeaderBytes(c.eventBytes + ENVELOPE_BYTES) + ENVELOPE_BYTES,
+      measured: c.framingPerEvent,
+      unit: 'B',
+    },
+  ],
+  theoryNote: (c) => c.rttShort,
+  clientSetting: 'socketIoLane',
+  timesRoundTrip: false,
+  heads: { request: 'First polling request', response: 'Its answer' },
+  framed: false,
+} satisfies WebTransport;
