@@ -21,7 +21,7 @@ export interface ClientEnv {
    * (engine.io-client's `agent`, used by its polling requests and its WebSocket, and `extraHeaders`),
    * so the load generator can count its sockets and send a browser's headers. The browser leaves it out.
    */
-  socketIoOptions?: { agent?: unknown; extraHeaders?: Record<string, string> };
+  socketIoOptions?: { agent?: unknown; extraHeaders?: Record<string, string>; ca?: string };
   /**
    * Current time as epoch milliseconds with a sub-ms fraction, on the same
    * scale as the server's event `t` (`performance.timeOrigin + performance.now()`).

@@ -43,6 +43,8 @@ export function nodeTlsEnv(options: { ca: string; http2: boolean }): ClientEnv &
     fetch: tlsFetch,
     EventSource: TlsEventSource as unknown as NonNullable<ClientEnv['EventSource']>,
     WebSocket: TlsWebSocket as unknown as NonNullable<ClientEnv['WebSocket']>,
+    // engine.io-client in Node speaks HTTP/1.1 over TLS (polling and WebSocket), trusting the lab's certificate.
+    socketIoOptions: { ca: options.ca },
     now: () => performance.timeOrigin + performance.now(),
     close: () => agent.close(),
   };

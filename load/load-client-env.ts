@@ -12,6 +12,7 @@
  * lab's meter does.
  */
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { EventSource, type FetchLike } from 'eventsource';
@@ -46,22 +47,24 @@ export function createLoadEnv(
   const wire = new WireCounter();
   const now = (): number => performance.timeOrigin + performance.now();
 
+  // A TCP connection the counter tracks (over TLS, the TCP socket under the TLS one): ws and
+  // engine.io-client open theirs through http.request's createConnection.
+  const countedConnect = ((options: net.NetConnectOpts & tls.ConnectionOptions) => {
+    if (!secure) {
+      const socket = net.connect(options);
+      wire.track(socket);
+      return socket;
+    }
+    const raw = net.connect({ host: options.host ?? '127.0.0.1', port: Number(options.port) });
+    wire.track(raw);
+    return tls.connect({ ...options, socket: raw, ca: secure.ca });
+  }) as typeof net.createConnection;
+
   const { clientApi } = TRANSPORT_RECORDS[transport];
   if (clientApi === 'WebSocket') {
     // A run the lab started carries its key, for its own upstream budget (see load-run-key.ts).
     const extra = { ...requestHeaders(headerSet, 'websocket-upgrade', origin), ...loadRunKeyHeader() };
     const browserLike = headerSet !== 'node';
-    // ws opens its socket through http.request's createConnection: ours counts it.
-    const countedConnect = ((options: net.NetConnectOpts & tls.ConnectionOptions) => {
-      if (!secure) {
-        const socket = net.connect(options);
-        wire.track(socket);
-        return socket;
-      }
-      const raw = net.connect({ host: options.host ?? '127.0.0.1', port: Number(options.port) });
-      wire.track(raw);
-      return tls.connect({ ...options, socket: raw, ca: secure.ca });
-    }) as typeof net.createConnection;
     // A class, because the FeedClient calls `new env.WebSocket(url)` and reads OPEN etc. from instances.
     class CountedWebSocket extends WebSocket {
       constructor(url: string) {
@@ -81,13 +84,8 @@ export function createLoadEnv(
 
   if (clientApi === 'socket.io-client') {
     // engine.io-client opens every polling request and its WebSocket through this agent: each socket counted.
-    const agent = new http.Agent({ keepAlive: true });
-    const createConnection = agent.createConnection.bind(agent);
-    agent.createConnection = ((options: net.NetConnectOpts, callback?: () => void) => {
-      const socket = createConnection(options, callback) as net.Socket;
-      wire.track(socket);
-      return socket;
-    }) as unknown as typeof agent.createConnection;
+    const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    agent.createConnection = countedConnect as unknown as typeof agent.createConnection;
     const extraHeaders = { ...requestHeaders(headerSet, 'fetch-get', origin), ...loadRunKeyHeader() };
     return {
       env: { fetch: unusedFetch, socketIoOptions: { agent, extraHeaders }, now },

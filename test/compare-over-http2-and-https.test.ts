@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../cli/comparison-table.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
+import { nodeClientSpeaksH2 } from './support/node-speaks-h2.ts';
 import { runScript } from './support/script-process.ts';
 
 describe('npm run compare over TLS', () => {
@@ -21,7 +23,7 @@ describe('npm run compare over TLS', () => {
     expect(report.transports).toEqual(report.runs[0]?.transports);
     for (const run of report.runs) {
       for (const [name, t] of Object.entries(run.transports)) {
-        const expected = run.over === 'h2' && name !== 'websocket' ? 'h2' : 'http/1.1';
+        const expected = run.over === 'h2' && nodeClientSpeaksH2(name as TransportName) ? 'h2' : 'http/1.1';
         expect(t.protocol, `${name} over ${run.over}`).toBe(expected);
         expect(t.messages, name).toBeGreaterThan(0);
         expect(t.bytesPerMessage.tls, `${name} over ${run.over}`).toBeGreaterThan(0);

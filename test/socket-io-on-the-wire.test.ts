@@ -103,7 +103,7 @@ describe('Socket.IO over polling, byte for byte', () => {
     const metrics = await metricsOf('raw-poll');
     expect(metrics.requests).toBe(4);
     expect(metrics.messages).toBe(1);
-    expect(metrics.bytes.up).toEqual({ header: heads.up, framing: connect.length, payload: 0 });
+    expect(metrics.bytes.up).toEqual({ header: heads.up, framing: connect.length, payload: 0, tls: 0 });
     expect(metrics.bytes.down.header).toBe(heads.down);
     expect(metrics.bytes.down.payload).toBe(stored.json.length);
     const bodies = [open.body, posted.body, joined.body, event.body].reduce((n, b) => n + Buffer.byteLength(b), 0);

@@ -38,7 +38,8 @@ export function HeaderBar({ config, setConfig }: Props) {
     <header className="top-bar" style={CONTAINED}>
       <h1>Transport Lab</h1>
       <p className="tagline">
-        The same live events reach this page by every transport at once. Every difference below comes from the transport alone.
+        The same live events reach this page by every transport at once. Every difference below comes from the transport
+        alone.
       </p>
       <p className="feed-line" data-feed="status">
         {status ? (
