@@ -493,7 +493,8 @@ describeInChromium('dashboard in Chromium', (executable) => {
     const networkBefore = app.conditioner.settings.profile;
     const card = page.locator(`[data-lesson="${id}"]`);
     await card.locator('summary').click();
-    expect(page.url()).toContain(`lesson=${id}`);
+    // The URL follows the page's state in an effect, a moment after the click.
+    await expect.poll(() => page.url(), { timeout: 5_000 }).toContain(`lesson=${id}`);
     const run = card.locator('[data-control="lesson-run"]');
     await expect(run.isDisabled()).resolves.toBe(true); // a prediction comes first
     await card.locator('[data-control="lesson-prediction"]').first().check();

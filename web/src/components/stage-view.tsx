@@ -145,7 +145,8 @@ export function StageView({ config, setConfig, runner }: Props) {
           {controlError ? `${controlError.message}${controlError.hint ? ` — ${controlError.hint}` : ''}` : said}
         </p>
       )}
-      {lesson && (
+      {/* During a class round its panel names the claim: once is enough on a 720 px screen. */}
+      {lesson && !roundOn && (
         <p className="stage-lesson" data-lesson={lesson.id}>
           Lesson: <strong>{lesson.claim}</strong>
         </p>
