@@ -40,8 +40,8 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
         onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
       />
       {globalThis.location?.protocol === 'https:' && (
-        <label className="field">
-          HTTP version{' '}
+        <label className="select-field">
+          <span className="field-label">HTTP version</span>
           <select
             data-control="http-version"
             value={config.http}
@@ -57,8 +57,8 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
           </small>
         </label>
       )}
-      <label className="field">
-        <span>Socket.IO lane</span>
+      <label className="select-field">
+        <span className="field-label">Socket.IO lane</span>
         <select
           data-control="socket-io-lane"
           value={config.lane}
