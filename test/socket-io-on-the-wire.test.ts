@@ -247,7 +247,13 @@ describe('the real socket.io-client', () => {
       io(`${other.url}/feed`, { path: '/socket.io/', query: { client: `bye-${i}` }, forceNew: true }),
     );
     try {
-      await waitFor(() => sockets.every((socket) => socket.connected), 5000, 'every socket to connect');
+      // Steady state (upgraded): a client caught mid-upgrade by the shutdown may see "transport close"
+      // instead (seen once in CI; README "Socket.IO", left for its issue).
+      await waitFor(
+        () => sockets.every((socket) => socket.connected && socket.io.engine.transport.name === 'websocket'),
+        5000,
+        'every socket to connect and upgrade',
+      );
       const reasons: string[] = [];
       for (const socket of sockets) socket.on('disconnect', (reason) => reasons.push(reason));
       const started = Date.now();
