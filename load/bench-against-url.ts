@@ -10,7 +10,8 @@ import type { TransportName } from '../protocol/feed-event.ts';
 import { median } from '../protocol/figures.ts';
 import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
 import type { BenchFlags } from './bench-flags.ts';
-import { newRunId, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
+import { benchLoadPlan } from './bench-load-plan.ts';
+import { warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { type InstanceReading, type ProcessWindow, processWindows, readInstances } from './instance-readings.ts';
 import { readStatus } from './lab-api.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
@@ -79,16 +80,7 @@ async function urlRun(flags: BenchFlags & { url: string }, transport: TransportN
     baseUrl: flags.url,
     target: 'lab',
     serverPid: null,
-    transports: [transport],
-    clientsPerTransport: flags.clients,
-    durationS: flags.durationS,
-    rampS: flags.rampS,
-    shortPollIntervalMs: flags.intervalMs,
-    upstreamPerSecond: 0,
-    headers: flags.headers,
-    workers: flags.workers,
-    runId: newRunId(),
-    onProgress: (progress) => display.update(progress),
+    ...benchLoadPlan(flags, transport, display),
     onSteady: async (edge) => {
       readings[edge] = await readInstances(flags.url, edge === 'start');
     },

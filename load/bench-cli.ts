@@ -7,13 +7,14 @@
  */
 import type { TransportName } from '../protocol/feed-event.ts';
 import { median, metricsSince, payloadPerEvent } from '../protocol/figures.ts';
+import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
 import { BASELINES } from './baselines/baseline-registry.ts';
 import { benchAgainstUrl } from './bench-against-url.ts';
 import { BENCH_USAGE, type BenchFlags, parseBenchFlags } from './bench-flags.ts';
-import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
+import { benchLoadPlan } from './bench-load-plan.ts';
+import { runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import type { LatencyReport, MachineInfo } from '../protocol/load-report.ts';
 import { generatorCpuPct, latencyReport, machineInfo, round } from './load-report.ts';
 import { type LoadTarget, type RunRecord, runLoad } from './load-run.ts';
 import { cpuPercent } from './proc-sampler.ts';
@@ -172,16 +173,7 @@ async function serverRun(
       baseUrl: server.url,
       target,
       serverPid: server.pid,
-      transports: [transport],
-      clientsPerTransport: flags.clients,
-      durationS: flags.durationS,
-      rampS: flags.rampS,
-      shortPollIntervalMs: flags.intervalMs,
-      upstreamPerSecond: 0,
-      headers: flags.headers,
-      workers: flags.workers,
-      runId: newRunId(),
-      onProgress: (progress) => display.update(progress),
+      ...benchLoadPlan(flags, transport, display),
     });
     display.finish();
     return { run: summarize(record, transport, flags), eventBytes: meanEventBytes(record, transport) };
