@@ -12,8 +12,7 @@ export class LongPollClient extends PollingClient {
 
   protected nextRequest(): PollRequest {
     const timeoutMs = this.options.longPollTimeoutMs;
-    const resume = this.resumeQuery();
-    const query = resume ? `${resume}&timeoutMs=${timeoutMs}` : `timeoutMs=${timeoutMs}`;
+    const query = `${this.positionQuery()}&timeoutMs=${timeoutMs}`;
     // The server answers by timeoutMs; the extra margin only catches a stalled network.
     return { path: TRANSPORT_RECORDS[this.transport].path, query, timeoutMs: timeoutMs + REQUEST_TIMEOUT_MS };
   }

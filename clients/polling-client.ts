@@ -17,13 +17,25 @@ export interface PollRequest {
 }
 
 export abstract class PollingClient extends FeedClient {
+  /** Sent as `start` until the client has a position, the same on every retry (server/transports/poll-starts.ts). */
+  private startToken = '';
+
   /** The next request, built when it is sent (the resume position moves with each answer). */
   protected abstract nextRequest(): PollRequest;
   /** What to do once an answer was handled: re-arm a timer, or poll again at once (`this.poll()`). */
   protected abstract afterAnswer(answer: PollResponse): void;
 
   protected connect(): void {
+    this.startToken = randomToken();
     void this.poll();
+  }
+
+  /**
+   * `since=…&epoch=…` once the client has a position; before that `start=<token>`, so that a retry after a
+   * lost first answer resumes from where the first request began, not from a later "now".
+   */
+  protected positionQuery(): string {
+    return this.resumeQuery() || `start=${this.startToken}`;
   }
 
   protected disconnect(): void {
@@ -63,4 +75,10 @@ export abstract class PollingClient extends FeedClient {
       return null;
     }
   }
+}
+
+/** 16 random letters and digits (crypto.getRandomValues works on plain-HTTP pages too, unlike randomUUID). */
+function randomToken(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => alphabet[byte % alphabet.length]).join('');
 }

@@ -13,7 +13,7 @@ export class ShortPollClient extends PollingClient {
   readonly transport = 'short-poll' as const;
 
   protected nextRequest(): PollRequest {
-    return { path: TRANSPORT_RECORDS[this.transport].path, query: this.resumeQuery(), timeoutMs: REQUEST_TIMEOUT_MS };
+    return { path: TRANSPORT_RECORDS[this.transport].path, query: this.positionQuery(), timeoutMs: REQUEST_TIMEOUT_MS };
   }
 
   protected afterAnswer(answer: PollResponse): void {

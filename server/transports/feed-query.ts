@@ -11,6 +11,8 @@ const EPOCH = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface FeedQuery extends ResumePoint {
   client: string | null;
+  /** A polling client's token until it has a position (server/transports/poll-starts.ts). */
+  start?: string | undefined;
 }
 
 export function parseFeedQuery(query: unknown, extraSince?: string | undefined): FeedQuery {
@@ -23,8 +25,17 @@ export function parseFeedQuery(query: unknown, extraSince?: string | undefined):
   if (epoch !== undefined && !EPOCH.test(epoch)) {
     throw LabErrors.BAD_QUERY(`"epoch" must be 1–64 characters of A-Z a-z 0-9 _ - (got ${quote(epoch)})`);
   }
+  const start = optionalString(q, 'start');
+  if (start !== undefined && !EPOCH.test(start)) {
+    throw LabErrors.BAD_QUERY(`"start" must be 1–64 characters of A-Z a-z 0-9 _ - (got ${quote(start)})`);
+  }
   const sinceText = extraSince ?? optionalString(q, 'since');
-  return { client: client ?? null, epoch, since: sinceText === undefined ? undefined : parseSeq(sinceText, 'since') };
+  return {
+    client: client ?? null,
+    epoch,
+    since: sinceText === undefined ? undefined : parseSeq(sinceText, 'since'),
+    start,
+  };
 }
 
 /** A whole number 0 … 2^53−1 written in plain decimal digits. */

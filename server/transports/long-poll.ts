@@ -8,15 +8,17 @@ import { MAX_EVENTS_PER_ANSWER } from '../../protocol/limits.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import { parseFeedQuery, parseIntParam } from './feed-query.ts';
 import { sendPollAnswer } from './poll-answer.ts';
+import { PollStarts } from './poll-starts.ts';
 import type { TransportContext } from './transport-context.ts';
 
 export async function longPollTransport(app: FastifyInstance, context: TransportContext): Promise<void> {
   const { feed, options, closers } = context;
+  const starts = new PollStarts();
 
   app.get(TRANSPORT_RECORDS['long-poll'].path, { config: { meter: 'long-poll' } }, (request, reply) => {
-    const query = parseFeedQuery(request.query);
+    const point = starts.pointFor(parseFeedQuery(request.query), feed.newestSeq, feed.epoch);
     const timeoutMs = parseIntParam(request.query, 'timeoutMs', 100, 60_000, options.longPollTimeoutMs);
-    const first = feed.resume(query, MAX_EVENTS_PER_ANSWER);
+    const first = feed.resume(point, MAX_EVENTS_PER_ANSWER);
     if (first.events.length > 0 || first.reset)
       return sendPollAnswer(request, reply, context, 'long-poll', feed.epoch, first);
 
