@@ -110,7 +110,8 @@ describe.concurrent('npm run load and npm run bench, as processes', () => {
   }, 90_000);
 });
 
-describe.concurrent('every baseline server speaks the protocol the FeedClients expect', () => {
+// Five tsx processes start at once (Socket.IO's the heaviest to load): under a busy machine that alone passed 5 s.
+describe.concurrent('every baseline server speaks the protocol the FeedClients expect', { timeout: 20_000 }, () => {
   it.each(Object.entries(BASELINES))('%s: %s', async (transport, script) => {
     const server = await startServerProcess(script, ['--port', '0', '--rate', '50', '--bytes', '150']);
     try {
