@@ -112,6 +112,8 @@ describeInChromium('dashboard in Chromium', (executable) => {
 
   it('loads, and every column shows a growing message count and a latency', async () => {
     await expect(page.title()).resolves.toBe('Transport Lab');
+    // The page draws once its clients run (at most 400 ms after its script), so the columns may follow the load event.
+    await page.locator('[data-transport]').first().waitFor({ timeout: 5000 });
     for (const transport of TRANSPORT_NAMES) {
       expect(await page.locator(`[data-transport="${transport}"]`).count(), transport).toBe(1);
     }

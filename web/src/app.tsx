@@ -6,7 +6,7 @@
  * and on a phone-wide screen the phone view (components/phone-view.tsx).
  * The configuration lives here and mirrors itself into the URL.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, startTransition, useEffect, useMemo, useState } from 'react';
 import { BytesPerMessageChart } from './components/bytes-per-message-chart.tsx';
 import { ClassPanel } from './components/class-panel.tsx';
 import { ClassRoundPanel } from './components/class-round-panel.tsx';
@@ -45,6 +45,7 @@ export function App({ initial }: { initial: LabConfig }) {
   const lessons = useMemo(() => new LessonRunner(() => store.lessonSetting()), [store]);
   const status = useLab((s) => s.status);
   const phone = usePhoneWidth();
+  const below = useBelowTheFold();
 
   useEffect(() => {
     const root = document.documentElement;
@@ -103,31 +104,47 @@ export function App({ initial }: { initial: LabConfig }) {
             />
           ))}
         </section>
-        <LessonsPanel runner={lessons} config={config} setConfig={setConfig} />
-        <ClassPanel presenter={config.presenter} />
-        <section className="charts" aria-label="Comparison charts">
-          <LatencyChart
-            presenter={config.presenter}
-            log={config.log}
-            onLogChange={(log) => setConfig((c) => ({ ...c, log }))}
-          />
-          <BytesPerMessageChart presenter={config.presenter} />
-          <RequestRateChart presenter={config.presenter} />
-          <CumulativeBytesChart presenter={config.presenter} />
-        </section>
-        <SegmentTable />
-        <Timeline presenter={config.presenter} />
-        <ConnectionLimitPanel />
-        <Suspense fallback={null}>
-          <LoadPanel presenter={config.presenter} />
-        </Suspense>
-        <section className="pair">
-          <WireInspector />
-          <UpstreamBox />
-        </section>
-        <WireExplainer />
-        <Definitions />
+        {below && (
+          <>
+            <LessonsPanel runner={lessons} config={config} setConfig={setConfig} />
+            <ClassPanel presenter={config.presenter} />
+            <section className="charts" aria-label="Comparison charts">
+              <LatencyChart
+                presenter={config.presenter}
+                log={config.log}
+                onLogChange={(log) => setConfig((c) => ({ ...c, log }))}
+              />
+              <BytesPerMessageChart presenter={config.presenter} />
+              <RequestRateChart presenter={config.presenter} />
+              <CumulativeBytesChart presenter={config.presenter} />
+            </section>
+            <SegmentTable />
+            <Timeline presenter={config.presenter} />
+            <ConnectionLimitPanel />
+            <Suspense fallback={null}>
+              <LoadPanel presenter={config.presenter} />
+            </Suspense>
+            <section className="pair">
+              <WireInspector />
+              <UpstreamBox />
+            </section>
+            <WireExplainer />
+            <Definitions />
+          </>
+        )}
       </main>
     </div>
   );
+}
+
+/**
+ * False for the first render, then true in a transition: the header, controls
+ * and columns render at once, and the panels below them render in slices that
+ * yield, so the store's first requests (the route, then the clients) are not
+ * held behind one long task on a slow laptop.
+ */
+function useBelowTheFold(): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => startTransition(() => setShown(true)), []);
+  return shown;
 }

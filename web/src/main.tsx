@@ -1,6 +1,7 @@
 /**
  * Entry: read the configuration from the URL, start the store (which applies
- * feed settings from the URL to the lab, so a link reproduces a setup), render.
+ * feed settings from the URL to the lab, so a link reproduces a setup), then
+ * render once its clients run.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -26,7 +27,7 @@ const store = new LabStore(
   },
   teacherToken(window.location.search),
 );
-void store.start({
+const starting = store.start({
   ...(initial.scenario ? { scenario: initial.scenario } : {}),
   ...(initial.rate !== null ? { ratePerSecond: initial.rate } : {}),
   ...(initial.payload !== null ? { payloadBytes: initial.payload } : {}),
@@ -39,6 +40,11 @@ window.addEventListener('pageshow', (event) => {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
+// The first render is one long task (a quarter of a second on a slow laptop): drawn first, it would hold back the
+// store's few first requests and so the clients' start. They take a few round trips, so the page is drawn once the
+// clients run, or after FIRST_DRAW_WAIT_MS if the lab is slow to answer.
+const FIRST_DRAW_WAIT_MS = 400;
+await Promise.race([starting, new Promise((resolve) => setTimeout(resolve, FIRST_DRAW_WAIT_MS))]);
 createRoot(root).render(
   <StrictMode>
     <LabContext.Provider value={store}>
