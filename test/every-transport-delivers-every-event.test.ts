@@ -72,6 +72,11 @@ async function publishSteadily(count: number, everyMs: number, during?: (i: numb
   }
 }
 
+/** The transport under a client that reports one (Socket.IO's Engine.IO: polling, then websocket); null otherwise. */
+function engineTransportOf(client: FeedClient): string | null {
+  return 'engineTransport' in client ? (client.engineTransport as string | null) : null;
+}
+
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 it('all four transports deliver the identical seq sequence', async () => {
@@ -121,6 +126,9 @@ describe.each(TRANSPORT_NAMES)('%s', (transport) => {
     await waitFor(() => connected(w), 5000, 'the client to connect');
     publishMany(lab.app, 2);
     await waitFor(() => w.seqs.length === 2, 5000, 'the first events');
+    // A client that upgrades its connection is cut once it has: a cut during the upgrade is its own case
+    // (socket-io-cut-during-upgrade-resumes-from-the-ring.test.ts), where the server notices only at its ping timeout.
+    await waitFor(() => engineTransportOf(w.client) !== 'polling', 5000, 'the upgrade');
     // Cut the connection and, before the client can come back, publish more than the buffer holds (100).
     proxy.dropAll();
     publishMany(lab.app, 250);
