@@ -8,8 +8,14 @@ import net from 'node:net';
 export interface CountingProxy {
   url: string;
   port: number;
-  /** Bytes client → lab and lab → client, over all connections so far. */
+  /** Bytes client → lab and lab → client, over all connections so far (up: those the lab could still read). */
   bytes(): { up: number; down: number };
+  /**
+   * Bytes the client sent after the lab had closed its side (its FIN came first): the lab never reads them (its
+   * kernel answers with a reset), so no meter of the lab can count them — over TLS, the client's close_notify
+   * in answer to the lab's.
+   */
+  lateUp(): number;
   connections(): number;
   /** Cuts every open connection at once, both sides (a network drop). */
   dropAll(): void;
@@ -18,6 +24,7 @@ export interface CountingProxy {
 
 export async function startCountingProxy(targetPort: number): Promise<CountingProxy> {
   let up = 0;
+  let lateUp = 0;
   let down = 0;
   let connections = 0;
   const open = new Set<net.Socket>();
@@ -27,8 +34,10 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
     const lab = net.connect(targetPort, '127.0.0.1');
     open.add(client);
     open.add(lab);
+    let labEnded = false;
     client.on('data', (data) => {
-      up += data.length;
+      if (labEnded) lateUp += data.length;
+      else up += data.length;
       if (!lab.write(data)) client.pause();
     });
     lab.on('drain', () => client.resume());
@@ -44,7 +53,10 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
       open.delete(lab);
     };
     client.on('end', () => lab.end());
-    lab.on('end', () => client.end());
+    lab.on('end', () => {
+      labEnded = true;
+      client.end();
+    });
     client.on('close', closeBoth);
     lab.on('close', closeBoth);
     client.on('error', closeBoth);
@@ -56,6 +68,7 @@ export async function startCountingProxy(targetPort: number): Promise<CountingPr
     url: `http://127.0.0.1:${port}`,
     port,
     bytes: () => ({ up, down }),
+    lateUp: () => lateUp,
     connections: () => connections,
     dropAll: () => {
       for (const socket of open) socket.destroy();
