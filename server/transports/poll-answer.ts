@@ -83,6 +83,29 @@ export function sendPollAnswer(
 }
 
 /**
+ * Conditional short polling's `304 Not Modified`: nothing new since the
+ * answer the client holds, so a head and no body. Metered as an empty answer
+ * (and a 304); the inspector keeps showing the last event seen.
+ */
+export function sendNotModified(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { meter, inspector }: Pick<TransportContext, 'meter' | 'inspector'>,
+  transport: TransportName,
+): FastifyReply {
+  if (request.meter) {
+    request.meter.pollAnswer = { oldest: null };
+    meter.count(request.meter.target, 'emptyResponses');
+    meter.count(request.meter.target, 'notModified');
+  }
+  reply.raw.once('finish', () => {
+    const client = request.meter?.target.client ?? null;
+    inspector.exchange(transport, client, requestHeadOf(request.raw), responseHeadText(reply.raw), Date.now());
+  });
+  return reply.code(304).header('cache-control', 'no-store').send();
+}
+
+/**
  * The answer's head as the inspector shows it: over HTTP/1.1 the bytes Node
  * wrote (`_header`); over HTTP/2 (where `_header` is only `true`) its header
  * fields, `:status` first, as the SSE route shows its own.
