@@ -4,11 +4,12 @@
  * requests arrived (a stream the browser holds back never reaches it); then
  * the page closes the first stream and we time when the waiting one opens.
  */
-import type { MetricsSnapshot } from '../protocol/metrics.ts';
+
 import type { ConnectionLimitMeasurement, ConnectionLimitRunPlan } from '../lessons/lesson.ts';
-import { LessonUnavailable } from '../lessons/run-lesson.ts';
-import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium } from './chromium-launcher.ts';
 import type { LabEndpoints, LabRequest } from '../lessons/measure-feed-run.ts';
+import { LessonUnavailable } from '../lessons/run-lesson.ts';
+import type { MetricsSnapshot } from '../protocol/metrics.ts';
+import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium } from './chromium-launcher.ts';
 
 /** How long the waiting stream gets to open after the first one closed, ms. */
 const OPEN_AFTER_CLOSE_LIMIT_MS = 5000;

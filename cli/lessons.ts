@@ -4,17 +4,18 @@
  * network conditioner on free loopback ports; with --url it uses a running
  * one (loopback only) and restores its feed and network after each lesson.
  */
-import { findLesson } from '../lessons/lesson-registry.ts';
+
 import { lessonMarkdown } from '../lessons/lesson-markdown.ts';
+import { findLesson } from '../lessons/lesson-registry.ts';
+import type { LabEndpoints } from '../lessons/measure-feed-run.ts';
 import { type LessonResult, runLesson } from '../lessons/run-lesson.ts';
-import { readStatus } from '../load/lab-api.ts';
 import { runCli, writeOutput } from '../load/cli-support.ts';
+import { readStatus } from '../load/lab-api.ts';
 import { buildApp } from '../server/app.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
-import type { LabEndpoints } from '../lessons/measure-feed-run.ts';
-import { nodeLessonDriver } from './node-lesson-driver.ts';
-import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
 import { LESSONS_USAGE, type LessonsFlags, parseLessonsFlags } from './lessons-flags.ts';
+import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
+import { nodeLessonDriver } from './node-lesson-driver.ts';
 
 interface OpenLab extends LabEndpoints {
   close(): Promise<void>;

@@ -5,11 +5,11 @@
  * Chromium.
  */
 import type { ClientEnv } from '../clients/client-env.ts';
-import type { FeedRunPlan } from '../lessons/lesson.ts';
 import { LabLessonDriver } from '../lessons/lab-lesson-driver.ts';
+import type { FeedRunPlan } from '../lessons/lesson.ts';
 import type { LabEndpoints, LabRequest } from '../lessons/measure-feed-run.ts';
-import type { TransportName } from '../protocol/feed-event.ts';
 import { createLoadEnv } from '../load/load-client-env.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
 import { isolatedNodeEnv } from './isolated-node-env.ts';
 import { measureConnectionLimit } from './lesson-browser-run.ts';
 

@@ -28,15 +28,14 @@
  */
 
 import { browserEnv } from '../../clients/client-env.ts';
-import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
-import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
-import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
+import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
 import type { Lesson } from '../../lessons/lesson.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { median } from '../../protocol/figures.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
+import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
 import {
   emptyTransportMetrics,
   type MetricsSnapshot,
@@ -51,8 +50,8 @@ import { watchRoundTrips } from './base-rtt.ts';
 import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { ClassPrediction } from './class-prediction.ts';
 import { classReportFor } from './class-report.ts';
-import { ClassViewPoll } from './class-view-poll.ts';
 import { clientSettingOf } from './class-setting-lanes.ts';
+import { ClassViewPoll } from './class-view-poll.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
 import { describeError } from './describe-error.ts';
@@ -69,6 +68,7 @@ import type {
 import { CHART_WINDOW_MS } from './latency-window.ts';
 import type { LessonSetting } from './lessons/lesson-runner.ts';
 import { LimitDemoControl } from './limit-demo-control.ts';
+import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { theoryRttMs } from './network-caption.ts';
 import { NetworkControl } from './network-control.ts';
 import {
@@ -307,7 +307,11 @@ export class LabStore {
         const record = this.records[transport];
         const on = settings.enabled[transport];
         const setting = WEB_TRANSPORTS[transport].clientSetting;
-        const optionChanged = setting !== null && settings[setting] !== before[setting];
+        const optionChanged =
+          (setting !== null && settings[setting] !== before[setting]) ||
+          (WEB_TRANSPORTS[transport].alsoRecreatedBy ?? []).some(
+            (key) => (settings[key] ?? false) !== (before[key] ?? false),
+          );
         // Another HTTP version is another port: every client reconnects there.
         const versionChanged = this.httpsPorts !== null && settings.httpVersion !== before.httpVersion;
         if (record.client && (!on || optionChanged || versionChanged)) record.retire(this.now());
@@ -468,6 +472,7 @@ export class LabStore {
       },
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       shortPollIntervalMs: this.settings.intervalMs,
+      shortPollConditional: this.settings.shortPollConditional ?? false,
       longPollTimeoutMs: this.settings.timeoutMs,
       socketIoTransports: socketIoTransportsOf(this.settings.socketIoLane),
       keepLatencySamples: 0, // the store keeps its own 60 s window
