@@ -7,9 +7,11 @@
  * load runs from the dashboard (server/load-control/load-runner.ts).
  */
 import { isAbsolute, resolve } from 'node:path';
+import type { HttpsPorts } from '../protocol/lab-status.ts';
 import type { LoadReport } from '../protocol/load-report.ts';
 import { LabErrors } from '../server/errors.ts';
 import { loadScenario, type Scenario } from '../server/feed/scenario.ts';
+import { labCertificate } from '../server/tls/lab-certificate.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
 import { LOAD_USAGE, type LoadFlags, parseLoadFlags } from './load-flags.ts';
@@ -19,8 +21,6 @@ import { JsonProgress, lineEveryS, ProgressDisplay } from './progress-display.ts
 import { formatLoadCsv } from './result-csv.ts';
 import { formatLoadMarkdown } from './result-markdown.ts';
 import { formatLoadTable } from './result-table.ts';
-import type { HttpsPorts } from '../protocol/lab-status.ts';
-import { labCertificate } from '../server/tls/lab-certificate.ts';
 import { prebuildDashboard, type ServerProcess, startServerProcess } from './server-process.ts';
 
 async function main(): Promise<void> {

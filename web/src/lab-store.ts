@@ -329,7 +329,12 @@ export class LabStore {
   lessonSetting(): LessonSetting | null {
     if (!this.clientsRunning) return null;
     return {
-      lab: { labUrl: this.baseUrl, conditionerUrl: this.route.via === 'conditioner' ? this.route.baseUrl : null },
+      lab: {
+        labUrl: this.baseUrl,
+        conditionerUrl: this.route.via === 'conditioner' ? this.route.baseUrl : null,
+        // The HTTP/2 lessons' runs go to the lab's HTTPS ports, which a page served over HTTPS trusts already.
+        https: this.httpsPorts ? { ...this.httpsUrls(this.httpsPorts), certificatePem: null } : null,
+      },
       request: (method, path, body) => this.api.request(method, path, body),
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       beginSegment: (label) => void this.beginPageSegment(label, () => {}),
@@ -693,6 +698,15 @@ export class LabStore {
   }
 
   /** The HTTPS ports, asked only by a page served over HTTPS; null when there are none (or an older lab). */
+  private httpsUrls(ports: { h2Port: number; http1Port: number }): { h2Url: string; http1Url: string } {
+    const at = (port: number): string => {
+      const url = new URL(this.baseUrl);
+      url.port = String(port);
+      return url.origin;
+    };
+    return { h2Url: at(ports.h2Port), http1Url: at(ports.http1Port) };
+  }
+
   private async readHttpsPorts(): Promise<{ h2Port: number; http1Port: number } | null> {
     if (new URL(this.baseUrl).protocol !== 'https:') return null;
     const ports = await this.api.https().catch(() => null);
