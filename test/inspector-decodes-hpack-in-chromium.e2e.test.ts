@@ -6,6 +6,7 @@
  * dynamic table after the first request — with HPACK's prediction beside the
  * measured bytes.
  */
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LaunchedChromium, launchChromium } from '../cli/chromium-launcher.ts';
@@ -14,6 +15,8 @@ import { buildApp } from '../server/app.ts';
 import { createSelfSignedCertificate, spkiSha256 } from '../server/tls/self-signed-certificate.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 import { describeInChromium } from './support/chromium.ts';
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describeInChromium('the wire inspector decodes HPACK in the page', (executable) => {
   let app: FastifyInstance;
@@ -69,6 +72,25 @@ describeInChromium('the wire inspector decodes HPACK in the page', (executable) 
     expect(hex.length).toBeGreaterThan(0);
     expect(hex.length / 2).toBeLessThan(100);
     expect(await request.locator('summary').textContent()).toMatch(/\(\d+ B of HPACK\)/);
+    // The decoded view meets the page's accessibility bar: no critical or serious axe finding inside it.
+    await page.addScriptTag({ path: AXE_SOURCE });
+    const findings = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: (
+              context: Element,
+              options: object,
+            ) => Promise<{ violations: Array<{ id: string; impact: string | null }> }>;
+          };
+        }
+      ).axe;
+      const root = document.querySelector('[data-inspect="h2"]');
+      if (!root) return ['no HTTP/2 view'];
+      const result = await axe.run(root, { resultTypes: ['violations'] });
+      return result.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id);
+    });
+    expect(findings).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
