@@ -21,14 +21,31 @@ export interface DecodedBlock {
   decodeError: string | null;
 }
 
+/**
+ * A header block longer than this is not collected, bytes: far above the lab's 16 KiB head limit, so
+ * only a flood of CONTINUATION frames (which Node cuts off itself) reaches it, and it cannot grow the lab.
+ */
+export const HPACK_BLOCK_MAX_BYTES = 64 * 1024;
+
 export class HpackTracker {
   private table: HpackTableState = emptyHpackTable();
+  private pendingBytes = 0;
+  /** Fragments past the cap arrived: none are collected any more. */
+  private overflowed = false;
   /** Why the table is no longer known (a block that did not decode): later blocks are kept undecoded. */
   private lost: string | null = null;
   private readonly pending = new Map<number, Buffer[]>();
 
   /** A header block fragment's bytes, as they pass. */
   fragment(streamId: number, bytes: Uint8Array): void {
+    if (this.overflowed) return;
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes > HPACK_BLOCK_MAX_BYTES) {
+      this.overflowed = true;
+      this.lost = `header blocks of more than ${HPACK_BLOCK_MAX_BYTES} B were pending on this connection`;
+      this.pending.clear();
+      return;
+    }
     const parts = this.pending.get(streamId) ?? [];
     parts.push(Buffer.from(bytes));
     this.pending.set(streamId, parts);
@@ -38,6 +55,7 @@ export class HpackTracker {
   blockEnded(streamId: number): DecodedBlock {
     const block = Buffer.concat(this.pending.get(streamId) ?? []);
     this.pending.delete(streamId);
+    this.pendingBytes -= block.length;
     if (this.lost !== null) return { block, tableBefore: null, decodeError: this.lost };
     const tableBefore = this.table;
     try {
