@@ -41,7 +41,7 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
         onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
       />
       <div className="select-field">
-        <label>
+        <label className="check-label">
           <input
             type="checkbox"
             data-control="conditional-polling"
