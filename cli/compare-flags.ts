@@ -23,6 +23,8 @@ export interface CompareFlags {
   over: CompareOver[];
   /** Which Engine.IO transports the Socket.IO client may use. Default `default`. */
   socketIoLane: SocketIoLane;
+  /** Conditional short polling (`If-None-Match` → `304 Not Modified`), `--conditional`. Default false. */
+  conditional: boolean;
 }
 
 export type CompareOver = 'http' | 'https' | 'h2';
@@ -38,6 +40,8 @@ Options:
                          the running lab's scenario is used
   --duration <s>         how long to run, 1-3600 (default 10)
   --interval <ms>        short-poll interval, 10-60000 (default 1000)
+  --conditional          conditional short polling: If-None-Match with the last ETag,
+                         an answer with nothing new is 304 Not Modified (no body)
   --transports <list>    comma-separated subset, or all (default all)
   --socket-io-lane <l>   default | websocket | polling: the Engine.IO transports Socket.IO's
                          clients may use (default: polling, then the upgrade; websocket =
@@ -66,6 +70,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     http2: { type: 'boolean' },
     https: { type: 'boolean' },
     'socket-io-lane': { type: 'string' },
+    conditional: { type: 'boolean' },
   });
   const over: CompareOver[] = [];
   if (values.https === true) over.push('https');
@@ -81,6 +86,7 @@ export function parseCompareFlags(argv: string[]): CompareFlags {
     json: values.json === true,
     over: over.length > 0 ? over : ['http'],
     socketIoLane: socketIoLaneFlag(str(values, 'socket-io-lane')),
+    conditional: values.conditional === true,
   };
 }
 

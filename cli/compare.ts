@@ -6,13 +6,13 @@
  * `--https` / `--http2` run them over TLS (HTTP/1.1, HTTP/2), side by side when both.
  */
 
+import type { ClientEnv } from '../clients/client-env.ts';
 import { createFeedClient } from '../clients/client-registry.ts';
 import { estimateClockOffset } from '../clients/clock-offset.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
-import type { ClientEnv } from '../clients/client-env.ts';
 import { nodeEnv, nodeTlsEnv } from '../clients/node-env.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
-import { bytesPerEvent, median } from '../protocol/figures.ts';
+import { bytesPerEvent, bytesPerRequest, median } from '../protocol/figures.ts';
 import type { MetricsSnapshot } from '../protocol/metrics.ts';
 import { socketIoTransportsOf } from '../protocol/socket-io-lanes.ts';
 import { buildApp } from '../server/app.ts';
@@ -141,6 +141,7 @@ async function compare(lab: Lab, flags: CompareFlags): Promise<Comparison> {
         env,
         clockOffsetMs: clock.offsetMs,
         shortPollIntervalMs: flags.intervalMs,
+        shortPollConditional: flags.conditional,
         socketIoTransports: socketIoTransportsOf(flags.socketIoLane),
         keepLatencySamples: 1_000_000,
       });
@@ -199,6 +200,8 @@ async function compare(lab: Lab, flags: CompareFlags): Promise<Comparison> {
       duplicates: stats.duplicates,
       requests: meter.requests,
       emptyResponses: meter.emptyResponses,
+      notModified: meter.notModified ?? 0,
+      bytesPerRequest: roundOrNull(bytesPerRequest(meter)),
       bytesPerMessage: {
         header: per(perEvent?.header),
         framing: per(perEvent?.framing),
@@ -213,6 +216,7 @@ async function compare(lab: Lab, flags: CompareFlags): Promise<Comparison> {
     scenario: lab.scenarioId,
     durationS: flags.durationS,
     shortPollIntervalMs: flags.intervalMs,
+    conditional: flags.conditional,
     clockOffsetMs: round(clock.offsetMs),
     clockErrorMs: round(clock.errorMs),
     over: flags.over,

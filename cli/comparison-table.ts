@@ -13,6 +13,10 @@ export interface TransportResult {
   duplicates: number;
   requests: number;
   emptyResponses: number;
+  /** Of those, `304 Not Modified` answers (conditional short polling). */
+  notModified: number;
+  /** All bytes of this client, both directions, divided by its requests; null without requests (streams count 1). */
+  bytesPerRequest: number | null;
   /** All bytes of this client, both directions, divided by the events it received. */
   bytesPerMessage: { header: number; framing: number; payload: number; tls: number; total: number };
   /** Median upstream round trip (ms), when the scenario sends upstream. */
@@ -23,6 +27,8 @@ export interface Comparison {
   scenario: string;
   durationS: number;
   shortPollIntervalMs: number;
+  /** Short polling asked conditionally (`--conditional`). */
+  conditional: boolean;
   clockOffsetMs: number;
   clockErrorMs: number;
   /** How the clients reached the lab, one run each (`http`, `https`: HTTP/1.1 over TLS, `h2`: HTTP/2 over TLS). */
@@ -44,6 +50,8 @@ const ROWS: [string, (r: TransportResult) => string][] = [
   ['duplicates', (r) => String(r.duplicates)],
   ['requests', (r) => String(r.requests)],
   ['empty responses', (r) => String(r.emptyResponses)],
+  ['304 Not Modified', (r) => String(r.notModified)],
+  ['B/request', (r) => (r.bytesPerRequest === null ? '-' : fixed(r.bytesPerRequest))],
   ['header B/message', (r) => fixed(r.bytesPerMessage.header)],
   ['framing B/message', (r) => fixed(r.bytesPerMessage.framing)],
   ['payload B/message', (r) => fixed(r.bytesPerMessage.payload)],
@@ -67,6 +75,7 @@ export function formatComparisonTable(comparison: Comparison): string {
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const title =
     `Scenario ${comparison.scenario}, ${comparison.durationS} s, short-poll interval ${comparison.shortPollIntervalMs} ms` +
+    (comparison.conditional ? ' (conditional)' : '') +
     (comparison.clockErrorMs > 0 ? `, clock offset ${comparison.clockOffsetMs} ± ${comparison.clockErrorMs} ms` : '') +
     (comparison.over.includes('http')
       ? ''

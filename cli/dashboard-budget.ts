@@ -37,8 +37,8 @@ import { percentileOfSorted } from '../protocol/figures.ts';
 import { buildApp } from '../server/app.ts';
 import { LabErrors } from '../server/errors.ts';
 import { parseFlags, str, wholeNumberFlag } from '../server/flag-values.ts';
-import { CHROMIUM_INSTALL_HINT, findChromium, launchBrowser } from './chromium-launcher.ts';
 import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
+import { CHROMIUM_INSTALL_HINT, findChromium, launchBrowser } from './chromium-launcher.ts';
 
 const CPU_BUDGET_MS = 50;
 /** Throttled, a task may take this long (wall ms) before it counts against the budget: the page must not visibly stutter. */

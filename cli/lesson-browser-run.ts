@@ -4,11 +4,13 @@
  * requests arrived (a stream the browser holds back never reaches it); then
  * the page closes the first stream and we time when the waiting one opens.
  */
-import type { MetricsSnapshot } from '../protocol/metrics.ts';
+
 import type { ConnectionLimitMeasurement, ConnectionLimitRunPlan } from '../lessons/lesson.ts';
-import { LessonUnavailable } from '../lessons/run-lesson.ts';
-import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium } from './chromium-launcher.ts';
 import type { LabEndpoints, LabRequest } from '../lessons/measure-feed-run.ts';
+import { LessonUnavailable } from '../lessons/run-lesson.ts';
+import type { MetricsSnapshot } from '../protocol/metrics.ts';
+import { spkiSha256 } from '../server/tls/self-signed-certificate.ts';
+import { CHROMIUM_INSTALL_HINT, findChromium, launchChromium } from './chromium-launcher.ts';
 
 /** How long the waiting stream gets to open after the first one closed, ms. */
 const OPEN_AFTER_CLOSE_LIMIT_MS = 5000;
@@ -25,7 +27,11 @@ export async function measureConnectionLimit(
     throw new LessonUnavailable('this lesson needs a real browser, and no Chromium was found', CHROMIUM_INSTALL_HINT);
   const runId = Math.random().toString(36).slice(2, 8);
   const ids = Array.from({ length: run.streams }, (_, i) => `lesson-${runId}-stream-${i + 1}`);
-  const browser = await launchChromium(executable).catch((error: unknown) => {
+  const origin = run.http ? httpsOrigin(lab, run.http) : lab.labUrl;
+  // Over TLS a fresh profile trusts the lab's certificate by its key's hash, and nothing else.
+  const pem = run.http ? lab.https?.certificatePem : null;
+  const trust = pem ? [`--ignore-certificate-errors-spki-list=${spkiSha256(pem)}`] : [];
+  const browser = await launchChromium(executable, trust).catch((error: unknown) => {
     throw new LessonUnavailable(
       `Chromium at ${executable} did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
       CHROMIUM_INSTALL_HINT,
@@ -34,7 +40,7 @@ export async function measureConnectionLimit(
   try {
     const page = await browser.context.newPage();
     // Any page of the lab's origin will do; /api is small and holds no connection of its own.
-    await page.goto(`${lab.labUrl}/api`);
+    await page.goto(`${origin}/api`);
     const userAgent = await page.evaluate(() => navigator.userAgent);
     await page.evaluate((clientIds) => {
       const streams = clientIds.map((id) => {
@@ -82,6 +88,16 @@ export async function measureConnectionLimit(
   } finally {
     await browser.close();
   }
+}
+
+function httpsOrigin(lab: LabEndpoints, version: 'h2' | 'http/1.1'): string {
+  if (!lab.https) {
+    throw new LessonUnavailable(
+      `this run opens its page over TLS (${version === 'h2' ? 'HTTP/2' : 'HTTP/1.1'}), and the lab has no HTTPS ports`,
+      'start the lab with npm start -- --https, or leave out --url',
+    );
+  }
+  return version === 'h2' ? lab.https.h2Url : lab.https.http1Url;
 }
 
 /** How many of the streams' requests reached the lab (its meter counts one request per stream that got through). */

@@ -4,17 +4,22 @@
  * network conditioner on free loopback ports; with --url it uses a running
  * one (loopback only) and restores its feed and network after each lesson.
  */
-import { findLesson } from '../lessons/lesson-registry.ts';
+
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { lessonMarkdown } from '../lessons/lesson-markdown.ts';
+import { findLesson } from '../lessons/lesson-registry.ts';
+import type { LabEndpoints } from '../lessons/measure-feed-run.ts';
 import { type LessonResult, runLesson } from '../lessons/run-lesson.ts';
-import { readStatus } from '../load/lab-api.ts';
 import { runCli, writeOutput } from '../load/cli-support.ts';
+import { readStatus } from '../load/lab-api.ts';
 import { buildApp } from '../server/app.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
-import type { LabEndpoints } from '../lessons/measure-feed-run.ts';
-import { nodeLessonDriver } from './node-lesson-driver.ts';
-import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
+import { LAB_CERTS_FOLDER } from '../server/tls/lab-certificate.ts';
+import { createSelfSignedCertificate } from '../server/tls/self-signed-certificate.ts';
 import { LESSONS_USAGE, type LessonsFlags, parseLessonsFlags } from './lessons-flags.ts';
+import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
+import { nodeLessonDriver } from './node-lesson-driver.ts';
 
 interface OpenLab extends LabEndpoints {
   close(): Promise<void>;
@@ -59,13 +64,28 @@ async function main(): Promise<void> {
 /** A seeded lab of our own with a conditioner on free loopback ports, or the running one at --url. */
 async function openLab(flags: LessonsFlags): Promise<OpenLab> {
   if (flags.url === undefined) {
-    const app = await buildApp({ scenario: loadScenario('stock-ticker'), seed: flags.seed, conditionerPort: 0 });
+    // HTTPS ports too, for the HTTP/2 lessons (a certificate of the run's own, in memory).
+    const certificate = createSelfSignedCertificate();
+    const app = await buildApp({
+      scenario: loadScenario('stock-ticker'),
+      seed: flags.seed,
+      conditionerPort: 0,
+      https: { h2Port: 0, http1Port: 0, certificate },
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const conditionerPort = await app.conditioner.ready();
+    const httpsPorts = await app.httpsReady();
     const { port } = app.server.address() as { port: number };
     return {
       labUrl: `http://127.0.0.1:${port}`,
       conditionerUrl: conditionerPort === null ? null : `http://127.0.0.1:${conditionerPort}`,
+      https: httpsPorts
+        ? {
+            h2Url: `https://127.0.0.1:${httpsPorts.h2Port}`,
+            http1Url: `https://127.0.0.1:${httpsPorts.http1Port}`,
+            certificatePem: certificate.cert,
+          }
+        : null,
       close: () => app.close(),
     };
   }
@@ -77,7 +97,23 @@ async function openLab(flags: LessonsFlags): Promise<OpenLab> {
   return {
     labUrl,
     conditionerUrl: port === null ? null : `${url.protocol}//${url.hostname}:${port}`,
+    https: await httpsOf(labUrl),
     close: async () => {},
+  };
+}
+
+/** A running lab's HTTPS ports (`GET /api/https`) and the certificate it keeps in .lab-certs; null without them. */
+async function httpsOf(labUrl: string): Promise<LabEndpoints['https']> {
+  const answer = await fetch(`${labUrl}/api/https`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+  const ports = answer?.ok ? ((await answer.json()) as { h2Port: number | null; http1Port: number | null }) : null;
+  if (ports?.h2Port == null || ports.http1Port == null || !existsSync(path.join(LAB_CERTS_FOLDER, 'cert.pem'))) {
+    return null;
+  }
+  const { hostname } = new URL(labUrl);
+  return {
+    h2Url: `https://${hostname}:${ports.h2Port}`,
+    http1Url: `https://${hostname}:${ports.http1Port}`,
+    certificatePem: readFileSync(path.join(LAB_CERTS_FOLDER, 'cert.pem'), 'utf8'),
   };
 }
 

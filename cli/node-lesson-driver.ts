@@ -5,11 +5,12 @@
  * Chromium.
  */
 import type { ClientEnv } from '../clients/client-env.ts';
-import type { FeedRunPlan } from '../lessons/lesson.ts';
+import { nodeTlsEnv } from '../clients/node-env.ts';
 import { LabLessonDriver } from '../lessons/lab-lesson-driver.ts';
+import type { FeedRunPlan } from '../lessons/lesson.ts';
 import type { LabEndpoints, LabRequest } from '../lessons/measure-feed-run.ts';
-import type { TransportName } from '../protocol/feed-event.ts';
 import { createLoadEnv } from '../load/load-client-env.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
 import { isolatedNodeEnv } from './isolated-node-env.ts';
 import { measureConnectionLimit } from './lesson-browser-run.ts';
 
@@ -25,7 +26,9 @@ export class LabRefused extends Error {
 
 export function nodeLessonDriver(lab: LabEndpoints): LabLessonDriver {
   const request = labRequestTo(lab.labUrl);
-  return new LabLessonDriver({ lab, request, makeEnv: nodeRunEnv }, (run) => measureConnectionLimit(lab, run, request));
+  const makeEnv = (transport: TransportName, run: FeedRunPlan, baseUrl: string) =>
+    nodeRunEnv(transport, run, baseUrl, lab.https?.certificatePem ?? null);
+  return new LabLessonDriver({ lab, request, makeEnv }, (run) => measureConnectionLimit(lab, run, request));
 }
 
 /** JSON to and from the lab's own port; a refusal throws LabRefused with the lab's code. */
@@ -49,11 +52,21 @@ function labRequestTo(labUrl: string): LabRequest {
   };
 }
 
+/** @param ca the certificate of the lab's HTTPS ports (PEM), for runs over TLS */
 function nodeRunEnv(
   transport: TransportName,
   run: FeedRunPlan,
   baseUrl: string,
+  ca: string | null,
 ): { env: ClientEnv; close(): Promise<void> } {
+  // Over TLS the HTTP transports offer ALPN h2 (as browsers do); the port decides the version.
+  if (run.http) {
+    if (run.client?.headers === 'node') {
+      const env = nodeTlsEnv({ ca: ca ?? '', http2: run.http === 'h2' });
+      return { env, close: () => env.close() };
+    }
+    return createLoadEnv(transport, 'browser', baseUrl, { ca: ca ?? '', multiplex: run.http === 'h2' });
+  }
   // Browser-like headers by default: Node's fetch sends ~200 B less per request than a page does.
   if (run.client?.headers === 'node') return isolatedNodeEnv();
   const load = createLoadEnv(transport, 'browser', baseUrl);

@@ -8,6 +8,8 @@
  * Written only against the APIs in ClientEnv (plus setTimeout and
  * AbortController, which every environment has), never Node or DOM globals.
  */
+
+import { CLIENT_ID_PATTERN } from '../protocol/client-id.ts';
 import type {
   ControlMessage,
   FeedEvent,
@@ -18,10 +20,9 @@ import type {
 } from '../protocol/feed-event.ts';
 import { isControlMessage, isFeedEvent, isKnownControlType, isRecord } from '../protocol/feed-message-guards.ts';
 import { stripUndefined } from '../protocol/strip-undefined.ts';
-import { CLIENT_ID_PATTERN } from '../protocol/client-id.ts';
 import type { ClientEnv } from './client-env.ts';
 import { describeError, FeedClientError } from './feed-client-error.ts';
-import { apiUrl, JsonRequests } from './feed-http.ts';
+import { apiUrl, type JsonAnswer, JsonRequests } from './feed-http.ts';
 import { LatencyRing, type LatencySummary } from './latency-summary.ts';
 import { SequenceTracker } from './sequence-tracker.ts';
 
@@ -41,6 +42,11 @@ export interface FeedClientOptions {
   clockOffsetMs?: number;
   /** Short poll: wait this long (ms) after each answer before the next request, so the period is interval + round trip. Default 1000. */
   shortPollIntervalMs?: number;
+  /**
+   * Short poll: conditional requests (`?conditional=1` with `If-None-Match` set to the last answer's
+   * ETag), so an answer with nothing new is a `304 Not Modified` without a body. Default false.
+   */
+  shortPollConditional?: boolean;
   /** Long poll: sent as `timeoutMs`, how long (ms) the server may hold a request (100–60000). Default 25000. */
   longPollTimeoutMs?: number;
   /**
@@ -113,6 +119,7 @@ export interface ClientStats {
 const DEFAULTS = {
   clockOffsetMs: 0,
   shortPollIntervalMs: 1000,
+  shortPollConditional: false,
   longPollTimeoutMs: 25_000,
   reconnectMinMs: 250,
   reconnectMaxMs: 5000,
@@ -365,11 +372,7 @@ export abstract class FeedClient {
    * after `timeoutMs`. Non-2xx answers throw a FeedClientError with the server's code.
    * @returns the parsed body and when the answer arrived (epoch ms)
    */
-  protected requestJson(
-    url: string,
-    init: RequestInit,
-    timeoutMs: number,
-  ): Promise<{ body: unknown; receivedAt: number }> {
+  protected requestJson(url: string, init: RequestInit, timeoutMs: number): Promise<JsonAnswer> {
     return this.requests.request(url, init, timeoutMs);
   }
 
@@ -440,6 +443,7 @@ function validateOptions(o: ResolvedOptions): void {
   if (typeof o.env?.fetch !== 'function' || typeof o.env?.now !== 'function') problems.push('env needs fetch and now');
   if (!Number.isFinite(o.clockOffsetMs)) problems.push('clockOffsetMs must be a finite number');
   if (!(o.shortPollIntervalMs >= 0)) problems.push('shortPollIntervalMs must be ≥ 0');
+  if (typeof o.shortPollConditional !== 'boolean') problems.push('shortPollConditional must be true or false');
   if (!(o.longPollTimeoutMs >= 100 && o.longPollTimeoutMs <= 60_000))
     problems.push('longPollTimeoutMs must be 100–60000');
   if (!(o.reconnectMinMs > 0)) problems.push('reconnectMinMs must be > 0');

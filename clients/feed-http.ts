@@ -23,6 +23,16 @@ export function apiUrl(baseUrl: string, path: string, query = ''): string {
   return `${url.origin}${prefix}${path}${query ? `?${query}` : ''}`;
 }
 
+/** One JSON request's answer. */
+export interface JsonAnswer {
+  body: unknown;
+  /** When the answer arrived, epoch ms. */
+  receivedAt: number;
+  status: number;
+  /** The answer's `ETag` header, null without one. */
+  etag: string | null;
+}
+
 export class JsonRequests {
   private readonly inFlight = new Set<AbortController>();
   private count = 0;
@@ -34,10 +44,11 @@ export class JsonRequests {
 
   /**
    * fetch + JSON with an AbortController that `abortAll` aborts and that gives up
-   * after `timeoutMs`. Non-2xx answers throw a FeedClientError with the server's code.
-   * @returns the parsed body and when the answer arrived (epoch ms)
+   * after `timeoutMs`. Non-2xx answers throw a FeedClientError with the server's code, but a
+   * `304 Not Modified` (the answer to a conditional request) is an answer: its body is null.
+   * @returns the parsed body, when the answer arrived (epoch ms), its status and its ETag (null: none)
    */
-  async request(url: string, init: RequestInit, timeoutMs: number): Promise<{ body: unknown; receivedAt: number }> {
+  async request(url: string, init: RequestInit, timeoutMs: number): Promise<JsonAnswer> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     const request = ++this.count;
@@ -54,13 +65,15 @@ export class JsonRequests {
       status = response.status;
       const text = await response.text();
       const receivedAt = this.env.now();
+      if (response.status === 304) return { body: null, receivedAt, status: 304, etag: response.headers.get('etag') };
       if (!response.ok) {
         // A proxy in front of the lab may answer with HTML; only the lab's own errors carry a code.
         const body = parseJsonOrNull(text);
         if (isErrorAnswer(body)) throw new FeedClientError(body.code, body.message);
         throw new FeedClientError('LAB_ERR_CLIENT_HTTP', `HTTP ${response.status} from ${url}`);
       }
-      return { body: text ? (JSON.parse(text) as unknown) : null, receivedAt };
+      const body = text ? (JSON.parse(text) as unknown) : null;
+      return { body, receivedAt, status: response.status, etag: response.headers.get('etag') };
     } catch (error) {
       if (timedOut) throw new FeedClientError('LAB_ERR_CLIENT_TIMEOUT', `no answer within ${timeoutMs} ms`);
       throw error;

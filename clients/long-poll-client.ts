@@ -5,7 +5,7 @@
  */
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { REQUEST_TIMEOUT_MS } from './feed-client.ts';
-import { type PollRequest, PollingClient } from './polling-client.ts';
+import { PollingClient, type PollRequest } from './polling-client.ts';
 
 export class LongPollClient extends PollingClient {
   readonly transport = 'long-poll' as const;

@@ -14,6 +14,8 @@ export interface PollRequest {
   path: string;
   query: string;
   timeoutMs: number;
+  /** Extra request headers (a conditional poll's `If-None-Match`). */
+  headers?: Record<string, string>;
 }
 
 export abstract class PollingClient extends FeedClient {
@@ -24,6 +26,18 @@ export abstract class PollingClient extends FeedClient {
   protected abstract nextRequest(): PollRequest;
   /** What to do once an answer was handled: re-arm a timer, or poll again at once (`this.poll()`). */
   protected abstract afterAnswer(answer: PollResponse): void;
+
+  /**
+   * What a `304 Not Modified` means for this client: the answer it stands for
+   * (nothing new since its last one). Null, as here: it never asks conditionally,
+   * so a 304 is a bad answer.
+   */
+  protected unchangedAnswer(): PollResponse | null {
+    return null;
+  }
+
+  /** Told each answer's ETag (null without one), before the answer is handled. */
+  protected noteETag(_etag: string | null): void {}
 
   protected connect(): void {
     this.startToken = randomToken();
@@ -57,11 +71,15 @@ export abstract class PollingClient extends FeedClient {
    * schedules another poll after the backoff and returns null. Also null when the
    * client was stopped meanwhile (the request is aborted by stop()).
    */
-  private async pollOnce({ path, query, timeoutMs }: PollRequest): Promise<PollResponse | null> {
+  private async pollOnce({ path, query, timeoutMs, headers }: PollRequest): Promise<PollResponse | null> {
     const run = this.run;
     try {
-      const { body, receivedAt } = await this.requestJson(this.url(path, query), {}, timeoutMs);
+      const init = headers ? { headers } : {};
+      const answer = await this.requestJson(this.url(path, query), init, timeoutMs);
       if (run !== this.run) return null;
+      const { receivedAt } = answer;
+      const body = answer.status === 304 ? this.unchangedAnswer() : answer.body;
+      this.noteETag(answer.etag);
       if (!isPollResponse(body))
         throw new FeedClientError('LAB_ERR_CLIENT_BAD_ANSWER', `unexpected poll answer from ${path}`);
       this.markOpen();

@@ -5,8 +5,8 @@
  * client open a new one, after the backoff, with its position in the query.
  */
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, type FeedClientOptions } from './feed-client.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
+import { FeedClient, type FeedClientOptions } from './feed-client.ts';
 import { FeedClientError } from './feed-client-error.ts';
 
 // EventSource.CONNECTING / CLOSED, as numbers so no global is touched.

@@ -6,8 +6,8 @@
  */
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
-import { FeedClient, type FeedClientOptions } from './feed-client.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
+import { FeedClient, type FeedClientOptions } from './feed-client.ts';
 import { FeedClientError } from './feed-client-error.ts';
 
 const OPEN = 1; // WebSocket.OPEN

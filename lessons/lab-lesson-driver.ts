@@ -7,10 +7,10 @@
  * back afterwards.
  */
 import type { FeedStatus } from '../protocol/lab-status.ts';
+import type { NetworkState } from '../protocol/network-state.ts';
 import type { ConnectionLimitRunPlan, FeedRunPlan, NetworkPlan, RunMeasurement, RunPlan } from './lesson.ts';
 import { type FeedRunContext, measureFeedRun } from './measure-feed-run.ts';
 import { type LessonDriver, LessonUnavailable } from './run-lesson.ts';
-import type { NetworkState } from '../protocol/network-state.ts';
 
 interface Saved {
   feed: FeedStatus;
@@ -46,6 +46,12 @@ export class LabLessonDriver implements LessonDriver {
   async apply(run: RunPlan): Promise<void> {
     if (run.kind !== 'feed') return;
     await this.request('PUT', '/api/feed/settings', feedSettings(run));
+    if (run.network && run.http) {
+      throw new LessonUnavailable(
+        `"${run.label}" shapes the network over TLS, and the conditioner shapes the plain port only`,
+        'run it without the network plan, or over the plain port',
+      );
+    }
     if (!run.network) {
       this.rttMs = 0;
       return;

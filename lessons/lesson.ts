@@ -26,6 +26,13 @@ export type NetworkPlan =
       upKbps?: number;
     };
 
+/**
+ * Over TLS on the lab's HTTPS port that speaks this version (`npm start -- --https`):
+ * `h2` the HTTP/2 port (WebSocket still on its own HTTP/1.1 connection), `http/1.1` the
+ * HTTP/1.1-only port. A run without it uses the plain port.
+ */
+export type HttpVersionPlan = 'http/1.1' | 'h2';
+
 /** The request headers the clients send: Node's own, or a real browser's set (Chrome on Linux, see the driver). */
 export type HeaderStyle = 'node' | 'browser';
 
@@ -44,6 +51,8 @@ export interface FeedRunPlan {
   };
   /** The conditioner's settings; the clients go through it. @default {profile:'none'} */
   network?: NetworkPlan;
+  /** Over TLS with this HTTP version; the plain port when absent (the conditioner shapes only that one). */
+  http?: HttpVersionPlan;
   /** The transports with a client in this run. */
   transports: TransportName[];
   client?: {
@@ -74,6 +83,8 @@ export interface ConnectionLimitRunPlan {
   label: string;
   /** How many streams the page asks for at once. */
   streams: number;
+  /** The page on the lab's HTTPS port of this version; the plain port (HTTP/1.1) when absent. */
+  http?: HttpVersionPlan;
   /** How long to wait before closing the first stream, s. */
   holdS: number;
 }

@@ -4,7 +4,7 @@
  * a constant, every point of the grid would give about 2.5.
  */
 import { longPollMeanLatencyMs, shortPollMeanLatencyMs } from '../protocol/theory.ts';
-import { type FeedRunPlan, feedRun, type Lesson, known, round, transportIn } from './lesson.ts';
+import { type FeedRunPlan, feedRun, known, type Lesson, round, transportIn } from './lesson.ts';
 
 const CLAIMED_RATIO = 2.5;
 /** A measured ratio "is 2.5×" within this share of it. */

@@ -16,12 +16,34 @@ import type { FeedStatus } from '../protocol/lab-status.ts';
 import type { MetricsSnapshot, TransportMetrics } from '../protocol/metrics.ts';
 import type { InspectResponse } from '../protocol/wire-sample.ts';
 import type { FeedRunMeasurement, FeedRunPlan, LatencyFigures, TransportMeasurement } from './lesson.ts';
+import { LessonUnavailable } from './run-lesson.ts';
 
 export interface LabEndpoints {
   /** The lab's own port: control, metrics and inspect. */
   labUrl: string;
   /** The network conditioner's port, or null when the lab runs none. */
   conditionerUrl: string | null;
+  /**
+   * The lab's HTTPS ports (`npm start -- --https`), for runs over TLS, and the
+   * certificate they present (PEM) for clients that must be told to trust it
+   * (null: the environment trusts it already, as a page served from it does).
+   * Null or absent: the lab has none, and such runs cannot be measured.
+   */
+  https?: { h2Url: string; http1Url: string; certificatePem: string | null } | null;
+}
+
+/** Where a run's clients go: the conditioner when it shapes the network, an HTTPS port when it names a version, else the lab. */
+export function runBaseUrl(lab: LabEndpoints, run: FeedRunPlan): string {
+  if (run.http) {
+    if (!lab.https) {
+      throw new LessonUnavailable(
+        `"${run.label}" runs over TLS (${run.http === 'h2' ? 'HTTP/2' : 'HTTP/1.1'}), and this lab has no HTTPS ports`,
+        'start the lab with npm start -- --https and open the page over https, or leave out --url',
+      );
+    }
+    return run.http === 'h2' ? lab.https.h2Url : lab.https.http1Url;
+  }
+  return run.network && lab.conditionerUrl ? lab.conditionerUrl : lab.labUrl;
 }
 
 /** The clients' environment for one transport of a run (its fetch, EventSource, WebSocket), and how to free it. */
@@ -71,8 +93,7 @@ export async function measureFeedRun(
   rttMs: number,
 ): Promise<FeedRunMeasurement> {
   const runId = Math.random().toString(36).slice(2, 8);
-  // Shaped runs go through the conditioner; the others straight to the lab.
-  const baseUrl = run.network && lab.conditionerUrl ? lab.conditionerUrl : lab.labUrl;
+  const baseUrl = runBaseUrl(lab, run);
   let inWindow = false;
   const followers = run.transports.map((transport) => {
     const { env, close } = makeEnv(transport, run, baseUrl);

@@ -4,7 +4,7 @@
  * then the same with `Connection: close`, counting requests against TCP
  * connections and timing what each new connection costs over a round trip.
  */
-import { feedRun, type Lesson, known, round, transportIn } from './lesson.ts';
+import { feedRun, known, type Lesson, round, transportIn } from './lesson.ts';
 
 const RTT_MS = 100;
 /** "One connection per request" allows a stray reconnect: at least this share of requests opened a connection. */

@@ -4,7 +4,7 @@
  * WebSocket in the same run.
  */
 import { shortPollMeanLatencyMs, streamLatencyMs } from '../protocol/theory.ts';
-import { type FeedRunPlan, feedRun, type Lesson, known, round, transportIn } from './lesson.ts';
+import { type FeedRunPlan, feedRun, known, type Lesson, round, transportIn } from './lesson.ts';
 
 /** "Real time" to a person: a reaction within 0.1 s feels instant (Nielsen's limit). */
 const REAL_TIME_BUDGET_MS = 100;

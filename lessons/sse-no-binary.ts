@@ -5,7 +5,7 @@
  */
 import { payloadPerEvent } from '../protocol/figures.ts';
 import { base64Bytes } from '../protocol/theory.ts';
-import { feedRun, type Lesson, known, round, transportIn } from './lesson.ts';
+import { feedRun, known, type Lesson, round, transportIn } from './lesson.ts';
 
 const RAW_BYTES = 64;
 /** SSE's events must be at least this share larger than WebSocket's binary frames to count as "paying for text". */

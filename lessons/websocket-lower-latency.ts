@@ -5,7 +5,7 @@
  */
 import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
 import { longPollMeanLatencyMs, shortPollMeanLatencyMs, streamLatencyMs } from '../protocol/theory.ts';
-import { feedRun, type Lesson, known, round, transportIn } from './lesson.ts';
+import { feedRun, known, type Lesson, round, transportIn } from './lesson.ts';
 
 /** A gain counts when WebSocket's mean latency is at least this share below the other's. */
 const MEANINGFUL_GAIN_SHARE = 0.1;

@@ -4,7 +4,7 @@
  */
 import { downFramingPerEvent, payloadPerEvent } from '../protocol/figures.ts';
 import { webSocketFrameHeaderBytes } from '../protocol/theory.ts';
-import { feedRun, type FeedRunMeasurement, type Lesson, known, round, transportIn } from './lesson.ts';
+import { type FeedRunMeasurement, feedRun, known, type Lesson, round, transportIn } from './lesson.ts';
 
 /** The claimed overhead, bytes per message. */
 const CLAIMED_BYTES = 2;

@@ -9,8 +9,8 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ClusterMetrics } from '../protocol/cluster-metrics.ts';
 import type { ProcessFigures } from '../protocol/lab-status.ts';
-import { round } from './load-report.ts';
 import { getJson, readProcess } from './lab-api.ts';
+import { round } from './load-report.ts';
 import { type ProcSample, sampleProcess } from './proc-sampler.ts';
 
 /** One moment: each instance's /api/process and the front's processes. */

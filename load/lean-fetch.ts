@@ -29,8 +29,16 @@ export interface LeanResponse {
 /**
  * @param dispatcher the connection pool (undici Agent) every request goes through
  * @param defaults headers sent unless the request sets them (names case-insensitive)
+ * @param sendAlongside=false every request may go out beside others in flight (as another HTTP/2
+ *   stream), POSTs too: undici holds a request it counts non-idempotent back until its connection is
+ *   idle, which opens a second connection where a browser sends one more stream. undici retries
+ *   nothing by itself, so this changes only when a request is sent.
  */
-export function leanFetch(dispatcher: Dispatcher, defaults: (init: RequestInit | undefined) => Record<string, string>) {
+export function leanFetch(
+  dispatcher: Dispatcher,
+  defaults: (init: RequestInit | undefined) => Record<string, string>,
+  sendAlongside = false,
+) {
   return async (input: string | URL, init?: RequestInit): Promise<LeanResponse> => {
     const url = new URL(String(input));
     const headers = mergeHeaders(defaults(init), init?.headers);
@@ -45,6 +53,7 @@ export function leanFetch(dispatcher: Dispatcher, defaults: (init: RequestInit |
       headers,
       body: typeof init?.body === 'string' ? init.body : null,
       signal: init?.signal ?? null,
+      ...(sendAlongside ? { idempotent: true } : {}),
     });
     return {
       status: statusCode,

@@ -7,11 +7,13 @@
  * load runs from the dashboard (server/load-control/load-runner.ts).
  */
 import { isAbsolute, resolve } from 'node:path';
+import type { HttpsPorts } from '../protocol/lab-status.ts';
 import type { LoadReport } from '../protocol/load-report.ts';
 import { LabErrors } from '../server/errors.ts';
 import { loadScenario, type Scenario } from '../server/feed/scenario.ts';
+import { labCertificate } from '../server/tls/lab-certificate.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
-import { readStatus } from './lab-api.ts';
+import { readStatus, UnreachableLabError } from './lab-api.ts';
 import { LOAD_USAGE, type LoadFlags, parseLoadFlags } from './load-flags.ts';
 import { buildLoadReport } from './load-report.ts';
 import { type RunRecord, runLoad } from './load-run.ts';
@@ -19,8 +21,6 @@ import { JsonProgress, lineEveryS, ProgressDisplay } from './progress-display.ts
 import { formatLoadCsv } from './result-csv.ts';
 import { formatLoadMarkdown } from './result-markdown.ts';
 import { formatLoadTable } from './result-table.ts';
-import type { HttpsPorts } from '../protocol/lab-status.ts';
-import { labCertificate } from '../server/tls/lab-certificate.ts';
 import { prebuildDashboard, type ServerProcess, startServerProcess } from './server-process.ts';
 
 async function main(): Promise<void> {
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const display = json ? null : new ProgressDisplay(process.stderr, '', lineEveryS(flags.durationS));
     const run = await runLoad({
       baseUrl,
-      ...(lab && flags.http2 ? { clients: await http2Clients(baseUrl) } : {}),
+      ...(flags.http2 ? { clients: await http2Clients(baseUrl) } : {}),
       target: lab ? 'own-lab' : 'lab',
       serverPid: lab?.pid ?? null,
       transports: flags.transports,
@@ -111,8 +111,14 @@ function scenarioArgument(text: string): string {
 async function http2Clients(baseUrl: string): Promise<{ url: string; ca: string }> {
   const response = await fetch(`${baseUrl}/api/https`);
   const { h2Port } = (await response.json()) as HttpsPorts;
-  if (h2Port === null) throw new Error('the lab started without its HTTPS ports');
-  return { url: `https://127.0.0.1:${h2Port}`, ca: labCertificate({ cert: undefined, key: undefined }).cert };
+  if (h2Port === null) {
+    throw new UnreachableLabError(
+      `the lab at ${baseUrl} has no HTTPS ports, so --http2 has nowhere to go: start it with npm start -- --https`,
+    );
+  }
+  // The same loopback host as the lab's URL (checked loopback by --url), on its HTTP/2 port.
+  const { hostname } = new URL(baseUrl);
+  return { url: `https://${hostname}:${h2Port}`, ca: labCertificate({ cert: undefined, key: undefined }).cert };
 }
 
 function startLab(flags: LoadFlags, scenario: string): Promise<ServerProcess> {

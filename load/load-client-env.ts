@@ -34,14 +34,21 @@ export interface LoadEnv {
   close(): Promise<void>;
 }
 
+/** Concurrent requests on one HTTP/2 connection when `multiplex` is asked for (the lab's server allows 100). */
+const H2_STREAMS_PER_CONNECTION = 100;
+
 /**
  * @param labUrl the lab's base URL; its origin plays the page the browser would be on (Origin, Referer)
+ * @param secure over TLS: the certificate to trust, and `multiplex` (default false) to send concurrent
+ *   requests as streams of one HTTP/2 connection, as a browser does — undici otherwise opens a connection
+ *   per concurrent request (its `pipelining`, 1 by default, caps streams too). Only for a port that
+ *   speaks HTTP/2: on an HTTP/1.1 connection the same setting would pipeline.
  */
 export function createLoadEnv(
   transport: TransportName,
   headerSet: HeaderSetName,
   labUrl: string,
-  secure: { ca: string } | null = null,
+  secure: { ca: string; multiplex?: boolean } | null = null,
 ): LoadEnv {
   const origin = new URL(labUrl).origin;
   const wire = new WireCounter();
@@ -98,6 +105,7 @@ export function createLoadEnv(
   const connector = secure ? tlsConnector(secure.ca, wire, tlsSockets) : buildConnector({});
   const agent = new Agent({
     allowH2: secure !== null,
+    ...(secure?.multiplex ? { pipelining: H2_STREAMS_PER_CONNECTION } : {}),
     // Long polls and SSE streams each hold a connection for minutes: no idle cut while they wait.
     keepAliveTimeout: 30_000,
     bodyTimeout: 0,
@@ -114,15 +122,23 @@ export function createLoadEnv(
   const kindOf = (init: RequestInit | undefined): RequestKind =>
     (init?.method ?? 'GET').toUpperCase() === 'GET' ? 'fetch-get' : 'fetch-post';
   const runKey = loadRunKeyHeader();
-  const pollFetch = leanFetch(agent, (init) => {
-    const kind = kindOf(init);
-    return kind === 'fetch-post'
-      ? { ...requestHeaders(headerSet, kind, origin), ...runKey }
-      : requestHeaders(headerSet, kind, origin);
-  });
+  const pollFetch = leanFetch(
+    agent,
+    (init) => {
+      const kind = kindOf(init);
+      return kind === 'fetch-post'
+        ? { ...requestHeaders(headerSet, kind, origin), ...runKey }
+        : requestHeaders(headerSet, kind, origin);
+    },
+    secure?.multiplex ?? false,
+  );
   const env: ClientEnv = { fetch: pollFetch as unknown as typeof fetch, now };
   if (clientApi === 'EventSource') {
-    const streamFetch = leanFetch(agent, () => requestHeaders(headerSet, 'event-source', origin));
+    const streamFetch = leanFetch(
+      agent,
+      () => requestHeaders(headerSet, 'event-source', origin),
+      secure?.multiplex ?? false,
+    );
     class CountedEventSource extends EventSource {
       constructor(url: string) {
         super(url, { fetch: streamFetch as unknown as FetchLike });

@@ -83,7 +83,9 @@ Options:
   --workers <n>          worker threads for the clients, 1-64 (default: one per core, ${availableParallelism()})
   --http2                over TLS with HTTP/2 for the HTTP transports (undici, ALPN h2;
                          WebSocket on its own HTTP/1.1 TLS connection); the lab started
-                         here gets --https (not with --url)
+                         here gets --https; with --url (the lab's plain URL, a lab started
+                         with --https) the clients go to its HTTP/2 port, trusting
+                         .lab-certs/cert.pem
   --url <lab url>        load a running lab on this machine instead of starting one
                          (loopback only: 127.0.0.0/8, ::1, localhost)
   --seed <n>             generator seed of the lab this tool starts
@@ -134,8 +136,10 @@ export function parseLoadFlags(argv: string[]): LoadFlags {
   const seed = str(values, 'seed');
   if (url !== undefined && seed !== undefined)
     throw LabErrors.BAD_FLAG('--seed applies to a lab this tool starts; leave it out with --url');
-  if (url !== undefined && values.http2 === true)
-    throw LabErrors.BAD_FLAG('--http2 applies to a lab this tool starts (with --https); leave out --url');
+  if (url !== undefined && values.http2 === true && !url.startsWith('http://'))
+    throw LabErrors.BAD_FLAG(
+      "with --http2, --url is the running lab's plain URL (e.g. http://127.0.0.1:3000): its meter is read there, and the clients go to the HTTP/2 port it names in GET /api/https",
+    );
   return {
     help: values.help === true,
     scenario: str(values, 'scenario') ?? DEFAULT_SCENARIO_ID,

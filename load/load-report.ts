@@ -5,8 +5,8 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import type { TransportName } from '../protocol/feed-event.ts';
-import type { LatencyReport, LoadReport, MachineInfo, ServerReport, TransportReport } from '../protocol/load-report.ts';
 import { metricsSince } from '../protocol/figures.ts';
+import type { LatencyReport, LoadReport, MachineInfo, ServerReport, TransportReport } from '../protocol/load-report.ts';
 import { type ByteSplit, byteTotal, type TransportMetrics } from '../protocol/metrics.ts';
 import type { LatencyHistogram } from './latency-histogram.ts';
 import type { Reading, RunRecord, TransportRun } from './load-run.ts';

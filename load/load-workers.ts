@@ -5,8 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { TransportName } from '../protocol/feed-event.ts';
-import type { FromWorker, ToWorker, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
 import type { TransportCounts } from '../protocol/load-progress-line.ts';
+import type { FromWorker, ToWorker, TransportOutcome, WorkerSetup } from './worker-protocol.ts';
 
 type CountsByTransport = Partial<Record<TransportName, TransportCounts>>;
 type OutcomesByTransport = Partial<Record<TransportName, TransportOutcome>>;

@@ -6,12 +6,12 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { TransportName } from '../protocol/feed-event.ts';
+import type { MachineInfo } from '../protocol/load-report.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
 import { defaultRampS } from './bench-flags.ts';
 import { newRunId, runCli, warnIfTooFewFiles, writeOutput } from './cli-support.ts';
 import { readStatus } from './lab-api.ts';
-import type { MachineInfo } from '../protocol/load-report.ts';
 import { buildLoadReport, machineInfo, round } from './load-report.ts';
 import { runLoad } from './load-run.ts';
 import { lineEveryS, ProgressDisplay } from './progress-display.ts';

@@ -5,9 +5,8 @@ import { availableParallelism } from 'node:os';
 import type { TransportName } from '../protocol/feed-event.ts';
 import { LabErrors } from '../server/errors.ts';
 import { DEFAULT_SCENARIO_ID } from '../server/feed/scenario.ts';
-import { decimalFlag, parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
+import { decimalFlag, parseFlags, str, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
 import type { HeaderSetName } from './browser-headers.ts';
-import { str, transportsFlag } from '../server/flag-values.ts';
 import { fileFlag, headerSetFlag, MAX_CLIENTS_PER_TRANSPORT } from './load-flags.ts';
 
 export interface SweepFlags {

@@ -50,6 +50,16 @@ export function emptyAnswerShare(metrics: TransportMetrics): number | null {
   return metrics.requests > 0 ? (metrics.emptyResponses / metrics.requests) * 100 : null;
 }
 
+/** Share of requests answered `304 Not Modified` (conditional short polling), in %; null before the first request. */
+export function notModifiedShare(metrics: TransportMetrics): number | null {
+  return metrics.requests > 0 ? ((metrics.notModified ?? 0) / metrics.requests) * 100 : null;
+}
+
+/** Bytes per request, both directions (a poll's whole exchange: heads, body, TLS); null before the first request. */
+export function bytesPerRequest(metrics: TransportMetrics): number | null {
+  return metrics.requests > 0 ? totalBytes(metrics) / metrics.requests : null;
+}
+
 /** Requests per second over a whole stretch of `durationMs` (a segment's mean rate); null for no time. */
 export function requestsPerSecondOver(metrics: TransportMetrics, durationMs: number): number | null {
   return durationMs > 0 ? (metrics.requests * 1000) / durationMs : null;
@@ -92,6 +102,7 @@ export function metricsSince(later: TransportMetrics, earlier: TransportMetrics 
     },
     requests: later.requests - earlier.requests,
     emptyResponses: later.emptyResponses - earlier.emptyResponses,
+    notModified: (later.notModified ?? 0) - (earlier.notModified ?? 0),
     messages: later.messages - earlier.messages,
     bytes: { up: split(later.bytes.up, earlier.bytes.up), down: split(later.bytes.down, earlier.bytes.down) },
   };
@@ -113,6 +124,7 @@ export function metricsSum(a: TransportMetrics, b: TransportMetrics): TransportM
     },
     requests: a.requests + b.requests,
     emptyResponses: a.emptyResponses + b.emptyResponses,
+    notModified: (a.notModified ?? 0) + (b.notModified ?? 0),
     messages: a.messages + b.messages,
     bytes: { up: split(a.bytes.up, b.bytes.up), down: split(a.bytes.down, b.bytes.down) },
   };

@@ -33,6 +33,11 @@ export interface TransportMetrics {
   requests: number;
   /** Poll answers that carried no event. */
   emptyResponses: number;
+  /**
+   * Of those, the `304 Not Modified` answers of conditional short polling
+   * (`?conditional=1` with a matching `If-None-Match`): a head and no body.
+   */
+  notModified: number;
   /** Events delivered (server → client). */
   messages: number;
   bytes: { up: ByteSplit; down: ByteSplit };
@@ -94,6 +99,7 @@ export function emptyTransportMetrics(): TransportMetrics {
     protocols: { 'http/1.1': 0, h2: 0 },
     requests: 0,
     emptyResponses: 0,
+    notModified: 0,
     messages: 0,
     bytes: { up: emptyByteSplit(), down: emptyByteSplit() },
   };

@@ -3,6 +3,7 @@
  * saw it: `GET /api/inspect?client=ID` → `{"transports":{"<name>": WireSample | null}}`.
  */
 import type { TransportName } from './feed-event.ts';
+import type { H2StreamSample } from './h2-stream-sample.ts';
 
 /** A run of consecutive bytes on the wire and what it is for. */
 export interface WirePart {
@@ -31,6 +32,8 @@ export interface WireSample {
   event: WirePart[] | null;
   /** How many events those parts carry: a poll answer's count, 1 for a stream's event, 0 before any. */
   eventsCarried: number;
+  /** Over HTTP/2 only: the request's stream, its frames and its HPACK header blocks. */
+  h2?: H2StreamSample;
 }
 
 export type InspectResponse = { transports: Record<TransportName, WireSample | null> };

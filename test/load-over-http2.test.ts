@@ -12,6 +12,8 @@ import { TRANSPORT_NAMES } from '../protocol/feed-event.ts';
 import type { LoadReport } from '../protocol/load-report.ts';
 import { byteTotal } from '../protocol/metrics.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
+import { labCertificate } from '../server/tls/lab-certificate.ts';
+import { startLab } from './support/lab-server.ts';
 import { nodeClientSpeaksH2 } from './support/node-speaks-h2.ts';
 import { runScript } from './support/script-process.ts';
 
@@ -57,3 +59,48 @@ it('--http2: every transport loses nothing, the meter and the clients agree on t
     expect(t.meter?.protocols[spoken], name).toBe(t.meter?.connections);
   }
 }, 150_000);
+
+it('--http2 --url: against a running lab (its plain URL), the clients go to its HTTP/2 port and speak h2 there', async () => {
+  // The running lab presents the certificate the tool trusts: the one kept in .lab-certs/.
+  const lab = await startLab({
+    https: { h2Port: 0, http1Port: 0, certificate: labCertificate({ cert: undefined, key: undefined }) },
+  });
+  try {
+    lab.app.feed.start();
+    const json = join(out, 'load-url.json');
+    const result = await runScript(
+      'load/load-cli.ts',
+      [
+        '--http2',
+        '--url',
+        lab.url,
+        '--transports',
+        'short-poll,sse',
+        '--clients',
+        '2',
+        '--duration',
+        '3',
+        '--json',
+        json,
+      ],
+      120_000,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as LoadReport;
+    for (const name of ['short-poll', 'sse']) {
+      const t = report.transports[name as TransportName];
+      expect(t?.meter?.protocols.h2, name).toBeGreaterThan(0);
+      expect(t?.meter?.protocols['http/1.1'], name).toBe(0);
+      expect([t?.lost, t?.errors], name).toEqual([0, 0]);
+    }
+  } finally {
+    await lab.close();
+  }
+}, 150_000);
+
+it('--http2 --url with an https URL is a coded flag error that says which URL to give', async () => {
+  const result = await runScript('load/load-cli.ts', ['--http2', '--url', 'https://127.0.0.1:3443'], 30_000);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/LAB_ERR_BAD_FLAG/);
+  expect(result.stderr).toMatch(/plain URL \(e\.g\. http:\/\/127\.0\.0\.1:3000\)/);
+});

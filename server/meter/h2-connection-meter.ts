@@ -23,8 +23,10 @@
  */
 import type { Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { Direction, Meter, MeterTarget } from './meter.ts';
 import { type FrameByteKind, FrameType, H2FrameReader } from './h2-frame-reader.ts';
+import { H2StreamRecord } from './h2-stream-record.ts';
+import { HpackTracker } from './hpack-tracker.ts';
+import type { Direction, Meter, MeterTarget } from './meter.ts';
 
 type Kind = 'header' | 'framing' | 'payload' | 'tls';
 type Counts = Record<Direction, Record<Kind, number>>;
@@ -39,7 +41,12 @@ interface StreamState {
   sentEnd: boolean;
   receivedEnd: boolean;
   afterSent: Array<() => void>;
+  /** What the wire inspector shows of the stream. */
+  record: H2StreamRecord;
 }
+
+const FLAG_END_HEADERS = 0x4;
+type FrameEnd = { type: number; flags: number; streamId: number; length: number; endStream: boolean };
 
 const sessionMeters = new WeakMap<Http2Session, H2ConnectionMeter>();
 
@@ -55,6 +62,8 @@ export class H2ConnectionMeter {
 
   private readonly fromClient: H2FrameReader;
   private readonly toClient: H2FrameReader;
+  /** Each direction's HPACK table, followed so the inspector can decode a block's dynamic indexes. */
+  private readonly hpack = { up: new HpackTracker(), down: new HpackTracker() };
   private readonly streams = new Map<number, StreamState>();
   private highestStream = 0;
   private first: MeterTarget | null = null;
@@ -75,11 +84,13 @@ export class H2ConnectionMeter {
   ) {
     this.fromClient = new H2FrameReader(true, {
       bytes: (stream, kind, n) => this.count(stream, 'up', kind, n),
-      frameEnd: (frame) => this.frameEnded('up', frame.streamId, frame.type, frame.endStream),
+      headerBytes: (stream, bytes) => this.hpack.up.fragment(stream, bytes),
+      frameEnd: (frame) => this.frameEnded('up', frame),
     });
     this.toClient = new H2FrameReader(false, {
       bytes: (stream, kind, n) => this.count(stream, 'down', kind, n),
-      frameEnd: (frame) => this.frameEnded('down', frame.streamId, frame.type, frame.endStream),
+      headerBytes: (stream, bytes) => this.hpack.down.fragment(stream, bytes),
+      frameEnd: (frame) => this.frameEnded('down', frame),
     });
     wire.once('close', () => this.close());
   }
@@ -124,6 +135,11 @@ export class H2ConnectionMeter {
     else stream.afterSent.push(callback);
   }
 
+  /** The inspector's record of a stream (while the stream is open). */
+  streamRecord(streamId: number): H2StreamRecord | undefined {
+    return this.streams.get(streamId)?.record;
+  }
+
   private stream(streamId: number): StreamState | undefined {
     let stream = this.streams.get(streamId);
     // A stream id above every one seen opens a new stream (RFC 9113 §5.1.1); a lower unknown one is closed.
@@ -136,6 +152,7 @@ export class H2ConnectionMeter {
         sentEnd: false,
         receivedEnd: false,
         afterSent: [],
+        record: new H2StreamRecord(streamId),
       };
       this.streams.set(streamId, stream);
     }
@@ -163,9 +180,15 @@ export class H2ConnectionMeter {
     else (stream ? stream.waiting : this.connectionWaiting)[direction][kind] += n;
   }
 
-  private frameEnded(direction: Direction, streamId: number, type: number, endStream: boolean): void {
+  private frameEnded(direction: Direction, { type, flags, streamId, length, endStream }: FrameEnd): void {
     const stream = this.streams.get(streamId);
+    const blockEnds =
+      (type === FrameType.HEADERS || type === FrameType.CONTINUATION) && (flags & FLAG_END_HEADERS) !== 0;
+    // Every block is decoded, the stream's or not: the table is the whole connection's.
+    const decoded = blockEnds ? this.hpack[direction].blockEnded(streamId) : null;
     if (!stream) return;
+    stream.record.frame({ direction, type, flags, streamId, length });
+    if (decoded) stream.record.block(direction, decoded);
     // A reset, from either side, ends the stream both ways.
     const reset = type === FrameType.RST_STREAM;
     if (reset || (direction === 'down' && endStream)) stream.sentEnd = true;

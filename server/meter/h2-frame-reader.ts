@@ -35,6 +35,8 @@ export type FrameByteKind = 'header' | 'data' | 'framing';
 export interface FrameReaderListener {
   /** `n` bytes of one kind, on `streamId` (0: the connection itself, the preface included). */
   bytes(streamId: number, kind: FrameByteKind, n: number): void;
+  /** The bytes of a header block fragment (HEADERS, CONTINUATION) as they pass, for an HPACK decoder. */
+  headerBytes?(streamId: number, bytes: Uint8Array): void;
   /** A frame has passed whole. */
   frameEnd?(frame: { type: number; flags: number; streamId: number; length: number; endStream: boolean }): void;
 }
@@ -117,6 +119,7 @@ export class H2FrameReader {
         this.offset < this.contentStart ? this.contentStart : inContent ? this.contentEnd : frame.length;
       const n = Math.min(end - i, regionEnd - this.offset);
       this.listener.bytes(frame.streamId, inContent ? contentKind : 'framing', n);
+      if (inContent && contentKind === 'header') this.listener.headerBytes?.(frame.streamId, chunk.subarray(i, i + n));
       this.offset += n;
       i += n;
     }

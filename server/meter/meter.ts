@@ -74,7 +74,11 @@ export class Meter {
     if (target.own) target.own.bytes[direction][kind] += n;
   }
 
-  count(target: MeterTarget, field: 'connections' | 'requests' | 'emptyResponses' | 'messages', n = 1): void {
+  count(
+    target: MeterTarget,
+    field: 'connections' | 'requests' | 'emptyResponses' | 'notModified' | 'messages',
+    n = 1,
+  ): void {
     target.total[field] += n;
     if (target.own) target.own[field] += n;
   }

@@ -13,8 +13,9 @@ import type { Http2ServerRequest } from 'node:http2';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { clientIdOf } from '../../protocol/client-id.ts';
 import { sendsUpstreamOverHttp } from '../../protocol/transport-records.ts';
-import type { EventPosition, Meter, MeterBucketName, MeterTarget } from './meter.ts';
 import { H2ConnectionMeter } from './h2-connection-meter.ts';
+import { H2StreamRecord } from './h2-stream-record.ts';
+import type { EventPosition, Meter, MeterBucketName, MeterTarget } from './meter.ts';
 import { WireTally } from './wire-tally.ts';
 
 /** What a route can tell the meter about its request. */
@@ -108,6 +109,7 @@ function meterH2Request(meter: Meter, request: FastifyRequest, response: ServerR
   const target = meter.target(bucketOf(request), clientIdOf(request.query));
   const streamId = stream.id;
   connection.claimStream(streamId, target);
+  H2StreamRecord.note(stream, connection.streamRecord(streamId));
   meter.count(target, 'requests');
   const requestMeter: RequestMeter = {
     target,

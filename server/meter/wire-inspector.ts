@@ -8,9 +8,11 @@
  * grow the lab's memory.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import { TRANSPORT_NAMES, type TransportName } from '../../protocol/feed-event.ts';
 import type { WireSample } from '../../protocol/wire-sample.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
+import { H2StreamRecord } from './h2-stream-record.ts';
 import type { EventSplitter, PollSurroundings } from './wire-parts.ts';
 
 /** What is needed to show a request head: references only, so recording costs nothing per request. */
@@ -19,6 +21,8 @@ export interface RequestHead {
   url: string | undefined;
   httpVersion: string;
   rawHeaders: string[];
+  /** Over HTTP/2: the stream's frames and HPACK blocks, filled as they pass. */
+  h2?: H2StreamRecord;
 }
 
 interface Exchange {
@@ -125,14 +129,24 @@ export class WireInspector {
 
 /** Kept per exchange; the text is built only when someone inspects. */
 export function requestHeadOf(raw: IncomingMessage): RequestHead {
-  return { method: raw.method, url: raw.url, httpVersion: raw.httpVersion, rawHeaders: raw.rawHeaders };
+  const head: RequestHead = {
+    method: raw.method,
+    url: raw.url,
+    httpVersion: raw.httpVersion,
+    rawHeaders: raw.rawHeaders,
+  };
+  if (raw.httpVersionMajor === 2) {
+    const record = H2StreamRecord.of((raw as unknown as Http2ServerRequest).stream);
+    if (record) head.h2 = record;
+  }
+  return head;
 }
 
 /** A request head's size as kept: its strings' lengths (what the rebuilt text would take). */
 function headBytes(head: RequestHead): number {
   let bytes = (head.method?.length ?? 0) + (head.url?.length ?? 0) + 16;
   for (const part of head.rawHeaders) bytes += part.length + 2;
-  return bytes;
+  return bytes + (head.h2?.boundBytes() ?? 0);
 }
 
 /**
@@ -155,5 +169,6 @@ function toSample(split: EventSplitter, exchange: Exchange): WireSample {
     responseHead: exchange.responseHead,
     event: event ? split(event, exchange.poll) : null,
     eventsCarried: event ? 1 + (exchange.poll?.others ?? 0) : 0,
+    ...(exchange.requestHead.h2 ? { h2: exchange.requestHead.h2.sample() } : {}),
   };
 }

@@ -59,6 +59,14 @@ export function parseIntParam(query: unknown, name: string, min: number, max: nu
   return value;
 }
 
+/** A yes/no parameter: `1` or `0`, false when absent. */
+export function parseFlagParam(query: unknown, name: string): boolean {
+  const text = optionalString((query ?? {}) as Record<string, unknown>, name);
+  if (text === undefined || text === '0') return false;
+  if (text === '1') return true;
+  throw LabErrors.BAD_QUERY(`"${name}" must be 1 or 0 (got ${quote(text)})`);
+}
+
 export function optionalString(q: Record<string, unknown>, name: string): string | undefined {
   const value = q[name];
   if (value === undefined) return undefined;

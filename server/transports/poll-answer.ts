@@ -69,7 +69,7 @@ export function sendPollAnswer(
     if (result.events.length === 0) meter.count(request.meter.target, 'emptyResponses');
   }
   reply.raw.once('finish', () => {
-    const head = (reply.raw as typeof reply.raw & { _header?: string | null })._header ?? '';
+    const head = responseHeadText(reply.raw);
     const exchange = inspector.exchange(
       transport,
       request.meter?.target.client ?? null,
@@ -80,6 +80,41 @@ export function sendPollAnswer(
     WireInspector.answered(exchange, prefix, result.events);
   });
   return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * Conditional short polling's `304 Not Modified`: nothing new since the
+ * answer the client holds, so a head and no body. Metered as an empty answer
+ * (and a 304); the inspector keeps showing the last event seen.
+ */
+export function sendNotModified(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { meter, inspector }: Pick<TransportContext, 'meter' | 'inspector'>,
+  transport: TransportName,
+): FastifyReply {
+  if (request.meter) {
+    request.meter.pollAnswer = { oldest: null };
+    meter.count(request.meter.target, 'emptyResponses');
+    meter.count(request.meter.target, 'notModified');
+  }
+  reply.raw.once('finish', () => {
+    const client = request.meter?.target.client ?? null;
+    inspector.exchange(transport, client, requestHeadOf(request.raw), responseHeadText(reply.raw), Date.now());
+  });
+  return reply.code(304).header('cache-control', 'no-store').send();
+}
+
+/**
+ * The answer's head as the inspector shows it: over HTTP/1.1 the bytes Node
+ * wrote (`_header`); over HTTP/2 (where `_header` is only `true`) its header
+ * fields, `:status` first, as the SSE route shows its own.
+ */
+function responseHeadText(response: FastifyReply['raw']): string {
+  const written = (response as typeof response & { _header?: unknown })._header;
+  if (typeof written === 'string') return written;
+  const fields = Object.entries(response.getHeaders()).map(([name, value]) => `${name}: ${String(value)}\r\n`);
+  return `:status: ${response.statusCode}\r\n${fields.join('')}\r\n`;
 }
 
 /** How the inspector shows a poll answer: the envelope, the first event, the others, the commas and the close. */

@@ -39,8 +39,8 @@ import { isLabHost, labHostnames } from '../security/lab-hosts.ts';
 import { replayBacklog } from './backlog-replay.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
-import type { TransportContext } from './transport-context.ts';
 import { PreSerializedJson, preSerializingParser } from './socket-io-parser.ts';
+import type { TransportContext } from './transport-context.ts';
 import { parseUpstream } from './upstream-message.ts';
 
 /** The namespace that carries the feed. */

@@ -63,8 +63,9 @@ export function App({ initial }: { initial: LabConfig }) {
       socketIoLane: config.lane,
       enabled: config.enabled,
       httpVersion: config.http,
+      shortPollConditional: config.conditional,
     });
-  }, [store, config.interval, config.timeout, config.lane, enabledKey, config.http]);
+  }, [store, config.interval, config.timeout, config.lane, enabledKey, config.http, config.conditional]);
 
   // The feed's settings are the server's: follow them, whoever changed them.
   useEffect(() => {

@@ -13,6 +13,7 @@ describe('the configuration in the URL', () => {
       lane: 'polling',
       enabled: { 'short-poll': true, 'long-poll': false, sse: true, websocket: false, 'socket-io': true },
       http: 'http/1.1',
+      conditional: true,
       theme: 'dark',
       presenter: true,
       log: true,
@@ -21,7 +22,7 @@ describe('the configuration in the URL', () => {
     };
     const search = configToSearch(config);
     expect(search).toBe(
-      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&lane=polling&off=long-poll,websocket&http=1.1&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
+      '?scenario=chat-room&rate=2.5&payload=300&interval=250&timeout=5000&lane=polling&off=long-poll,websocket&http=1.1&conditional=1&theme=dark&presenter=1&log=1&lesson=websocket-headers-once&view=stage',
     );
     expect(parseConfig(search)).toEqual(config);
   });

@@ -35,6 +35,8 @@ export interface LabConfig {
   enabled: Record<TransportName, boolean>;
   /** Over HTTPS: HTTP/2 or HTTP/1.1 for the HTTP transports (WebSocket is HTTP/1.1 either way). */
   http: HttpChoice;
+  /** Conditional short polling (`?conditional=1`): `If-None-Match`, and `304 Not Modified` when nothing is new. */
+  conditional: boolean;
   theme: Theme;
   presenter: boolean;
   /** Latency chart on a log scale. */
@@ -54,6 +56,7 @@ export const DEFAULT_CONFIG: LabConfig = {
   lane: 'default',
   enabled: Object.fromEntries(TRANSPORT_NAMES.map((t) => [t, true])) as Record<TransportName, boolean>,
   http: 'page',
+  conditional: false,
   theme: 'auto',
   presenter: false,
   log: false,
@@ -92,6 +95,7 @@ export function parseConfig(search: string): LabConfig {
     lane: isSocketIoLane(q.get('lane')) ? (q.get('lane') as SocketIoLane) : DEFAULT_CONFIG.lane,
     enabled,
     http: q.get('http') === '1.1' ? 'http/1.1' : q.get('http') === '2' ? 'h2' : 'page',
+    conditional: q.get('conditional') === '1',
     theme: theme === 'light' || theme === 'dark' ? theme : 'auto',
     presenter: q.get('presenter') === '1',
     log: q.get('log') === '1',
@@ -112,6 +116,7 @@ export function configToSearch(config: LabConfig): string {
   const off = TRANSPORT_NAMES.filter((t) => !config.enabled[t]);
   if (off.length > 0) q.set('off', off.join(','));
   if (config.http !== DEFAULT_CONFIG.http) q.set('http', config.http === 'h2' ? '2' : '1.1');
+  if (config.conditional) q.set('conditional', '1');
   if (config.theme !== 'auto') q.set('theme', config.theme);
   if (config.presenter) q.set('presenter', '1');
   if (config.log) q.set('log', '1');

@@ -187,6 +187,8 @@ export interface ClientSettings {
    * (browsers speak HTTP/2 only over TLS).
    */
   httpVersion: 'page' | 'h2' | 'http/1.1';
+  /** Conditional short polling (`If-None-Match` → `304 Not Modified`); default false. */
+  shortPollConditional?: boolean;
 }
 
 /** One arriving event, for the per-event flash (called synchronously, keep it cheap). */

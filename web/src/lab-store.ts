@@ -28,15 +28,14 @@
  */
 
 import { browserEnv } from '../../clients/client-env.ts';
-import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
-import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
-import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
+import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
 import type { Lesson } from '../../lessons/lesson.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { median } from '../../protocol/figures.ts';
 import type { LabAccess } from '../../protocol/lab-status.ts';
+import type { LoadBalancerState } from '../../protocol/load-balancer.ts';
 import {
   emptyTransportMetrics,
   type MetricsSnapshot,
@@ -51,8 +50,8 @@ import { watchRoundTrips } from './base-rtt.ts';
 import { bytesRows, CHART_TURNS, chartMarks, emptyCharts, latencyRows, MeterHistory } from './chart-data.ts';
 import { ClassPrediction } from './class-prediction.ts';
 import { classReportFor } from './class-report.ts';
-import { ClassViewPoll } from './class-view-poll.ts';
 import { clientSettingOf } from './class-setting-lanes.ts';
+import { ClassViewPoll } from './class-view-poll.ts';
 import { type ClientRoute, chooseClientRoute, probeWithFetch } from './client-route.ts';
 import { type ControlError, plainControlError } from './control-error.ts';
 import { describeError } from './describe-error.ts';
@@ -69,6 +68,7 @@ import type {
 import { CHART_WINDOW_MS } from './latency-window.ts';
 import type { LessonSetting } from './lessons/lesson-runner.ts';
 import { LimitDemoControl } from './limit-demo-control.ts';
+import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { theoryRttMs } from './network-caption.ts';
 import { NetworkControl } from './network-control.ts';
 import {
@@ -314,7 +314,11 @@ export class LabStore {
         const record = this.records[transport];
         const on = settings.enabled[transport];
         const setting = WEB_TRANSPORTS[transport].clientSetting;
-        const optionChanged = setting !== null && settings[setting] !== before[setting];
+        const optionChanged =
+          (setting !== null && settings[setting] !== before[setting]) ||
+          (WEB_TRANSPORTS[transport].alsoRecreatedBy ?? []).some(
+            (key) => (settings[key] ?? false) !== (before[key] ?? false),
+          );
         // Another HTTP version is another port: every client reconnects there.
         const versionChanged = this.httpsPorts !== null && settings.httpVersion !== before.httpVersion;
         if (record.client && (!on || optionChanged || versionChanged)) record.retire(this.now());
@@ -332,7 +336,12 @@ export class LabStore {
   lessonSetting(): LessonSetting | null {
     if (!this.clientsRunning) return null;
     return {
-      lab: { labUrl: this.baseUrl, conditionerUrl: this.route.via === 'conditioner' ? this.route.baseUrl : null },
+      lab: {
+        labUrl: this.baseUrl,
+        conditionerUrl: this.route.via === 'conditioner' ? this.route.baseUrl : null,
+        // The HTTP/2 lessons' runs go to the lab's HTTPS ports, which a page served over HTTPS trusts already.
+        https: this.httpsPorts ? { ...this.httpsUrls(this.httpsPorts), certificatePem: null } : null,
+      },
       request: (method, path, body) => this.api.request(method, path, body),
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       beginSegment: (label) => void this.beginPageSegment(label, () => {}),
@@ -475,6 +484,7 @@ export class LabStore {
       },
       clockOffsetMs: this.clock?.offsetMs ?? 0,
       shortPollIntervalMs: this.settings.intervalMs,
+      shortPollConditional: this.settings.shortPollConditional ?? false,
       longPollTimeoutMs: this.settings.timeoutMs,
       socketIoTransports: socketIoTransportsOf(this.settings.socketIoLane),
       keepLatencySamples: 0, // the store keeps its own 60 s window
@@ -695,6 +705,15 @@ export class LabStore {
   }
 
   /** The HTTPS ports, asked only by a page served over HTTPS; null when there are none (or an older lab). */
+  private httpsUrls(ports: { h2Port: number; http1Port: number }): { h2Url: string; http1Url: string } {
+    const at = (port: number): string => {
+      const url = new URL(this.baseUrl);
+      url.port = String(port);
+      return url.origin;
+    };
+    return { h2Url: at(ports.h2Port), http1Url: at(ports.http1Port) };
+  }
+
   private async readHttpsPorts(): Promise<{ h2Port: number; http1Port: number } | null> {
     if (new URL(this.baseUrl).protocol !== 'https:') return null;
     const ports = await this.api.https().catch(() => null);

@@ -4,12 +4,13 @@
  * a `load-balancer` segment (nginx runs the config the page chose), fed by
  * the page's own clients, which go through nginx like any browser's.
  */
+
+import type { WireActivity } from '../../clients/feed-client.ts';
 import {
   type LoadBalancerEffect,
   LoadBalancerEffectRecorder,
   type LoadBalancerTally,
 } from '../../clients/load-balancer-effect.ts';
-import type { WireActivity } from '../../clients/feed-client.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
 import { TRANSPORTS } from './palette.ts';
 

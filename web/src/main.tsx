@@ -24,6 +24,7 @@ const store = new LabStore(
     socketIoLane: initial.lane,
     enabled: initial.enabled,
     httpVersion: initial.http,
+    shortPollConditional: initial.conditional,
   },
   teacherToken(window.location.search),
 );

@@ -77,6 +77,9 @@ export function pageChangeLabel(before: ClientSettings, after: ClientSettings): 
     );
   }
   if (after.intervalMs !== before.intervalMs) parts.push(`interval ${after.intervalMs} ms`);
+  if ((after.shortPollConditional ?? false) !== (before.shortPollConditional ?? false)) {
+    parts.push(after.shortPollConditional ? 'conditional polls' : 'unconditional polls');
+  }
   if (after.timeoutMs !== before.timeoutMs) parts.push(`timeout ${after.timeoutMs / 1000} s`);
   if (after.socketIoLane !== before.socketIoLane) parts.push(`Socket.IO lane ${after.socketIoLane}`);
   for (const t of TRANSPORTS) {

@@ -1,12 +1,13 @@
 /**
- * This page's own client settings: the short-poll interval, the long-poll
- * timeout, over HTTPS the HTTP version, and "New segment". The same fields in
+ * This page's own client settings: the short-poll interval and whether it
+ * asks conditionally, the long-poll timeout, over HTTPS the HTTP version, and
+ * "New segment". The same fields in
  * the controls panel and on a student's phone.
  */
 
 import type { Dispatch, SetStateAction } from 'react';
-import { type HttpChoice, type LabConfig, LIMITS } from '../lab-config.ts';
 import { isSocketIoLane, SOCKET_IO_LANE_TITLES, SOCKET_IO_LANES } from '../../../protocol/socket-io-lanes.ts';
+import { type HttpChoice, type LabConfig, LIMITS } from '../lab-config.ts';
 import { useStore } from '../lab-context.ts';
 import { NumberField } from './number-field.tsx';
 
@@ -39,6 +40,22 @@ export function ClientSettingsFields({ config, setConfig }: Props) {
         step={1000}
         onCommit={(timeout) => setConfig((c) => ({ ...c, timeout }))}
       />
+      <div className="select-field">
+        <label className="check-label">
+          <input
+            type="checkbox"
+            data-control="conditional-polling"
+            checked={config.conditional}
+            onChange={(e) => setConfig((c) => ({ ...c, conditional: e.target.checked }))}
+          />{' '}
+          Conditional short polling
+        </label>
+        <small data-conditional-note>
+          sends the last answer's ETag as If-None-Match; nothing new → 304 Not Modified, no body. Every poll still costs
+          a whole request and a response head: the lab keeps no state per client (the ETag is the feed's position), so
+          only a held request (long polling) or a push (SSE, WebSocket) stops the asking
+        </small>
+      </div>
       {globalThis.location?.protocol === 'https:' && (
         <label className="select-field">
           <span className="field-label">HTTP version</span>

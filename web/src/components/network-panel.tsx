@@ -37,6 +37,11 @@ export function NetworkPanel() {
         On one machine every transport looks instant. Add a real network's round trip, bandwidth and faults between this
         page's clients and the lab, and watch the columns and charts change.
       </p>
+      <p className="muted network-why" data-network="shaped-ports">
+        Shaped: only what goes through the conditioner's own port{network?.port ? ` (${network.port})` : ''}, which
+        forwards to the lab's plain HTTP port. The HTTPS ports (<code>--https</code>: HTTP/2 and HTTP/1.1 over TLS) are
+        never shaped.
+      </p>
       {noConditioner ? (
         <p className="network-off" data-network="off">
           This lab runs no network conditioner, so there is nothing to shape. <code>npm start</code> starts one on the

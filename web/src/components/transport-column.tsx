@@ -6,7 +6,7 @@
  */
 import type { CSSProperties } from 'react';
 import type { TransportName } from '../../../protocol/feed-event.ts';
-import { bothDirections, bytesPerEvent } from '../../../protocol/figures.ts';
+import { bothDirections, bytesPerEvent, notModifiedShare } from '../../../protocol/figures.ts';
 import * as fmt from '../format.ts';
 import { useLab } from '../lab-context.ts';
 import type { LabSnapshot, TransportView } from '../lab-store.ts';
@@ -150,6 +150,14 @@ export function TransportColumn({ transport, onToggle }: Props) {
         <Count label="duplicates" metric="duplicates" value={view.duplicates} warn={view.duplicates > 0} />
         <Count label="HTTP requests" metric="requests" value={meter.requests} />
         <Count label="empty answers" metric="empty-responses" value={meter.emptyResponses} />
+        {(meter.notModified ?? 0) > 0 && (
+          <Count
+            label="of them 304 Not Modified"
+            metric="not-modified"
+            value={`${meter.notModified} (${Math.round(notModifiedShare(meter) ?? 0)} %)`}
+            title="Conditional polls answered 304: a head and no body. Their share of all requests in brackets"
+          />
+        )}
         <Count label="TCP connections" metric="connections" value={meter.connections} />
         <Count label="reconnects" metric="reconnects" value={view.reconnects} warn={view.reconnects > 0} />
         <Count

@@ -14,6 +14,7 @@ import { BYTE_LOOK, SHOWN_FIRST, TRANSPORT_LOOK, TRANSPORTS } from '../palette.t
 import { tabAfterKey } from '../tab-keys.ts';
 import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { CONTAINED } from './contained.ts';
+import { HpackFields } from './hpack-fields.tsx';
 import './wire-inspector.css';
 
 const encoder = new TextEncoder();
@@ -80,6 +81,7 @@ function SampleView({ transport, sample }: { transport: TransportName; sample: W
         <p className="muted">No event sent yet.</p>
       )}
       <p className="muted">{headerCostNote(transport, sample)}</p>
+      {sample.h2 && <HpackFields stream={sample.h2} />}
     </div>
   );
 }

@@ -43,6 +43,7 @@ export const shortPoll = {
   ],
   theoryNote: (c) => `T (poll interval) ${c.intervalMs} ms · ${c.rttShort}`,
   clientSetting: 'intervalMs',
+  alsoRecreatedBy: ['shortPollConditional'],
   timesRoundTrip: true,
   heads: { request: 'Request head', response: 'Response head' },
   framed: false,

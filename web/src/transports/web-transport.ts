@@ -61,6 +61,8 @@ export interface WebTransport {
   theoryNote(c: PredictionContext): string;
   /** The page's own setting that recreates its client when it changes. */
   clientSetting: 'intervalMs' | 'timeoutMs' | 'socketIoLane' | null;
+  /** Other page settings of its client: a change of one recreates it too (none when absent). */
+  alsoRecreatedBy?: readonly 'shortPollConditional'[];
   /** Its requests are answered at once, so their times are the round trip as the clients see it. */
   timesRoundTrip: boolean;
   /** The inspector's names for its two heads. */
