@@ -3,7 +3,7 @@
  * per origin: the page's own stream holds one, so one extra stream and the
  * timed request queue until the demo closes its streams.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runConnectionLimitDemo } from './connection-limit-demo.ts';
 
 /** A toy connection pool: six slots; a stream holds its slot until closed, a fetch until answered. */
@@ -56,9 +56,17 @@ function fakeBrowser(limit = 6, alreadyHeld = 1) {
 }
 
 describe('the connection-limit demo', () => {
+  // A virtual clock: the waits are the demo's own, never a busy machine's late timers.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('shows the request waiting until the demo frees a connection', async () => {
     const browser = fakeBrowser();
-    const result = await runConnectionLimitDemo({
+    const running = runConnectionLimitDemo({
       baseUrl: 'http://127.0.0.1:3000/',
       clientId: 'page-x-limit-demo',
       holdMs: 120,
@@ -67,6 +75,8 @@ describe('the connection-limit demo', () => {
       fetch: browser.fetch,
       now: () => performance.now(),
     });
+    await vi.runAllTimersAsync();
+    const result = await running;
     expect(result.extra).toBe(6);
     expect(result.opened).toBe(5);
     expect(result.stalled).toBe(true);
@@ -79,7 +89,7 @@ describe('the connection-limit demo', () => {
 
   it('says there was no stall when the browser has connections to spare', async () => {
     const browser = fakeBrowser(100);
-    const result = await runConnectionLimitDemo({
+    const running = runConnectionLimitDemo({
       baseUrl: 'http://127.0.0.1:3000/',
       clientId: 'page-y-limit-demo',
       holdMs: 200,
@@ -88,6 +98,8 @@ describe('the connection-limit demo', () => {
       fetch: browser.fetch,
       now: () => performance.now(),
     });
+    await vi.runAllTimersAsync();
+    const result = await running;
     expect(result).toMatchObject({ opened: 6, stalled: false, afterCloseMs: null });
     expect(result.waitedMs).toBeLessThan(150);
   });
