@@ -204,7 +204,13 @@ describe('the real socket.io-client', () => {
     const proxy = await startCountingProxy(lab.port);
     try {
       const followed = follow('sio-recovered', proxy.url);
-      await waitFor(() => followed.client.state === 'open', 5000, 'the client to connect');
+      // Cut after the upgrade: cut during it, the server would not notice before its ping timeout and have no
+      // session to restore (socket-io-cut-during-upgrade-resumes-from-the-ring.test.ts).
+      await waitFor(
+        () => (followed.client as SocketIoClient).engineTransport === 'websocket',
+        5000,
+        'the client to connect and upgrade',
+      );
       const first = lab.app.feed.newestSeq + 1;
       lab.app.feed.publish({ topic: 'test', data: { before: true } });
       await waitFor(() => followed.seqs.length === 1, 5000, 'the first event');
