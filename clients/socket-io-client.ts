@@ -8,6 +8,9 @@
  * the session); a disconnect by the server (the lab's shutdown) is retried
  * after this client's backoff. Events are `feed` (JSON), `feed-binary` (a
  * binary attachment); `hello`, `reset` and `lab-error` carry control messages.
+ * With `socketIoRoom` it asks for one topic (`auth.room`) and gets only that
+ * topic's events, with their feed seqs: its tracker treats the seqs between
+ * them as other topics', not as losses.
  */
 import { io, type Socket } from 'socket.io-client';
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
@@ -32,6 +35,7 @@ export class SocketIoClient extends FeedClient {
 
   constructor(options: FeedClientOptions) {
     super(options);
+    if (options.socketIoRoom !== undefined) this.receivesSomeTopicsOnly();
   }
 
   /** The Engine.IO transport in use (`polling` until the upgrade), null while not connected. */
@@ -175,13 +179,14 @@ export class SocketIoClient extends FeedClient {
    * the feed's position at the handshake: the first one is this client's "from now", taken as its position until
    * the lab's hello says otherwise, so a cut before the hello resumes from there and never from a second "now".
    */
-  private resumeAuth(): { since?: number; epoch?: string } {
+  private resumeAuth(): { since?: number; epoch?: string; room?: string } {
     if (this.epoch === null) {
       const start = positionInSessionId(this.socket?.io.engine?.id);
       if (start) this.handleControl({ type: 'hello', epoch: start.epoch, next: start.since });
     }
     const epoch = this.epoch;
-    return epoch === null ? {} : { since: this.lastSeq, epoch };
+    const room = this.options.socketIoRoom === undefined ? {} : { room: this.options.socketIoRoom };
+    return epoch === null ? room : { since: this.lastSeq, epoch, ...room };
   }
 }
 

@@ -4,11 +4,13 @@
  * Fastify's hooks, so this file meters and guards them at the connection:
  * one dispatcher by path (own-path-dispatch.ts) gives `/socket.io/` to
  * engine.io alone. The namespace `/feed` carries every feed event as one
- * broadcast to the room `live` (encoded once by the adapter); a new socket
- * first gets hello, a reset if it cannot resume, and its backlog from the
- * lab's ring (`since`/`epoch` in the handshake's `auth`), then joins `live`.
- * A socket Socket.IO recovers itself (`socket.recovered`, within 2 min) is
- * already in `live` and got what it missed from the adapter.
+ * broadcast to the room `live` and its topic's room (encoded once by the
+ * adapter, socket-io-rooms.ts); a new socket first gets hello, a reset if it
+ * cannot resume, and its backlog from the lab's ring (`since`/`epoch` in the
+ * handshake's `auth`, only its topic's events with `auth.room`), then joins
+ * `live` or its topic's room. A socket Socket.IO recovers itself
+ * (`socket.recovered`, within 2 min) is already in its rooms and got what it
+ * missed from the adapter.
  *
  * The meter: header = every HTTP head (polling GETs and POSTs, the upgrade
  * and its 101); payload = each event's JSON (a binary event's envelope, as on
@@ -37,6 +39,7 @@ import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import { WireTally } from '../meter/wire-tally.ts';
 import { isLabHost, labHostnames } from '../security/lab-hosts.ts';
 import { replayBacklog } from './backlog-replay.ts';
+import { LIVE_ROOM, MEMBERS_ROOM, requestedTopic, topicRoom } from './socket-io-rooms.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -47,7 +50,6 @@ import { parseUpstream } from './upstream-message.ts';
 export const SOCKET_IO_FEED_NAMESPACE = '/feed';
 /** How long Socket.IO keeps a disconnected socket's session and missed packets for its own recovery, ms. */
 export const SOCKET_IO_RECOVERY_MS = TRANSPORT_RECORDS['socket-io'].ownRecoveryMs;
-const LIVE_ROOM = 'live';
 /** On shutdown, how long a WebSocket peer may take to answer the close before its socket is cut, ms (as on /api/feed/websocket). */
 const CLOSE_GRACE_MS = 500;
 /** A feed event's Socket.IO packet as the adapter encodes it for `/feed`: `2/feed,["feed",<event>…]`. */
@@ -263,8 +265,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     if (socket.recovered) return; // Socket.IO's own recovery: back in `live`, its missed packets already sent.
 
     let point: { since: number | undefined; epoch: string | undefined };
+    let topic: string | null;
     try {
       const auth = socket.handshake.auth as Record<string, unknown>;
+      const { scenario } = feed.currentSettings;
+      topic = requestedTopic(auth.room, scenario.id, scenario.topics);
       const query = parseFeedQuery({
         since: auth.since === undefined ? undefined : String(auth.since),
         epoch: auth.epoch,
@@ -291,10 +296,12 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         // engine.io queues per socket without a byte count: the backlog goes out in one pass (bounded by the ring).
         queuedBytes: () => 0,
         whenDrained: (next) => setImmediate(next),
-        send: (stored) => emitEvent(socket, stored),
+        send: (stored) => {
+          if (topic === null || stored.topic === topic) emitEvent(socket, stored);
+        },
         reset: (next, reason) => sendReset(socket, next, reason),
       },
-      () => socket.join(LIVE_ROOM),
+      () => socket.join([MEMBERS_ROOM, topic === null ? LIVE_ROOM : topicRoom(topic)]),
     );
   });
 
@@ -325,7 +332,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     to.emit('reset', { type: 'reset', epoch: feed.epoch, next, reason });
   }
 
-  // Subscribed while `live` has members, and for the recovery window after the last one left: Socket.IO can
+  // Subscribed while `members` has members, and for the recovery window after the last one left: Socket.IO can
   // only give a reconnecting socket the packets that were broadcast (and so stored) while it was away.
   let unsubscribe: (() => void) | null = null;
   let stopOnEpoch: (() => void) | null = null;
@@ -336,14 +343,15 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     unsubscribe = stopOnEpoch = null;
   };
   feedSpace.adapter.on('create-room', (room: string) => {
-    if (room !== LIVE_ROOM) return;
+    if (room !== MEMBERS_ROOM) return;
     if (lingering) clearTimeout(lingering);
     lingering = null;
-    unsubscribe ??= feed.subscribe((stored) => emitEvent(feedSpace.to(LIVE_ROOM), stored));
-    stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(LIVE_ROOM), feed.newestSeq, 'foreign-epoch'));
+    // One broadcast per event, to everyone following the whole feed and to the event's topic room at once.
+    unsubscribe ??= feed.subscribe((stored) => emitEvent(feedSpace.to(LIVE_ROOM).to(topicRoom(stored.topic)), stored));
+    stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(MEMBERS_ROOM), feed.newestSeq, 'foreign-epoch'));
   });
   feedSpace.adapter.on('delete-room', (room: string) => {
-    if (room !== LIVE_ROOM) return;
+    if (room !== MEMBERS_ROOM) return;
     lingering = setTimeout(unsubscribeNow, SOCKET_IO_RECOVERY_MS);
     lingering.unref();
   });
