@@ -29,6 +29,7 @@ import { CLIENT_ID_PATTERN } from '../../protocol/client-id.ts';
 import type { ResetReason } from '../../protocol/feed-event.ts';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { positionInSessionId, sessionIdAt } from '../../protocol/socket-io-session-id.ts';
+import { SOCKET_IO_CHAT_NAMESPACE } from '../../protocol/socket-io-features.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
 import { isLabError, LabErrors } from '../errors.ts';
@@ -39,7 +40,9 @@ import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import { WireTally } from '../meter/wire-tally.ts';
 import { isLabHost, labHostnames } from '../security/lab-hosts.ts';
 import { replayBacklog } from './backlog-replay.ts';
+import { socketIoChat } from './socket-io-chat.ts';
 import { LIVE_ROOM, MEMBERS_ROOM, requestedTopic, topicRoom } from './socket-io-rooms.ts';
+import { SocketIoSettingsStore, socketIoSettingsRoutes } from './socket-io-settings.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -54,6 +57,8 @@ export const SOCKET_IO_RECOVERY_MS = TRANSPORT_RECORDS['socket-io'].ownRecoveryM
 const CLOSE_GRACE_MS = 500;
 /** A feed event's Socket.IO packet as the adapter encodes it for `/feed`: `2/feed,["feed",<event>…]`. */
 const EVENT_PREFIX = `2${SOCKET_IO_FEED_NAMESPACE},["feed",`;
+/** A chat message's packet on `/chat`: `2/chat,["chat",<message>…]`; the message is payload, the rest framing. */
+const CHAT_PREFIX = `2${SOCKET_IO_CHAT_NAMESPACE},["chat",`;
 
 /** What the meter keeps per Engine.IO connection (one `sid`, any number of HTTP requests and one upgrade). */
 interface ConnectionMeter {
@@ -81,6 +86,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   // A broadcast hands every socket the same encoded string: its payload size is worked out once.
   let lastPacket = '';
   let lastPayload = 0;
+  const settings = new SocketIoSettingsStore();
+  socketIoSettingsRoutes(app, settings);
 
   const engine = new EngineServer({
     pingInterval: options.wsPingMs,
@@ -123,16 +130,22 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     return meter.target('socket-io', client !== null && CLIENT_ID_PATTERN.test(client) ? client : null);
   }
 
-  /** The bytes of the feed event inside one outgoing Engine.IO message packet; 0 for everything else (framing). */
+  /** Whether an outgoing Engine.IO message packet is a feed event (what `messages` counts). */
+  function isFeedEvent(data: unknown): boolean {
+    if (Buffer.isBuffer(data)) return binaryPayloads.has(data);
+    return typeof data === 'string' && data.startsWith(EVENT_PREFIX);
+  }
+  /** The bytes of the feed event or chat message inside one outgoing Engine.IO message packet; 0 for everything else (framing). */
   function payloadOf(data: unknown): number {
     if (Buffer.isBuffer(data)) return binaryPayloads.has(data) ? data.length : 0;
     if (typeof data !== 'string') return 0;
     if (data === lastPacket) return lastPayload;
-    if (!data.startsWith(EVENT_PREFIX)) return 0;
+    const prefix = data.startsWith(EVENT_PREFIX) ? EVENT_PREFIX : data.startsWith(CHAT_PREFIX) ? CHAT_PREFIX : null;
+    if (prefix === null) return 0;
     // The event is a JSON object: it ends at the last `}`; after it come only ASCII (the offset, `]`).
     const end = data.lastIndexOf('}') + 1;
     lastPacket = data;
-    lastPayload = Buffer.byteLength(data) - EVENT_PREFIX.length - (data.length - end);
+    lastPayload = Buffer.byteLength(data) - prefix.length - (data.length - end);
     return lastPayload;
   }
 
@@ -211,9 +224,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       let events = 0;
       for (const packet of packets) {
         if (packet.type !== 'message') continue;
-        const bytes = payloadOf(packet.data);
-        payload += bytes;
-        if (bytes > 0) events += 1;
+        payload += payloadOf(packet.data);
+        if (isFeedEvent(packet.data)) events += 1;
       }
       if (events > 0) meter.count(connection.target, 'messages', events);
       if (conn.transport.name === 'websocket' && connection.wsTally)
@@ -240,11 +252,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     // once the event is in the feed, or the error (without one, errors come as `lab-error`).
     socket.on('publish', (message: unknown, ack?: unknown) => {
       const bytes = Buffer.byteLength(JSON.stringify(message) ?? '');
-      if (connection) {
-        if (conn.transport.name === 'websocket' && connection.wsTally)
-          connection.wsTally.settleUp(connection.target, bytes);
-        else connection.upPayload += bytes;
-      }
+      countUp(socket, bytes);
       const refuse = (error: unknown): void => {
         const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
         const answer = { type: 'error', code: refusal.code, message: refusal.message };
@@ -308,6 +316,22 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   function sidOf(conn: EngineSocket): string {
     return (conn as unknown as { id: string }).id;
   }
+  function connectionOf(socket: Socket): ConnectionMeter | undefined {
+    return connections.get(sidOf(socket.conn as unknown as EngineSocket));
+  }
+  /** An upstream message's own bytes, payload of the socket's connection (whichever namespace it came on). */
+  function countUp(socket: Socket, bytes: number): void {
+    const connection = connectionOf(socket);
+    if (!connection) return;
+    if (socket.conn.transport.name === 'websocket' && connection.wsTally)
+      connection.wsTally.settleUp(connection.target, bytes);
+    else connection.upPayload += bytes;
+  }
+
+  socketIoChat(io.of(SOCKET_IO_CHAT_NAMESPACE), settings, context, {
+    clientOf: (socket) => connectionOf(socket)?.target.client ?? null,
+    countUp,
+  });
 
   function emitEvent(to: { emit(event: string, ...args: unknown[]): unknown }, stored: StoredEvent): void {
     if (stored.binary) {
@@ -358,6 +382,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   const goAway = (): void => {
     // A disconnect packet (`41/feed,`) tells each client why, then engine.io closes every connection.
     feedSpace.disconnectSockets(true);
+    io.of(SOCKET_IO_CHAT_NAMESPACE).disconnectSockets(true);
     engine.close();
     // A peer that never answers the WebSocket close frame must not hold the shutdown up.
     setTimeout(() => {
