@@ -268,9 +268,10 @@ export class SocketIoClient extends FeedClient {
     if (!socket?.connected) {
       return Promise.reject(new FeedClientError('LAB_ERR_CLIENT_NOT_OPEN', 'the Socket.IO connection is not open yet'));
     }
-    socket.emit('publish', { id: message.id, data: message.data, topic: message.topic });
     this.wire('message', { direction: 'up' });
-    return Promise.resolve();
+    // With an acknowledgement: the lab answers once the event is in the feed (or with the refusal), timed as an ack round trip.
+    const sent = this.emitWithAck(socket, 'publish', { id: message.id, data: message.data, topic: message.topic });
+    return sent.then(() => undefined);
   }
 
   /**
