@@ -10,7 +10,10 @@
  * binary attachment); `hello`, `reset` and `lab-error` carry control messages.
  * With `socketIoRoom` it asks for one topic (`auth.room`) and gets only that
  * topic's events, with their feed seqs: its tracker treats the seqs between
- * them as other topics', not as losses.
+ * them as other topics', not as losses. `dropped` announces events the lab's
+ * volatile emits did not send: counted in `stats().dropped`, never a gap.
+ * `joinChat` adds `/chat` on the same connection; `publish` and `chat` are
+ * emitted with an acknowledgement and timed by it (`ackRoundTripMs`).
  */
 import { io, type Socket } from 'socket.io-client';
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
@@ -18,7 +21,7 @@ import type { UpstreamMessage } from '../protocol/feed-event.ts';
 import {
   type ChatMessage,
   type ChatSend,
-  type DroppedNotice,
+  isDroppedNotice,
   SOCKET_IO_CHAT_NAMESPACE,
 } from '../protocol/socket-io-features.ts';
 import { positionInSessionId } from '../protocol/socket-io-session-id.ts';
@@ -237,6 +240,13 @@ export class SocketIoClient extends FeedClient {
       } catch (error) {
         this.noteError(error);
       }
+    });
+    // The lab's volatile emits: the events it did not send, announced before any later one arrives.
+    socket.on('dropped', (notice: unknown) => {
+      if (socket !== this.socket) return;
+      this.wire('message');
+      if (isDroppedNotice(notice)) this.noteDropped(notice.epoch, notice.last, notice.count);
+      else this.noteError(new FeedClientError('LAB_ERR_CLIENT_BAD_MESSAGE', 'malformed dropped notice'));
     });
     for (const name of ['hello', 'reset', 'lab-error']) {
       socket.on(name, (message: unknown) => {

@@ -63,3 +63,15 @@ export interface DroppedNotice {
 export function isChatBroadcast(value: unknown): value is ChatBroadcast {
   return typeof value === 'string' && (CHAT_BROADCASTS as readonly string[]).includes(value);
 }
+
+export function isDroppedNotice(value: unknown): value is DroppedNotice {
+  if (typeof value !== 'object' || value === null) return false;
+  const notice = value as Record<string, unknown>;
+  return (
+    notice.type === 'dropped' &&
+    typeof notice.epoch === 'string' &&
+    Number.isSafeInteger(notice.last) &&
+    Number.isSafeInteger(notice.count) &&
+    (notice.count as number) > 0
+  );
+}

@@ -43,6 +43,7 @@ import { replayBacklog } from './backlog-replay.ts';
 import { socketIoChat } from './socket-io-chat.ts';
 import { LIVE_ROOM, MEMBERS_ROOM, requestedTopic, topicRoom } from './socket-io-rooms.ts';
 import { SocketIoSettingsStore, socketIoSettingsRoutes } from './socket-io-settings.ts';
+import { VolatileDrops } from './socket-io-volatile.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
 import type { TransportContext } from './transport-context.ts';
@@ -112,6 +113,9 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   });
   io.bind(engine);
   const feedSpace = io.of(SOCKET_IO_FEED_NAMESPACE);
+  const volatileDrops = new VolatileDrops(feedSpace, (socket) =>
+    settings.countDrop(connectionOf(socket)?.target.client ?? null),
+  );
   // The open packet's sid names the feed's position: "from now" is fixed at the client's first request and
   // known to it from the first answer, so a client cut before its hello resumes from there, not from a later now.
   engine.generateId = () =>
@@ -270,7 +274,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         refuse(error);
       }
     });
-    if (socket.recovered) return; // Socket.IO's own recovery: back in `live`, its missed packets already sent.
+    volatileDrops.watch(socket);
+    if (socket.recovered) return; // Socket.IO's own recovery: back in its rooms, its missed packets already sent.
 
     let point: { since: number | undefined; epoch: string | undefined };
     let topic: string | null;
@@ -348,6 +353,16 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     }
     return json;
   }
+  /** One broadcast per event, to everyone following the whole feed and to the event's topic room at once. */
+  function broadcastEvent(stored: StoredEvent): void {
+    const rooms = [LIVE_ROOM, topicRoom(stored.topic)];
+    if (!settings.current.volatile) {
+      emitEvent(feedSpace.to(rooms), stored);
+      return;
+    }
+    volatileDrops.beforeBroadcast(rooms, feed.epoch, stored.seq);
+    emitEvent(feedSpace.volatile.to(rooms), stored);
+  }
   function sendReset(
     to: { emit(event: string, ...args: unknown[]): unknown },
     next: number,
@@ -370,8 +385,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     if (room !== MEMBERS_ROOM) return;
     if (lingering) clearTimeout(lingering);
     lingering = null;
-    // One broadcast per event, to everyone following the whole feed and to the event's topic room at once.
-    unsubscribe ??= feed.subscribe((stored) => emitEvent(feedSpace.to(LIVE_ROOM).to(topicRoom(stored.topic)), stored));
+    unsubscribe ??= feed.subscribe(broadcastEvent);
     stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(MEMBERS_ROOM), feed.newestSeq, 'foreign-epoch'));
   });
   feedSpace.adapter.on('delete-room', (room: string) => {

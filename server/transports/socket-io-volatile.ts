@@ -1,0 +1,69 @@
+/**
+ * Volatile feed emits, counted. socket.io drops a volatile packet for a
+ * socket whose transport is not writable (client.ts `writeToEngine`: over
+ * polling between two GETs, over WebSocket while the previous frames are
+ * still being written), silently. Just before each volatile broadcast this
+ * asks every receiving socket the same question, in the same tick, so the
+ * count is exactly what socket.io drops; and it tells the socket:
+ * `dropped` `{"type":"dropped","epoch","last","count"}` goes out the moment
+ * its transport is writable again ('ready'), after engine.io has flushed
+ * what was queued and before any later event can be written — so the
+ * client's tracker sees every drop as announced, never as a silent gap.
+ */
+import type { Socket as EngineSocket } from 'engine.io';
+import type { Namespace, Socket } from 'socket.io';
+import type { DroppedNotice } from '../../protocol/socket-io-features.ts';
+
+interface PendingDrops {
+  epoch: string;
+  last: number;
+  count: number;
+}
+
+export class VolatileDrops {
+  private readonly pending = new WeakMap<Socket, PendingDrops>();
+
+  /**
+   * @param countDrop counts one dropped event for the socket (per client, on the server's side)
+   */
+  constructor(
+    private readonly space: Namespace,
+    private readonly countDrop: (socket: Socket) => void,
+  ) {}
+
+  /** Before a volatile broadcast of event `seq` to `rooms`: the sockets that will not get it. */
+  beforeBroadcast(rooms: readonly string[], epoch: string, seq: number): void {
+    const seen = new Set<string>();
+    for (const room of rooms) {
+      for (const id of this.space.adapter.rooms.get(room) ?? []) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const socket = this.space.sockets.get(id);
+        if (!socket || socket.conn.transport.writable) continue;
+        this.countDrop(socket);
+        const drops = this.pending.get(socket);
+        if (drops && drops.epoch === epoch) {
+          drops.last = seq;
+          drops.count++;
+        } else {
+          // A drop of an earlier epoch no longer matters: the epoch's reset already told the client.
+          this.pending.set(socket, { epoch, last: seq, count: 1 });
+        }
+      }
+    }
+  }
+
+  /** Announces the socket's drops whenever its transport (polling, then the upgraded WebSocket) becomes writable. */
+  watch(socket: Socket): void {
+    const conn = socket.conn as unknown as EngineSocket;
+    const announce = (): void => {
+      const drops = this.pending.get(socket);
+      if (!drops || !socket.connected) return;
+      this.pending.delete(socket);
+      const notice: DroppedNotice = { type: 'dropped', ...drops };
+      socket.emit('dropped', notice);
+    };
+    conn.transport.on('ready', announce);
+    conn.on('upgrade', (transport: EngineSocket['transport']) => transport.on('ready', announce));
+  }
+}
