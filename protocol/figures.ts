@@ -134,6 +134,19 @@ export function median(values: ReadonlyArray<number | null>): number | null {
   return percentileOfSorted(Float64Array.from(known).sort(), 50);
 }
 
+/** Every byte moved both ways per second over a stretch of `durationMs` (e.g. two readings' `metricsSince`); null for no time. */
+export function bytesPerSecondOver(metrics: TransportMetrics, durationMs: number): number | null {
+  return durationMs > 0 ? (totalBytes(metrics) * 1000) / durationMs : null;
+}
+
+/**
+ * The share of bytes a filtered client saved against one that got everything, in %: 100 × (1 − part ÷ whole),
+ * e.g. a Socket.IO room's bytes per second beside the whole feed's. null while the whole moved nothing.
+ */
+export function savedShare(part: number, whole: number): number | null {
+  return whole > 0 ? 100 * (1 - part / whole) : null;
+}
+
 /**
  * Ack round trip (Socket.IO): from an emit with an acknowledgement callback to the ack's arrival, on the
  * client's clock, in ms — the lab acks `publish` once the event is in the feed and `chat` once it is
