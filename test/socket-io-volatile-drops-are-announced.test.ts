@@ -5,13 +5,16 @@
  * counts each drop per client (`GET /api/socket-io/settings?client=ID`)
  * and announces them to the socket (`dropped`) before any later event, so
  * the client counts them as dropped and sees no gap. A volatile event is
- * not kept for recovery, so it carries no offset: 17 B of envelope, not 27.
+ * not kept for recovery, so it carries no offset: 17 B of envelope, not 27;
+ * and a socket Socket.IO recovers after a cut is told of the volatile events
+ * it missed while away, in its room too, where no seq jump would show them.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeEnv } from '../clients/node-env.ts';
 import { SocketIoClient } from '../clients/socket-io-client.ts';
 import type { SocketIoSettingsReading } from '../protocol/socket-io-features.ts';
 import type { StoredEvent } from '../server/feed/stored-event.ts';
+import { startCountingProxy } from './support/counting-proxy.ts';
 import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
 
@@ -113,5 +116,44 @@ describe('the client under volatile emits', () => {
     expect(seqs).toEqual([burst[0]?.seq, after?.seq]);
     expect(client.stats()).toMatchObject({ messages: 2, dropped: 9, gaps: 0, missed: 0, duplicates: 0, errors: 0 });
     expect(await droppedFor('volatile-poller')).toBe(9);
+  });
+});
+
+describe('volatile emits and Socket.IO recovery', () => {
+  it('a room client recovered after a cut is told of the volatile events of its topic it missed while away', async () => {
+    const proxy = await startCountingProxy(lab.port);
+    try {
+      const seqs: number[] = [];
+      const client = new SocketIoClient({
+        baseUrl: proxy.url,
+        clientId: 'volatile-recovered',
+        env: nodeEnv(),
+        socketIoTransports: ['websocket'],
+        socketIoRoom: 'ticker.HOOLI',
+        reconnectMinMs: 20,
+        reconnectMaxMs: 100,
+        onEvent: (event) => seqs.push(event.seq),
+      });
+      clients.push(client);
+      client.start();
+      await waitFor(() => client.state === 'open', 5000, 'the client');
+      await sleep(50);
+      const [first] = [lab.app.feed.publish({ topic: 'ticker.HOOLI', data: { first: true } })];
+      await waitFor(() => seqs.length === 1, 5000, 'the first event');
+      proxy.dropAll();
+      await sleep(20);
+      // While it is away: three of its topic, two of another; none is kept for recovery.
+      for (const topic of ['ticker.HOOLI', 'ticker.ACME', 'ticker.HOOLI', 'ticker.ACME', 'ticker.HOOLI'])
+        lab.app.feed.publish({ topic, data: { away: true } });
+      await waitFor(() => client.recoveries === 1 && client.state === 'open', 5000, 'the recovery');
+      await waitFor(() => client.stats().dropped === 3, 5000, 'the announced drops');
+      await sleep(50);
+      const after = lab.app.feed.publish({ topic: 'ticker.HOOLI', data: { after: true } });
+      await waitFor(() => seqs.length === 2, 5000, 'the next event');
+      expect(seqs).toEqual([first?.seq, after.seq]);
+      expect(client.stats()).toMatchObject({ dropped: 3, gaps: 0, missed: 0, duplicates: 0, reconnects: 1 });
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -275,7 +275,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       }
     });
     volatileDrops.watch(socket);
-    if (socket.recovered) return; // Socket.IO's own recovery: back in its rooms, its missed packets already sent.
+    if (socket.recovered) {
+      // Socket.IO's own recovery: back in its rooms, its missed packets already sent — all but volatile ones.
+      announceVolatileMissed(socket);
+      return;
+    }
 
     let point: { since: number | undefined; epoch: string | undefined };
     let topic: string | null;
@@ -318,6 +322,16 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     );
   });
 
+  /** A recovered socket's volatile events it missed while away, from its position in `auth` (a lab client sends one). */
+  function announceVolatileMissed(socket: Socket): void {
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    if (typeof auth.since !== 'number' || auth.epoch !== feed.epoch) return;
+    const missed = feed.resume({ since: auth.since, epoch: feed.epoch }, Number.MAX_SAFE_INTEGER);
+    if (missed.reset) return;
+    const topicRoomName = [...socket.rooms].find((room) => room.startsWith(topicRoom('')));
+    const topic = topicRoomName === undefined ? null : topicRoomName.slice(topicRoom('').length);
+    volatileDrops.afterRecovery(socket, feed.epoch, missed.events, topic);
+  }
   function sidOf(conn: EngineSocket): string {
     return (conn as unknown as { id: string }).id;
   }
