@@ -112,8 +112,12 @@ export class SocketIoClient extends FeedClient {
       this.chatListener?.(message, receivedAt);
     });
     chat.on('lab-error', (message: unknown) => {
-      const control = this.parseControl(message);
-      if (control) this.handleControl(control);
+      try {
+        const control = this.parseControl(message);
+        if (control) this.handleControl(control);
+      } catch (error) {
+        this.noteError(error);
+      }
     });
     chat.connect();
   }

@@ -13,9 +13,17 @@ export const LIVE_ROOM = 'live';
 /** Every socket of the feed namespace once its backlog is sent, whatever it follows. */
 export const MEMBERS_ROOM = 'members';
 
+const TOPIC_PREFIX = 'topic:';
+
 /** The room of one topic's events, e.g. `topic:ticker.ACME`. */
 export function topicRoom(topic: string): string {
-  return `topic:${topic}`;
+  return `${TOPIC_PREFIX}${topic}`;
+}
+
+/** The topic a socket follows, from the rooms it is in; null when it follows the whole feed. */
+export function topicOfRooms(rooms: Iterable<string>): string | null {
+  for (const room of rooms) if (room.startsWith(TOPIC_PREFIX)) return room.slice(TOPIC_PREFIX.length);
+  return null;
 }
 
 /**

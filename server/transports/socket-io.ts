@@ -41,7 +41,7 @@ import { WireTally } from '../meter/wire-tally.ts';
 import { isLabHost, labHostnames } from '../security/lab-hosts.ts';
 import { replayBacklog } from './backlog-replay.ts';
 import { socketIoChat } from './socket-io-chat.ts';
-import { LIVE_ROOM, MEMBERS_ROOM, requestedTopic, topicRoom } from './socket-io-rooms.ts';
+import { LIVE_ROOM, MEMBERS_ROOM, requestedTopic, topicOfRooms, topicRoom } from './socket-io-rooms.ts';
 import { SocketIoSettingsStore, socketIoSettingsRoutes } from './socket-io-settings.ts';
 import { VolatileDrops } from './socket-io-volatile.ts';
 import { parseFeedQuery } from './feed-query.ts';
@@ -328,9 +328,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     if (typeof auth.since !== 'number' || auth.epoch !== feed.epoch) return;
     const missed = feed.resume({ since: auth.since, epoch: feed.epoch }, Number.MAX_SAFE_INTEGER);
     if (missed.reset) return;
-    const topicRoomName = [...socket.rooms].find((room) => room.startsWith(topicRoom('')));
-    const topic = topicRoomName === undefined ? null : topicRoomName.slice(topicRoom('').length);
-    volatileDrops.afterRecovery(socket, feed.epoch, missed.events, topic);
+    volatileDrops.afterRecovery(socket, feed.epoch, missed.events, topicOfRooms(socket.rooms));
   }
   function sidOf(conn: EngineSocket): string {
     return (conn as unknown as { id: string }).id;
