@@ -24,6 +24,7 @@ export interface ChatHooks {
   countUp(socket: Socket, bytes: number): void;
 }
 
+/** Serves `chat` on the `/chat` namespace `chat`, who gets it as `settings` say; bytes metered through `hooks`. */
 export function socketIoChat(
   chat: Namespace,
   settings: SocketIoSettingsStore,

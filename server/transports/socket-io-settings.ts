@@ -19,6 +19,7 @@ const SETTINGS_KEYS = new Set(['chatBroadcast', 'volatile']);
 /** Client ids whose drops are kept one by one; past it the least recently counted is forgotten (the total stays). */
 const DROP_ROWS_MAX = 10_000;
 
+/** The settings (defaults: chat to `others`, volatile off) and the volatile drops, per client id and in total. */
 export class SocketIoSettingsStore {
   private settings: SocketIoSettings = { ...DEFAULT_SOCKET_IO_SETTINGS };
   private readonly droppedByClient = new Map<string, number>();
@@ -51,6 +52,7 @@ export class SocketIoSettingsStore {
   }
 }
 
+/** `GET` and `PUT /api/socket-io/settings` on `store`. */
 export function socketIoSettingsRoutes(app: FastifyInstance, store: SocketIoSettingsStore): void {
   app.get('/api/socket-io/settings', (request) => {
     const client = (request.query as Record<string, unknown>).client;

@@ -29,6 +29,7 @@ interface PendingDrops {
   count: number;
 }
 
+/** Counts and announces the drops of volatile feed broadcasts on one namespace (`/feed`). */
 export class VolatileDrops {
   private readonly pending = new WeakMap<Socket, PendingDrops>();
   /** The seqs that went out as volatile broadcasts, as runs `from`–`to` per epoch. */

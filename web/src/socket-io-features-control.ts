@@ -22,6 +22,7 @@ const READING_EVERY_MS = 2000;
 /** Chat lines kept on the panel, the newest last. */
 const CHAT_LINES_KEPT = 6;
 
+/** One chat line the room client sent, and who got it. */
 export interface ChatLine {
   /** The id the room client gave the line (`chat-1`, `chat-2`, … per client). */
   id: string;
@@ -34,6 +35,7 @@ export interface ChatLine {
   ackMs: number | null;
 }
 
+/** What the panel shows. */
 export interface SocketIoFeaturesView {
   settings: SocketIoSettings | null;
   /** The room client's topic. */
@@ -59,6 +61,7 @@ interface Reading {
   room: TransportMetrics;
 }
 
+/** The panel's state and calls; `subscribe` for React's useSyncExternalStore, `view` for its snapshot. */
 export class SocketIoFeaturesControl {
   private state: SocketIoFeaturesView = {
     settings: null,

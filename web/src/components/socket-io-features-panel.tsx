@@ -25,6 +25,7 @@ const BROADCAST_WORDS: Record<ChatBroadcast, string> = {
 /** One empty list: a selector must not return a new one on every read. */
 const NO_TOPICS: string[] = [];
 
+/** @param lane the page's Socket.IO lane: the panel's two clients use it too */
 export function SocketIoFeaturesPanel({ lane }: { lane: SocketIoLane }) {
   const control = useMemo(() => {
     const token = teacherToken(window.location.search);
