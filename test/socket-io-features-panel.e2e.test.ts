@@ -86,14 +86,18 @@ describeInChromium('the Socket.IO features panel in Chromium', (executable) => {
   }, 30_000);
 
   it('volatile emits: the drops the lab counted are the drops its clients were told of', async () => {
-    await panel().locator('[data-control="sio-volatile"]').check();
+    // The box shows the lab's setting: it turns once the PUT is answered.
+    const volatileBox = panel().locator('[data-control="sio-volatile"]');
+    await volatileBox.click();
+    await expect.poll(() => volatileBox.isChecked()).toBe(true);
     await expect
       .poll(() => app.inject({ url: '/api/socket-io/settings' }).then((r) => r.json()))
       .toMatchObject({
         volatile: true,
       });
     await page.waitForTimeout(3000);
-    await panel().locator('[data-control="sio-volatile"]').uncheck();
+    await volatileBox.click();
+    await expect.poll(() => volatileBox.isChecked()).toBe(false);
     // One more reading after the last drop: both counts are then final.
     await page.waitForTimeout(4500);
     const lab = Number(await figure('sio-dropped-lab').textContent());

@@ -131,6 +131,7 @@ describe('a Socket.IO room on the wire', () => {
       type: 'error',
       code: 'LAB_ERR_UNKNOWN_ROOM',
       message: `no topic "ticker.NOPE" in the scenario stock-ticker; its topics: ${TOPICS.join(', ')}`,
+      hint: 'a Socket.IO room is one topic of the scenario that plays (GET /api/scenarios lists them), e.g. auth {"room":"ticker.ACME"}; leave it out for every topic',
     });
     expect(packets[2]).toBe('41/feed,');
     bad.close();

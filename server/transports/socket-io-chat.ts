@@ -11,7 +11,7 @@ import type { Socket as NetSocket } from 'node:net';
 import type { Namespace, Socket } from 'socket.io';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { CHAT_TEXT_MAX, type ChatMessage } from '../../protocol/socket-io-features.ts';
-import { isLabError, LabErrors } from '../errors.ts';
+import { errorBody, isLabError, LabErrors } from '../errors.ts';
 import type { SocketIoSettingsStore } from './socket-io-settings.ts';
 import type { TransportContext } from './transport-context.ts';
 
@@ -48,7 +48,7 @@ export function socketIoChat(
         if (typeof ack === 'function') ack({ type: 'ack', t: message.t });
       } catch (error) {
         const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
-        const answer = { type: 'error', code: refusal.code, message: refusal.message };
+        const answer = { type: 'error', ...errorBody(refusal) };
         if (typeof ack === 'function') ack(answer);
         else socket.emit('lab-error', answer);
       }

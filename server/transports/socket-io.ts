@@ -32,7 +32,7 @@ import { positionInSessionId, sessionIdAt } from '../../protocol/socket-io-sessi
 import { SOCKET_IO_CHAT_NAMESPACE } from '../../protocol/socket-io-features.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
-import { isLabError, LabErrors } from '../errors.ts';
+import { errorBody, isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import type { MeterTarget } from '../meter/meter.ts';
 import { declaredBodyLength, responseHeadLength } from '../meter/request-metering.ts';
@@ -87,6 +87,9 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   // A broadcast hands every socket the same encoded string: its payload size is worked out once.
   let lastPacket = '';
   let lastPayload = 0;
+  /** Set by the graceful shutdown: engine.io closes once the last connection has (see goAway). */
+  let shuttingDown = false;
+  let engineClosed = false;
   const settings = new SocketIoSettingsStore();
   socketIoSettingsRoutes(app, settings);
 
@@ -120,6 +123,12 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   // known to it from the first answer, so a client cut before its hello resumes from there, not from a later now.
   engine.generateId = () =>
     sessionIdAt({ epoch: feed.epoch, since: feed.newestSeq }, randomBytes(15).toString('base64url'));
+
+  function closeEngine(): void {
+    if (engineClosed) return;
+    engineClosed = true;
+    engine.close();
+  }
 
   function admissionProblem(request: IncomingMessage): string | null {
     const host = request.headers.host;
@@ -240,6 +249,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       connections.delete(id);
       upgradesBySid.delete(id);
       connection.wsTally?.settle();
+      if (shuttingDown && connections.size === 0) closeEngine();
     });
   });
 
@@ -295,7 +305,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       point = query.since === undefined ? (positionInSessionId(sidOf(conn)) ?? query) : query;
     } catch (error) {
       const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
-      socket.emit('lab-error', { type: 'error', code: refusal.code, message: refusal.message });
+      // With the hint: a bad room or position is the caller's to fix.
+      socket.emit('lab-error', { type: 'error', ...errorBody(refusal) });
       socket.disconnect(true);
       return;
     }
@@ -406,10 +417,15 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     lingering.unref();
   });
   const goAway = (): void => {
-    // A disconnect packet (`41/feed,`) tells each client why, then engine.io closes every connection.
+    // A disconnect packet (`41/feed,`) tells each client why, and each connection closes once it is written.
+    // engine.close() would discard what is still queued (a frame still being written under load leaves the
+    // `41` behind it, and the client sees "transport close"): it runs when the last connection has closed,
+    // or after the grace for those that do not.
+    shuttingDown = true;
     feedSpace.disconnectSockets(true);
     io.of(SOCKET_IO_CHAT_NAMESPACE).disconnectSockets(true);
-    engine.close();
+    if (connections.size === 0) closeEngine();
+    else setTimeout(closeEngine, CLOSE_GRACE_MS).unref();
     // A peer that never answers the WebSocket close frame must not hold the shutdown up.
     setTimeout(() => {
       for (const socket of upgradedSockets) socket.destroy();
