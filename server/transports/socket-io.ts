@@ -284,7 +284,6 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         refuse(error);
       }
     });
-    volatileDrops.watch(socket);
     if (socket.recovered) {
       // Socket.IO's own recovery: back in its rooms, its missed packets already sent — all but volatile ones.
       announceVolatileMissed(socket);
@@ -379,12 +378,15 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   /** One broadcast per event, to everyone following the whole feed and to the event's topic room at once. */
   function broadcastEvent(stored: StoredEvent): void {
     const rooms = [LIVE_ROOM, topicRoom(stored.topic)];
-    if (!settings.current.volatile) {
-      emitEvent(feedSpace.to(rooms), stored);
-      return;
+    const { volatile } = settings.current;
+    // Sockets with volatile drops pending are told of them first, then get this event on their own.
+    const served = volatileDrops.beforeBroadcast(rooms, feed.epoch, stored.seq, volatile);
+    for (const socket of served) {
+      volatileDrops.announce(socket);
+      emitEvent(socket, stored);
     }
-    volatileDrops.beforeBroadcast(rooms, feed.epoch, stored.seq);
-    emitEvent(feedSpace.volatile.to(rooms), stored);
+    const to = volatile ? feedSpace.volatile.to(rooms) : feedSpace.to(rooms);
+    emitEvent(served.length === 0 ? to : to.except(served.map((socket) => socket.id)), stored);
   }
   function sendReset(
     to: { emit(event: string, ...args: unknown[]): unknown },
