@@ -54,6 +54,12 @@ export interface FeedClientOptions {
    * (long polling first, then the upgrade); `['websocket']` never falls back, `['polling']` never upgrades.
    */
   socketIoTransports?: ('polling' | 'websocket')[];
+  /**
+   * Socket.IO only: follow one topic of the scenario (its room, e.g. `ticker.ACME`) instead of the whole feed.
+   * Its events keep their feed seq, so the seqs between them (other topics) are skipped on purpose, not lost.
+   * Default: every topic.
+   */
+  socketIoRoom?: string;
   /** First reconnect delay (ms), doubled after each failure, ±50% jitter, reset after a success. Default 250. */
   reconnectMinMs?: number;
   /** Upper bound (ms) of the doubled reconnect delay, before jitter. Default 5000. */
@@ -104,6 +110,8 @@ export interface ClientStats {
   missed: number;
   /** Events with seq ≤ lastSeq in the same epoch: dropped, not delivered. */
   duplicates: number;
+  /** Events the server announced it did not send (Socket.IO volatile emits): known, not gaps. */
+  dropped: number;
   /** Times the transport had to reconnect or retry after an error or a close it did not ask for. */
   reconnects: number;
   /** Failed requests, transport error events, unreadable messages, failed publishes, server `error` messages. */
@@ -251,6 +259,16 @@ export abstract class FeedClient {
 
   protected get lastSeq(): number {
     return this.sequence.seq;
+  }
+
+  /** This client receives a filtered feed (one topic): a jump in seq is not a loss (see SequenceTracker.sparse). */
+  protected receivesSomeTopicsOnly(): void {
+    this.sequence.sparse = true;
+  }
+
+  /** The server says it did not send `count` events, the newest `last` (Socket.IO volatile): counted, and the position moves past them. */
+  protected noteDropped(epoch: string, last: number, count: number): void {
+    this.sequence.dropped(epoch, last, count);
   }
 
   protected setState(state: ClientState): void {

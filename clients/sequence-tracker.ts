@@ -9,7 +9,12 @@ import type { ControlMessage, FeedEvent, PollResponse, ResetReason } from '../pr
 export class SequenceTracker {
   private currentEpoch: string | null = null;
   private currentSeq = 0;
-  readonly counts = { gaps: 0, missed: 0, duplicates: 0 };
+  readonly counts = { gaps: 0, missed: 0, duplicates: 0, dropped: 0 };
+  /**
+   * The feed arrives filtered (one topic, a Socket.IO room): events keep their feed seq, so a jump skips other
+   * topics' events and counts nothing. Losses still show: resets, epoch changes and announced drops.
+   */
+  sparse = false;
 
   /** @param onReset told of every reset and epoch change (each also counts a gap) */
   constructor(private readonly onReset: (reason: ResetReason | 'epoch-changed') => void) {}
@@ -36,9 +41,16 @@ export class SequenceTracker {
       this.counts.duplicates++;
       return false;
     }
-    this.skipTo(event.seq - 1);
+    if (!this.sparse) this.skipTo(event.seq - 1);
     this.currentSeq = event.seq;
     return true;
+  }
+
+  /** The server announced `count` events it did not send, the newest `last`: counted as dropped, never as a gap. */
+  dropped(epoch: string, last: number, count: number): void {
+    if (epoch !== this.currentEpoch) return;
+    this.counts.dropped += count;
+    if (last > this.currentSeq) this.currentSeq = last;
   }
 
   /** A hello or reset (an error message does not move the position). */

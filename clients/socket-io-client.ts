@@ -8,10 +8,22 @@
  * the session); a disconnect by the server (the lab's shutdown) is retried
  * after this client's backoff. Events are `feed` (JSON), `feed-binary` (a
  * binary attachment); `hello`, `reset` and `lab-error` carry control messages.
+ * With `socketIoRoom` it asks for one topic (`auth.room`) and gets only that
+ * topic's events, with their feed seqs: its tracker treats the seqs between
+ * them as other topics', not as losses. `dropped` announces events the lab's
+ * volatile emits did not send: counted in `stats().dropped`, never a gap.
+ * `joinChat` adds `/chat` on the same connection; `publish` and `chat` are
+ * emitted with an acknowledgement and timed by it (`ackRoundTripMs`).
  */
 import { io, type Socket } from 'socket.io-client';
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
+import {
+  type ChatMessage,
+  type ChatSend,
+  isDroppedNotice,
+  SOCKET_IO_CHAT_NAMESPACE,
+} from '../protocol/socket-io-features.ts';
 import { positionInSessionId } from '../protocol/socket-io-session-id.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { FeedClient, type FeedClientOptions } from './feed-client.ts';
@@ -23,15 +35,25 @@ const FEED_NAMESPACE = '/feed';
 /** Which Engine.IO transport carries the connection now. */
 export type EngineTransportName = 'polling' | 'websocket';
 
+/** How long an emit with an acknowledgement waits for it before it counts as an error, ms. */
+export const ACK_TIMEOUT_MS = 10_000;
+/** Ack round trips kept, the newest last. */
+const ACK_ROUND_TRIPS_KEPT = 100;
+
 export class SocketIoClient extends FeedClient {
   readonly transport = 'socket-io' as const;
   private socket: Socket | null = null;
   private engineName: EngineTransportName | null = null;
   private upgradeTime: number | null = null;
   private recoveredCount = 0;
+  private chatSocket: Socket | null = null;
+  private chatListener: ((message: ChatMessage, receivedAt: number) => void) | null = null;
+  private chatCount = 0;
+  private readonly ackRoundTrips: number[] = [];
 
   constructor(options: FeedClientOptions) {
     super(options);
+    if (options.socketIoRoom !== undefined) this.receivesSomeTopicsOnly();
   }
 
   /** The Engine.IO transport in use (`polling` until the upgrade), null while not connected. */
@@ -49,9 +71,93 @@ export class SocketIoClient extends FeedClient {
     return this.recoveredCount;
   }
 
+  /**
+   * The last ack round trips (ms, newest last): from an emit with an acknowledgement (`publish`, `chat`) to its
+   * ack's arrival, on this client's clock. protocol/figures.ts `ackRoundTrip` summarises them.
+   */
+  get ackRoundTripMs(): number[] {
+    return [...this.ackRoundTrips];
+  }
+
+  /**
+   * Joins the `/chat` namespace on this client's Engine.IO connection (the Manager's second socket: no new
+   * connection). `onMessage` gets every chat message the lab sends it, with when it arrived (`env.now()`).
+   * Call before or after start(); stop() leaves the chat too.
+   */
+  joinChat(onMessage: (message: ChatMessage, receivedAt: number) => void): void {
+    this.chatListener = onMessage;
+    if (this.socket && !this.chatSocket) this.openChat(this.socket);
+  }
+
+  /**
+   * Sends a chat message on `/chat` with an acknowledgement.
+   * @returns the ack round trip in ms
+   */
+  chat(text: string): Promise<number> {
+    const socket = this.chatSocket;
+    if (!socket?.connected) {
+      return Promise.reject(new FeedClientError('LAB_ERR_CLIENT_NOT_OPEN', 'the /chat namespace is not connected'));
+    }
+    const message: ChatSend = { id: `chat-${++this.chatCount}`, text };
+    this.wire('message', { direction: 'up' });
+    return this.emitWithAck(socket, 'chat', message);
+  }
+
+  private openChat(feed: Socket): void {
+    const chat = feed.io.socket(SOCKET_IO_CHAT_NAMESPACE);
+    this.chatSocket = chat;
+    chat.on('chat', (message: ChatMessage) => {
+      const receivedAt = this.env.now();
+      this.wire('message');
+      this.chatListener?.(message, receivedAt);
+    });
+    chat.on('lab-error', (message: unknown) => {
+      try {
+        const control = this.parseControl(message);
+        if (control) this.handleControl(control);
+      } catch (error) {
+        this.noteError(error);
+      }
+    });
+    chat.connect();
+  }
+
+  /** Emits with an acknowledgement; resolves with the round trip (ms) when the ack says `ack`, rejects with its error otherwise. */
+  private emitWithAck(socket: Socket, event: string, message: unknown): Promise<number> {
+    const sentAt = this.env.now();
+    return new Promise((resolve, reject) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, message, (timedOut: Error | null, answer: unknown) => {
+        const roundTripMs = this.env.now() - sentAt;
+        if (timedOut) {
+          reject(
+            new FeedClientError(
+              'LAB_ERR_CLIENT_TIMEOUT',
+              `no acknowledgement of "${event}" within ${ACK_TIMEOUT_MS} ms`,
+            ),
+          );
+          return;
+        }
+        const reply = answer as { type?: unknown; code?: unknown; message?: unknown } | null;
+        if (reply?.type !== 'ack') {
+          reject(
+            new FeedClientError(
+              String(reply?.code ?? 'LAB_ERR_CLIENT_BAD_MESSAGE'),
+              String(reply?.message ?? 'not an ack'),
+            ),
+          );
+          return;
+        }
+        this.ackRoundTrips.push(roundTripMs);
+        if (this.ackRoundTrips.length > ACK_ROUND_TRIPS_KEPT) this.ackRoundTrips.shift();
+        resolve(roundTripMs);
+      });
+    });
+  }
+
   protected connect(): void {
     if (this.socket) {
       this.socket.connect();
+      this.chatSocket?.connect();
       return;
     }
     const base = new URL(this.options.baseUrl);
@@ -68,6 +174,7 @@ export class SocketIoClient extends FeedClient {
     });
     this.socket = socket;
     this.wire('request-start', { path: TRANSPORT_RECORDS[this.transport].path });
+    if (this.chatListener) this.openChat(socket);
 
     socket.io.on('open', () => {
       const engine = socket.io.engine;
@@ -138,6 +245,13 @@ export class SocketIoClient extends FeedClient {
         this.noteError(error);
       }
     });
+    // The lab's volatile emits: the events it did not send, announced before any later one arrives.
+    socket.on('dropped', (notice: unknown) => {
+      if (socket !== this.socket) return;
+      this.wire('message');
+      if (isDroppedNotice(notice)) this.noteDropped(notice.epoch, notice.last, notice.count);
+      else this.noteError(new FeedClientError('LAB_ERR_CLIENT_BAD_MESSAGE', 'malformed dropped notice'));
+    });
     for (const name of ['hello', 'reset', 'lab-error']) {
       socket.on(name, (message: unknown) => {
         if (socket !== this.socket) return;
@@ -154,9 +268,12 @@ export class SocketIoClient extends FeedClient {
 
   protected disconnect(): void {
     const socket = this.socket;
+    const chat = this.chatSocket;
     this.socket = null;
+    this.chatSocket = null;
     this.engineName = null;
     if (socket) this.wire('close');
+    chat?.disconnect();
     socket?.disconnect();
   }
 
@@ -165,9 +282,10 @@ export class SocketIoClient extends FeedClient {
     if (!socket?.connected) {
       return Promise.reject(new FeedClientError('LAB_ERR_CLIENT_NOT_OPEN', 'the Socket.IO connection is not open yet'));
     }
-    socket.emit('publish', { id: message.id, data: message.data, topic: message.topic });
     this.wire('message', { direction: 'up' });
-    return Promise.resolve();
+    // With an acknowledgement: the lab answers once the event is in the feed (or with the refusal), timed as an ack round trip.
+    const sent = this.emitWithAck(socket, 'publish', { id: message.id, data: message.data, topic: message.topic });
+    return sent.then(() => undefined);
   }
 
   /**
@@ -175,13 +293,14 @@ export class SocketIoClient extends FeedClient {
    * the feed's position at the handshake: the first one is this client's "from now", taken as its position until
    * the lab's hello says otherwise, so a cut before the hello resumes from there and never from a second "now".
    */
-  private resumeAuth(): { since?: number; epoch?: string } {
+  private resumeAuth(): { since?: number; epoch?: string; room?: string } {
     if (this.epoch === null) {
       const start = positionInSessionId(this.socket?.io.engine?.id);
       if (start) this.handleControl({ type: 'hello', epoch: start.epoch, next: start.since });
     }
     const epoch = this.epoch;
-    return epoch === null ? {} : { since: this.lastSeq, epoch };
+    const room = this.options.socketIoRoom === undefined ? {} : { room: this.options.socketIoRoom };
+    return epoch === null ? room : { since: this.lastSeq, epoch, ...room };
   }
 }
 

@@ -146,6 +146,31 @@ export function median(values: ReadonlyArray<number | null>): number | null {
   return percentileOfSorted(Float64Array.from(known).sort(), 50);
 }
 
+/** Every byte moved both ways per second over a stretch of `durationMs` (e.g. two readings' `metricsSince`); null for no time. */
+export function bytesPerSecondOver(metrics: TransportMetrics, durationMs: number): number | null {
+  return durationMs > 0 ? (totalBytes(metrics) * 1000) / durationMs : null;
+}
+
+/**
+ * The share of bytes a filtered client saved against one that got everything, in %: 100 × (1 − part ÷ whole),
+ * e.g. a Socket.IO room's bytes per second beside the whole feed's. null while the whole moved nothing.
+ */
+export function savedShare(part: number, whole: number): number | null {
+  return whole > 0 ? 100 * (1 - part / whole) : null;
+}
+
+/**
+ * Ack round trip (Socket.IO): from an emit with an acknowledgement callback to the ack's arrival, on the
+ * client's clock, in ms — the lab acks `publish` once the event is in the feed and `chat` once it is
+ * broadcast. Summarised as the nearest-rank median and 99th percentile of the kept samples; null for none.
+ */
+export function ackRoundTrip(samplesMs: ReadonlyArray<number>): { count: number; p50: number; p99: number } | null {
+  const sorted = Float64Array.from(samplesMs.filter((v) => Number.isFinite(v))).sort();
+  const p50 = percentileOfSorted(sorted, 50);
+  const p99 = percentileOfSorted(sorted, 99);
+  return p50 === null || p99 === null ? null : { count: sorted.length, p50, p99 };
+}
+
 /** The arithmetic mean of the known values (what the theory's mean-latency formulas predict); null for none. */
 export function mean(values: ReadonlyArray<number | null>): number | null {
   const known = values.filter((v): v is number => v !== null && Number.isFinite(v));

@@ -79,6 +79,8 @@ export const LabErrors = {
   BAD_FLAG: createError<'LAB_ERR_BAD_FLAG', 400, [string]>('LAB_ERR_BAD_FLAG', '%s', 400),
   BAD_NETWORK: createError<'LAB_ERR_BAD_NETWORK', 400, [string]>('LAB_ERR_BAD_NETWORK', '%s', 400),
   BAD_FAULT: createError<'LAB_ERR_BAD_FAULT', 400, [string]>('LAB_ERR_BAD_FAULT', '%s', 400),
+  BAD_CHAT: createError<'LAB_ERR_BAD_CHAT', 400, [string]>('LAB_ERR_BAD_CHAT', '%s', 400),
+  UNKNOWN_ROOM: createError<'LAB_ERR_UNKNOWN_ROOM', 400, [string]>('LAB_ERR_UNKNOWN_ROOM', '%s', 400),
   INTERNAL: createError<'LAB_ERR_INTERNAL', 500, []>('LAB_ERR_INTERNAL', 'the lab hit an unexpected error', 500),
   BAD_LOAD_RUN: createError<'LAB_ERR_BAD_LOAD_RUN', 400, [string]>('LAB_ERR_BAD_LOAD_RUN', '%s', 400),
   LOAD_RUNNING: createError<'LAB_ERR_LOAD_RUNNING', 409, [string]>('LAB_ERR_LOAD_RUNNING', '%s', 409),
@@ -142,6 +144,10 @@ export const HINTS: Record<LabErrorCode, string> = {
     'send {"profile":"fast-4g"} (none, lan, fast-4g, slow-4g, 3g, satellite) or {"profile":"custom","rttMs":200,"jitterMs":0,"downKbps":0,"upKbps":0}; 0 kbps means unlimited',
   LAB_ERR_BAD_FAULT:
     'send {"action":"drop-all"}, {"action":"stall","seconds":5}, {"action":"chaos","everySeconds":2} or {"action":"calm"}',
+  LAB_ERR_BAD_CHAT:
+    'emit "chat" on the Socket.IO namespace /chat with {"id":"1","text":"hello"} (text of 1 to 500 characters)',
+  LAB_ERR_UNKNOWN_ROOM:
+    'a Socket.IO room is one topic of the scenario that plays (GET /api/scenarios lists them), e.g. auth {"room":"ticker.ACME"}; leave it out for every topic',
   LAB_ERR_INTERNAL: 'this is a bug in the lab; the server log has the details',
   LAB_ERR_BAD_LOAD_RUN:
     'send {"clientsPerTransport":10,"durationS":30} and optionally "transports":["sse","websocket"], "ratePerSecond":20, "rampS":5; see docs/api.md',

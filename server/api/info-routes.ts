@@ -32,6 +32,8 @@ export const API_INDEX = {
     'GET /api/feed/status': 'the running scenario, rate and newest seq',
     'PUT /api/feed/settings': '{"scenario","ratePerSecond","payloadBytes","running"} steer the feed',
     'POST /api/feed/restart': 'a new epoch: every client sees a reset',
+    'GET /api/socket-io/settings?client=ID': "Socket.IO: the chat's broadcast choice, volatile emits, their drops",
+    'PUT /api/socket-io/settings': '{"chatBroadcast","volatile"} Socket.IO settings (control action)',
     'GET /api/inspect?client=ID': "the last exchange's bytes per transport, annotated",
     'GET /api/process?reset=true': "the lab's own CPU, memory and event-loop figures",
     'GET /api/load': "the dashboard's load run: state, progress, result",

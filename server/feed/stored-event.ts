@@ -9,6 +9,8 @@ import type { EventOrigin, FeedEvent, TransportName } from '../../protocol/feed-
 /** Only bytes are kept: the event object itself is garbage once serialized (the ring may hold 100,000). */
 export interface StoredEvent {
   readonly seq: number;
+  /** The event's topic, for transports that deliver one topic only (a Socket.IO room). */
+  readonly topic: string;
   /** The event's JSON, the payload of every text transport. */
   readonly json: Buffer;
   /** For binary events: the WebSocket binary frame's body (see protocol/binary-envelope.ts). */
@@ -37,11 +39,12 @@ export function storeEvent(epoch: string, seq: number, t: number, body: EventBod
     const event: FeedEvent = { ...meta, data: bytesToBase64(body.binary), encoding: 'base64' };
     return {
       seq,
+      topic: body.topic,
       json: ownedBuffer(Buffer.from(JSON.stringify(event))),
       binary: ownedBuffer(encodeBinaryEvent(meta, body.binary)),
       encoded: {},
     };
   }
   const event: FeedEvent = { ...meta, data: body.data };
-  return { seq, json: ownedBuffer(Buffer.from(JSON.stringify(event))), binary: null, encoded: {} };
+  return { seq, topic: body.topic, json: ownedBuffer(Buffer.from(JSON.stringify(event))), binary: null, encoded: {} };
 }

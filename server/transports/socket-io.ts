@@ -4,11 +4,13 @@
  * Fastify's hooks, so this file meters and guards them at the connection:
  * one dispatcher by path (own-path-dispatch.ts) gives `/socket.io/` to
  * engine.io alone. The namespace `/feed` carries every feed event as one
- * broadcast to the room `live` (encoded once by the adapter); a new socket
- * first gets hello, a reset if it cannot resume, and its backlog from the
- * lab's ring (`since`/`epoch` in the handshake's `auth`), then joins `live`.
- * A socket Socket.IO recovers itself (`socket.recovered`, within 2 min) is
- * already in `live` and got what it missed from the adapter.
+ * broadcast to the room `live` and its topic's room (encoded once by the
+ * adapter, socket-io-rooms.ts); a new socket first gets hello, a reset if it
+ * cannot resume, and its backlog from the lab's ring (`since`/`epoch` in the
+ * handshake's `auth`, only its topic's events with `auth.room`), then joins
+ * `live` or its topic's room. A socket Socket.IO recovers itself
+ * (`socket.recovered`, within 2 min) is already in its rooms and got what it
+ * missed from the adapter.
  *
  * The meter: header = every HTTP head (polling GETs and POSTs, the upgrade
  * and its 101); payload = each event's JSON (a binary event's envelope, as on
@@ -22,14 +24,15 @@ import type { Socket as NetSocket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import type { FastifyInstance } from 'fastify';
-import { Server, type Socket } from 'socket.io';
+import { type Namespace, Server, type Socket } from 'socket.io';
 import { CLIENT_ID_PATTERN } from '../../protocol/client-id.ts';
 import type { ResetReason } from '../../protocol/feed-event.ts';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
 import { positionInSessionId, sessionIdAt } from '../../protocol/socket-io-session-id.ts';
+import { SOCKET_IO_CHAT_NAMESPACE } from '../../protocol/socket-io-features.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
-import { isLabError, LabErrors } from '../errors.ts';
+import { errorBody, isLabError, LabErrors } from '../errors.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import type { MeterTarget } from '../meter/meter.ts';
 import { declaredBodyLength, responseHeadLength } from '../meter/request-metering.ts';
@@ -37,6 +40,10 @@ import { payloadPart, textPart } from '../meter/wire-parts.ts';
 import { WireTally } from '../meter/wire-tally.ts';
 import { isLabHost, labHostnames } from '../security/lab-hosts.ts';
 import { replayBacklog } from './backlog-replay.ts';
+import { socketIoChat } from './socket-io-chat.ts';
+import { LIVE_ROOM, MEMBERS_ROOM, requestedTopic, topicOfRooms, topicRoom } from './socket-io-rooms.ts';
+import { SocketIoSettingsStore, socketIoSettingsRoutes } from './socket-io-settings.ts';
+import { VolatileDrops } from './socket-io-volatile.ts';
 import { parseFeedQuery } from './feed-query.ts';
 import { dispatchOwnPath } from './own-path-dispatch.ts';
 import { PreSerializedJson, preSerializingParser } from './socket-io-parser.ts';
@@ -47,11 +54,12 @@ import { parseUpstream } from './upstream-message.ts';
 export const SOCKET_IO_FEED_NAMESPACE = '/feed';
 /** How long Socket.IO keeps a disconnected socket's session and missed packets for its own recovery, ms. */
 export const SOCKET_IO_RECOVERY_MS = TRANSPORT_RECORDS['socket-io'].ownRecoveryMs;
-const LIVE_ROOM = 'live';
 /** On shutdown, how long a WebSocket peer may take to answer the close before its socket is cut, ms (as on /api/feed/websocket). */
 const CLOSE_GRACE_MS = 500;
 /** A feed event's Socket.IO packet as the adapter encodes it for `/feed`: `2/feed,["feed",<event>…]`. */
 const EVENT_PREFIX = `2${SOCKET_IO_FEED_NAMESPACE},["feed",`;
+/** A chat message's packet on `/chat`: `2/chat,["chat",<message>…]`; the message is payload, the rest framing. */
+const CHAT_PREFIX = `2${SOCKET_IO_CHAT_NAMESPACE},["chat",`;
 
 /** What the meter keeps per Engine.IO connection (one `sid`, any number of HTTP requests and one upgrade). */
 interface ConnectionMeter {
@@ -79,6 +87,11 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   // A broadcast hands every socket the same encoded string: its payload size is worked out once.
   let lastPacket = '';
   let lastPayload = 0;
+  /** Set by the graceful shutdown: engine.io closes once the last connection has (see goAway). */
+  let shuttingDown = false;
+  let engineClosed = false;
+  const settings = new SocketIoSettingsStore();
+  socketIoSettingsRoutes(app, settings);
 
   const engine = new EngineServer({
     pingInterval: options.wsPingMs,
@@ -103,10 +116,20 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   });
   io.bind(engine);
   const feedSpace = io.of(SOCKET_IO_FEED_NAMESPACE);
+  closeStaleSessionsBeforeRestoring(feedSpace);
+  const volatileDrops = new VolatileDrops(feedSpace, (socket) =>
+    settings.countDrop(connectionOf(socket)?.target.client ?? null),
+  );
   // The open packet's sid names the feed's position: "from now" is fixed at the client's first request and
   // known to it from the first answer, so a client cut before its hello resumes from there, not from a later now.
   engine.generateId = () =>
     sessionIdAt({ epoch: feed.epoch, since: feed.newestSeq }, randomBytes(15).toString('base64url'));
+
+  function closeEngine(): void {
+    if (engineClosed) return;
+    engineClosed = true;
+    engine.close();
+  }
 
   function admissionProblem(request: IncomingMessage): string | null {
     const host = request.headers.host;
@@ -121,16 +144,22 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     return meter.target('socket-io', client !== null && CLIENT_ID_PATTERN.test(client) ? client : null);
   }
 
-  /** The bytes of the feed event inside one outgoing Engine.IO message packet; 0 for everything else (framing). */
+  /** Whether an outgoing Engine.IO message packet is a feed event (what `messages` counts). */
+  function isFeedEvent(data: unknown): boolean {
+    if (Buffer.isBuffer(data)) return binaryPayloads.has(data);
+    return typeof data === 'string' && data.startsWith(EVENT_PREFIX);
+  }
+  /** The bytes of the feed event or chat message inside one outgoing Engine.IO message packet; 0 for everything else (framing). */
   function payloadOf(data: unknown): number {
     if (Buffer.isBuffer(data)) return binaryPayloads.has(data) ? data.length : 0;
     if (typeof data !== 'string') return 0;
     if (data === lastPacket) return lastPayload;
-    if (!data.startsWith(EVENT_PREFIX)) return 0;
+    const prefix = data.startsWith(EVENT_PREFIX) ? EVENT_PREFIX : data.startsWith(CHAT_PREFIX) ? CHAT_PREFIX : null;
+    if (prefix === null) return 0;
     // The event is a JSON object: it ends at the last `}`; after it come only ASCII (the offset, `]`).
     const end = data.lastIndexOf('}') + 1;
     lastPacket = data;
-    lastPayload = Buffer.byteLength(data) - EVENT_PREFIX.length - (data.length - end);
+    lastPayload = Buffer.byteLength(data) - prefix.length - (data.length - end);
     return lastPayload;
   }
 
@@ -209,9 +238,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       let events = 0;
       for (const packet of packets) {
         if (packet.type !== 'message') continue;
-        const bytes = payloadOf(packet.data);
-        payload += bytes;
-        if (bytes > 0) events += 1;
+        payload += payloadOf(packet.data);
+        if (isFeedEvent(packet.data)) events += 1;
       }
       if (events > 0) meter.count(connection.target, 'messages', events);
       if (conn.transport.name === 'websocket' && connection.wsTally)
@@ -222,6 +250,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       connections.delete(id);
       upgradesBySid.delete(id);
       connection.wsTally?.settle();
+      if (shuttingDown && connections.size === 0) closeEngine();
     });
   });
 
@@ -238,11 +267,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     // once the event is in the feed, or the error (without one, errors come as `lab-error`).
     socket.on('publish', (message: unknown, ack?: unknown) => {
       const bytes = Buffer.byteLength(JSON.stringify(message) ?? '');
-      if (connection) {
-        if (conn.transport.name === 'websocket' && connection.wsTally)
-          connection.wsTally.settleUp(connection.target, bytes);
-        else connection.upPayload += bytes;
-      }
+      countUp(socket, bytes);
       const refuse = (error: unknown): void => {
         const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
         const answer = { type: 'error', code: refusal.code, message: refusal.message };
@@ -260,11 +285,18 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         refuse(error);
       }
     });
-    if (socket.recovered) return; // Socket.IO's own recovery: back in `live`, its missed packets already sent.
+    if (socket.recovered) {
+      // Socket.IO's own recovery: back in its rooms, its missed packets already sent — all but volatile ones.
+      announceVolatileMissed(socket);
+      return;
+    }
 
     let point: { since: number | undefined; epoch: string | undefined };
+    let topic: string | null;
     try {
       const auth = socket.handshake.auth as Record<string, unknown>;
+      const { scenario } = feed.currentSettings;
+      topic = requestedTopic(auth.room, scenario.id, scenario.topics);
       const query = parseFeedQuery({
         since: auth.since === undefined ? undefined : String(auth.since),
         epoch: auth.epoch,
@@ -273,7 +305,8 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       point = query.since === undefined ? (positionInSessionId(sidOf(conn)) ?? query) : query;
     } catch (error) {
       const refusal = isLabError(error) ? error : LabErrors.INTERNAL();
-      socket.emit('lab-error', { type: 'error', code: refusal.code, message: refusal.message });
+      // With the hint: a bad room or position is the caller's to fix.
+      socket.emit('lab-error', { type: 'error', ...errorBody(refusal) });
       socket.disconnect(true);
       return;
     }
@@ -291,16 +324,42 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         // engine.io queues per socket without a byte count: the backlog goes out in one pass (bounded by the ring).
         queuedBytes: () => 0,
         whenDrained: (next) => setImmediate(next),
-        send: (stored) => emitEvent(socket, stored),
+        send: (stored) => {
+          if (topic === null || stored.topic === topic) emitEvent(socket, stored);
+        },
         reset: (next, reason) => sendReset(socket, next, reason),
       },
-      () => socket.join(LIVE_ROOM),
+      () => socket.join([MEMBERS_ROOM, topic === null ? LIVE_ROOM : topicRoom(topic)]),
     );
   });
 
+  /** A recovered socket's volatile events it missed while away, from its position in `auth` (a lab client sends one). */
+  function announceVolatileMissed(socket: Socket): void {
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    if (typeof auth.since !== 'number' || auth.epoch !== feed.epoch) return;
+    const missed = feed.resume({ since: auth.since, epoch: feed.epoch }, Number.MAX_SAFE_INTEGER);
+    if (missed.reset) return;
+    volatileDrops.afterRecovery(socket, feed.epoch, missed.events, topicOfRooms(socket.rooms));
+  }
   function sidOf(conn: EngineSocket): string {
     return (conn as unknown as { id: string }).id;
   }
+  function connectionOf(socket: Socket): ConnectionMeter | undefined {
+    return connections.get(sidOf(socket.conn as unknown as EngineSocket));
+  }
+  /** An upstream message's own bytes, payload of the socket's connection (whichever namespace it came on). */
+  function countUp(socket: Socket, bytes: number): void {
+    const connection = connectionOf(socket);
+    if (!connection) return;
+    if (socket.conn.transport.name === 'websocket' && connection.wsTally)
+      connection.wsTally.settleUp(connection.target, bytes);
+    else connection.upPayload += bytes;
+  }
+
+  socketIoChat(io.of(SOCKET_IO_CHAT_NAMESPACE), settings, context, {
+    clientOf: (socket) => connectionOf(socket)?.target.client ?? null,
+    countUp,
+  });
 
   function emitEvent(to: { emit(event: string, ...args: unknown[]): unknown }, stored: StoredEvent): void {
     if (stored.binary) {
@@ -317,6 +376,19 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     }
     return json;
   }
+  /** One broadcast per event, to everyone following the whole feed and to the event's topic room at once. */
+  function broadcastEvent(stored: StoredEvent): void {
+    const rooms = [LIVE_ROOM, topicRoom(stored.topic)];
+    const { volatile } = settings.current;
+    // Sockets with volatile drops pending are told of them first, then get this event on their own.
+    const served = volatileDrops.beforeBroadcast(rooms, feed.epoch, stored.seq, volatile);
+    for (const socket of served) {
+      volatileDrops.announce(socket);
+      emitEvent(socket, stored);
+    }
+    const to = volatile ? feedSpace.volatile.to(rooms) : feedSpace.to(rooms);
+    emitEvent(served.length === 0 ? to : to.except(served.map((socket) => socket.id)), stored);
+  }
   function sendReset(
     to: { emit(event: string, ...args: unknown[]): unknown },
     next: number,
@@ -325,7 +397,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     to.emit('reset', { type: 'reset', epoch: feed.epoch, next, reason });
   }
 
-  // Subscribed while `live` has members, and for the recovery window after the last one left: Socket.IO can
+  // Subscribed while `members` has members, and for the recovery window after the last one left: Socket.IO can
   // only give a reconnecting socket the packets that were broadcast (and so stored) while it was away.
   let unsubscribe: (() => void) | null = null;
   let stopOnEpoch: (() => void) | null = null;
@@ -336,21 +408,27 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     unsubscribe = stopOnEpoch = null;
   };
   feedSpace.adapter.on('create-room', (room: string) => {
-    if (room !== LIVE_ROOM) return;
+    if (room !== MEMBERS_ROOM) return;
     if (lingering) clearTimeout(lingering);
     lingering = null;
-    unsubscribe ??= feed.subscribe((stored) => emitEvent(feedSpace.to(LIVE_ROOM), stored));
-    stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(LIVE_ROOM), feed.newestSeq, 'foreign-epoch'));
+    unsubscribe ??= feed.subscribe(broadcastEvent);
+    stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(MEMBERS_ROOM), feed.newestSeq, 'foreign-epoch'));
   });
   feedSpace.adapter.on('delete-room', (room: string) => {
-    if (room !== LIVE_ROOM) return;
+    if (room !== MEMBERS_ROOM) return;
     lingering = setTimeout(unsubscribeNow, SOCKET_IO_RECOVERY_MS);
     lingering.unref();
   });
   const goAway = (): void => {
-    // A disconnect packet (`41/feed,`) tells each client why, then engine.io closes every connection.
+    // A disconnect packet (`41/feed,`) tells each client why, and each connection closes once it is written.
+    // engine.close() would discard what is still queued (a frame still being written under load leaves the
+    // `41` behind it, and the client sees "transport close"): it runs when the last connection has closed,
+    // or after the grace for those that do not.
+    shuttingDown = true;
     feedSpace.disconnectSockets(true);
-    engine.close();
+    io.of(SOCKET_IO_CHAT_NAMESPACE).disconnectSockets(true);
+    if (connections.size === 0) closeEngine();
+    else setTimeout(closeEngine, CLOSE_GRACE_MS).unref();
     // A peer that never answers the WebSocket close frame must not hold the shutdown up.
     setTimeout(() => {
       for (const socket of upgradedSockets) socket.destroy();
@@ -379,6 +457,37 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       engine.handleUpgrade(request, socket, head);
     },
   });
+}
+
+/** How long a stale socket may take to close before its client's new connection is restored without it, ms. */
+const STALE_CLOSE_MS = 1000;
+
+/**
+ * A client that leaves a connection mid-upgrade (clients/socket-io-client.ts, on `upgradeError`: its probe
+ * WebSocket was cut) comes back at once with its session id (`pid`) while the lab still holds the old socket —
+ * its polling paused for the probe, alive until engine.io's upgrade timeout. Socket.IO restores only a session
+ * persisted at a disconnect, so without this the client would lose its own recovery and fall back to the
+ * lab's ring (a `too-old` reset when the ring no longer holds what it missed). The old socket is closed first,
+ * at once ("forced close", a reason Socket.IO persists the session for; what it still had queued is dropped, the
+ * session's store has it), then the session is restored.
+ */
+function closeStaleSessionsBeforeRestoring(space: Namespace): void {
+  const adapter = space.adapter as unknown as {
+    restoreSession(pid: string, offset: string): Promise<unknown> | unknown;
+  };
+  const restore = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid: string, offset: string) => {
+    const stale = [...space.sockets.values()].find((socket) => (socket as unknown as { pid?: string }).pid === pid);
+    if (stale) {
+      const gone = new Promise<void>((resolve) => {
+        stale.once('disconnect', () => resolve());
+        setTimeout(resolve, STALE_CLOSE_MS).unref();
+      });
+      stale.conn.close(true);
+      await gone;
+    }
+    return restore(pid, offset);
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import { PhoneView } from './components/phone-view.tsx';
 import { RequestRateChart } from './components/request-rate-chart.tsx';
 import { ScenarioNotice } from './components/scenario-notice.tsx';
 import { SegmentTable } from './components/segment-table.tsx';
+import { SocketIoFeaturesPanel } from './components/socket-io-features-panel.tsx';
 import { StageView } from './components/stage-view.tsx';
 import { Timeline } from './components/timeline.tsx';
 import { TransportColumn } from './components/transport-column.tsx';
@@ -107,6 +108,7 @@ export function App({ initial }: { initial: LabConfig }) {
         </section>
         {below && (
           <>
+            <SocketIoFeaturesPanel lane={config.lane} />
             <LessonsPanel runner={lessons} config={config} setConfig={setConfig} />
             <ClassPanel presenter={config.presenter} />
             <section className="charts" aria-label="Comparison charts">
