@@ -46,7 +46,6 @@ export function App({ initial }: { initial: LabConfig }) {
   const lessons = useMemo(() => new LessonRunner(() => store.lessonSetting()), [store]);
   const status = useLab((s) => s.status);
   const phone = usePhoneWidth();
-  const below = useBelowTheFold();
 
   useEffect(() => {
     const root = document.documentElement;
@@ -84,6 +83,36 @@ export function App({ initial }: { initial: LabConfig }) {
       window.history.replaceState(null, '', `${window.location.pathname}${search}`);
   }, [config]);
 
+  // Below the columns, in page order: mounted one by one after the first render (useMountedOneByOne).
+  const belowTheFold = [
+    <SocketIoFeaturesPanel key="socket-io-features" lane={config.lane} />,
+    <LessonsPanel key="lessons" runner={lessons} config={config} setConfig={setConfig} />,
+    <ClassPanel key="class" presenter={config.presenter} />,
+    <section key="charts" className="charts" aria-label="Comparison charts">
+      <LatencyChart
+        presenter={config.presenter}
+        log={config.log}
+        onLogChange={(log) => setConfig((c) => ({ ...c, log }))}
+      />
+      <BytesPerMessageChart presenter={config.presenter} />
+      <RequestRateChart presenter={config.presenter} />
+      <CumulativeBytesChart presenter={config.presenter} />
+    </section>,
+    <SegmentTable key="segments" />,
+    <Timeline key="timeline" presenter={config.presenter} />,
+    <ConnectionLimitPanel key="connection-limit" />,
+    <Suspense key="load" fallback={null}>
+      <LoadPanel presenter={config.presenter} />
+    </Suspense>,
+    <section key="pair" className="pair">
+      <WireInspector />
+      <UpstreamBox />
+    </section>,
+    <WireExplainer key="explainer" />,
+    <Definitions key="definitions" />,
+  ];
+  const mounted = useMountedOneByOne(belowTheFold.length);
+
   if (config.view === 'stage') return <StageView config={config} setConfig={setConfig} runner={lessons} />;
   if (phone) return <PhoneView config={config} setConfig={setConfig} runner={lessons} />;
 
@@ -106,48 +135,24 @@ export function App({ initial }: { initial: LabConfig }) {
             />
           ))}
         </section>
-        {below && (
-          <>
-            <SocketIoFeaturesPanel lane={config.lane} />
-            <LessonsPanel runner={lessons} config={config} setConfig={setConfig} />
-            <ClassPanel presenter={config.presenter} />
-            <section className="charts" aria-label="Comparison charts">
-              <LatencyChart
-                presenter={config.presenter}
-                log={config.log}
-                onLogChange={(log) => setConfig((c) => ({ ...c, log }))}
-              />
-              <BytesPerMessageChart presenter={config.presenter} />
-              <RequestRateChart presenter={config.presenter} />
-              <CumulativeBytesChart presenter={config.presenter} />
-            </section>
-            <SegmentTable />
-            <Timeline presenter={config.presenter} />
-            <ConnectionLimitPanel />
-            <Suspense fallback={null}>
-              <LoadPanel presenter={config.presenter} />
-            </Suspense>
-            <section className="pair">
-              <WireInspector />
-              <UpstreamBox />
-            </section>
-            <WireExplainer />
-            <Definitions />
-          </>
-        )}
+        {belowTheFold.slice(0, mounted)}
       </main>
     </div>
   );
 }
 
 /**
- * False for the first render, then true in a transition: the header, controls
- * and columns render at once, and the panels below them render in slices that
- * yield, so the store's first requests (the route, then the clients) are not
- * held behind one long task on a slow laptop.
+ * How many of `total` panels to show: none at the first render, then one more
+ * after each commit, each in a transition. The header, controls and columns
+ * render at once; the panels below them follow one per task, each a short
+ * render and a short commit, so neither the store's first requests (the
+ * route, then the clients) nor the first numbers wait behind one long task on
+ * a slow laptop.
  */
-function useBelowTheFold(): boolean {
-  const [shown, setShown] = useState(false);
-  useEffect(() => startTransition(() => setShown(true)), []);
-  return shown;
+function useMountedOneByOne(total: number): number {
+  const [mounted, setMounted] = useState(0);
+  useEffect(() => {
+    if (mounted < total) startTransition(() => setMounted(mounted + 1));
+  }, [mounted, total]);
+  return mounted;
 }
