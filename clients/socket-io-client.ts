@@ -9,7 +9,7 @@
  * after this client's backoff. Events are `feed` (JSON), `feed-binary` (a
  * binary attachment); `hello`, `reset` and `lab-error` carry control messages.
  */
-import { io, type Socket } from 'socket.io-client';
+import { io, type Manager, type Socket } from 'socket.io-client';
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
 import { positionInSessionId } from '../protocol/socket-io-session-id.ts';
@@ -42,6 +42,14 @@ export class SocketIoClient extends FeedClient {
   /** When (`env.now()`, epoch ms) the connection last moved from polling to websocket; null if it has not. */
   get upgradedAt(): number | null {
     return this.upgradeTime;
+  }
+
+  /**
+   * The current connection's Manager (its `engine` is the Engine.IO socket), null before the first connect: for
+   * watching the Engine.IO requests, the upgrade and the frames (the dashboard's timeline). Read-only use only.
+   */
+  get manager(): Manager | null {
+    return this.socket?.io ?? null;
   }
 
   /** Reconnects that Socket.IO's own recovery restored (`socket.recovered`): no backlog from the lab's ring was needed. */

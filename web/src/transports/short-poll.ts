@@ -46,4 +46,6 @@ export const shortPoll = {
   timesRoundTrip: true,
   heads: { request: 'Request head', response: 'Response head' },
   framed: false,
+  reportsEngineTransport: false,
+  firstEventBeside: null,
 } satisfies WebTransport;

@@ -40,4 +40,6 @@ export const socketIo = {
   timesRoundTrip: false,
   heads: { request: 'First polling request', response: 'Its answer' },
   framed: false,
+  reportsEngineTransport: true,
+  firstEventBeside: 'websocket',
 } satisfies WebTransport;
