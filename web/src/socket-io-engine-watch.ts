@@ -25,7 +25,34 @@ export interface EngineView {
   transport: 'polling' | 'websocket' | null;
   /** ms from this connection's open packet to its upgrade; null before (or without) one. */
   upgradeAfterOpenMs: number | null;
+  /** The last feed event as it came: its polling answer's body or its WebSocket frame; null before one. */
+  lastEvent: CapturedEvent | null;
 }
+
+/**
+ * A feed event's bytes as the page's client received them. Over polling: the answer's body, its packets joined
+ * by `\x1e` exactly as Engine.IO encodes a batch. Over websocket: the frame, whose header is the one RFC 6455
+ * gives the packet's length, server → client (the lab writes exactly that, test/socket-io-on-the-wire.test.ts;
+ * a browser does not show frame headers).
+ */
+export interface CapturedEvent {
+  over: 'polling' | 'websocket';
+  bytes: Uint8Array;
+}
+
+/** Engine.IO v4 packet types by the name engine.io-client gives a decoded packet. */
+const PACKET_TYPE_CHARS: Record<string, string> = {
+  open: '0',
+  close: '1',
+  ping: '2',
+  pong: '3',
+  message: '4',
+  upgrade: '5',
+  noop: '6',
+};
+
+/** The feed's event packets start so (server/transports/socket-io.ts). */
+const FEED_EVENT_START = '2/feed,["feed",';
 
 export interface EngineWatch {
   view(): EngineView;
@@ -42,6 +69,24 @@ interface EngineLike extends Emitting {
   _upgrades?: string[];
 }
 
+const utf8 = new TextEncoder();
+
+/** A server → client text frame around `text`: FIN + text opcode, no mask, a 7-, 16- or 64-bit length. */
+function serverFrame(text: string): Uint8Array {
+  const payload = utf8.encode(text);
+  const n = payload.length;
+  const header =
+    n < 126
+      ? [0x81, n]
+      : n < 65_536
+        ? [0x81, 126, n >> 8, n & 0xff]
+        : [0x81, 127, 0, 0, 0, 0, ...[24, 16, 8, 0].map((shift) => (n >>> shift) & 0xff)];
+  const frame = new Uint8Array(header.length + n);
+  frame.set(header);
+  frame.set(payload, header.length);
+  return frame;
+}
+
 /** Far above the ids a client's own fetches use, so the two never pair up on one timeline. */
 const FIRST_ID = 1_000_000_000;
 
@@ -56,6 +101,7 @@ export function watchEngine(client: FeedClient, sink: EngineSink, now: () => num
   const path = TRANSPORT_RECORDS[client.transport].path;
   let nextId = FIRST_ID;
   let openedAt: number | null = null;
+  let lastEvent: CapturedEvent | null = null;
   let handshake: number | null = null;
   const detach: Array<() => void> = [];
   /** The listeners on the current connection's engine and transport, dropped when the next one opens. */
@@ -96,6 +142,16 @@ export function watchEngine(client: FeedClient, sink: EngineSink, now: () => num
 
   function watchConnection(engine: EngineLike): void {
     const polling = engine.transport;
+    // The packets of the answer being read (polling), or null on websocket.
+    let batch: string[] = [];
+    listen(engine, 'packet', (packet: { type: string; data?: unknown }) => {
+      const type = PACKET_TYPE_CHARS[packet.type];
+      // A binary attachment is not text; the lab's text events are what the inspector decodes.
+      if (type === undefined || (packet.data !== undefined && typeof packet.data !== 'string')) return;
+      const text = `${type}${(packet.data as string | undefined) ?? ''}`;
+      if (engine.transport === polling && polling.name === 'polling') batch.push(text);
+      else if (text.startsWith(`4${FEED_EVENT_START}`)) lastEvent = { over: 'websocket', bytes: serverFrame(text) };
+    });
     if (polling.name === 'polling') {
       let poll: number | null = null;
       listen(polling, 'poll', () => {
@@ -104,6 +160,9 @@ export function watchEngine(client: FeedClient, sink: EngineSink, now: () => num
       listen(polling, 'pollComplete', () => {
         if (poll !== null) sink.requestEnd(poll, now(), 200);
         poll = null;
+        if (batch.some((text) => text.startsWith(`4${FEED_EVENT_START}`)))
+          lastEvent = { over: 'polling', bytes: utf8.encode(batch.join('\x1e')) };
+        batch = [];
       });
       const posts: number[] = [];
       // The namespace connect (`40/feed,`) was flushed by socket.io-client's own `open` listener, before this one.
@@ -146,6 +205,7 @@ export function watchEngine(client: FeedClient, sink: EngineSink, now: () => num
         transport: client.engineTransport,
         upgradeAfterOpenMs:
           upgradedAt !== null && openedAt !== null && upgradedAt >= openedAt ? upgradedAt - openedAt : null,
+        lastEvent,
       };
     },
     stop: () => {
