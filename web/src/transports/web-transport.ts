@@ -45,6 +45,8 @@ export interface PredictionContext {
   framingPerEvent: number | null;
   requestRate: number | null;
   emptyShare: number | null;
+  /** The Engine.IO transport carrying the client now, for a record that reports one (else null). */
+  engineTransport: 'polling' | 'websocket' | null;
 }
 
 /** "What happens on the wire", in plain words: `oneLine` sits in the column, `steps` below the charts. */
