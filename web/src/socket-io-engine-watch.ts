@@ -142,7 +142,7 @@ export function watchEngine(client: FeedClient, sink: EngineSink, now: () => num
 
   function watchConnection(engine: EngineLike): void {
     const polling = engine.transport;
-    // The packets of the answer being read (polling), or null on websocket.
+    // The packets of the polling answer being read, until its pollComplete.
     let batch: string[] = [];
     listen(engine, 'packet', (packet: { type: string; data?: unknown }) => {
       const type = PACKET_TYPE_CHARS[packet.type];
