@@ -7,7 +7,8 @@ import {
   type NetworkProfileName,
 } from '../server/conditioner/network-profiles.ts';
 import { LabErrors } from '../server/errors.ts';
-import { decimalFlag, parseFlags, wholeNumberFlag } from '../server/flag-values.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
+import { decimalFlag, parseFlags, transportsFlag, wholeNumberFlag } from '../server/flag-values.ts';
 import { CHAOS_DEFAULTS } from './chaos-run.ts';
 
 export interface ChaosFlags {
@@ -21,6 +22,8 @@ export interface ChaosFlags {
   intervalMs: number;
   maxSeconds: number;
   seed: number | undefined;
+  transports: TransportName[];
+  websocketBlocked: boolean;
 }
 
 export const CHAOS_USAGE = `Usage: npm run chaos -- [options]
@@ -40,6 +43,10 @@ Options:
   --interval <ms>      short-poll interval, 10-60000 (default ${CHAOS_DEFAULTS.shortPollIntervalMs})
   --max-seconds <s>    stop forcing drops after this long, 1-3600 (default ${CHAOS_DEFAULTS.maxSeconds})
   --seed <n>           generator seed
+  --transports <list>  comma-separated subset, or all (default all)
+  --websocket-blocked  the conditioner refuses every Upgrade (403), as some proxies do:
+                       Socket.IO's default client falls back to polling; plain WebSocket
+                       cannot connect, so leave it out of --transports
   --json               print only JSON on stdout (progress goes to stderr)
   -h, --help           show this help`;
 
@@ -55,6 +62,8 @@ export function parseChaosFlags(argv: string[]): ChaosFlags {
     interval: { type: 'string' },
     'max-seconds': { type: 'string' },
     seed: { type: 'string' },
+    transports: { type: 'string' },
+    'websocket-blocked': { type: 'boolean' },
   });
   const text = (name: string): string | undefined => values[name] as string | undefined;
   const minGapMs = wholeNumberFlag('--min-gap', text('min-gap'), 10, 60_000, CHAOS_DEFAULTS.minGapMs);
@@ -73,6 +82,13 @@ export function parseChaosFlags(argv: string[]): ChaosFlags {
   }
   const rateText = text('rate');
   const seedText = text('seed');
+  const transports = transportsFlag(text('transports'));
+  const websocketBlocked = values['websocket-blocked'] === true;
+  if (websocketBlocked && transports.includes('websocket')) {
+    throw LabErrors.BAD_FLAG(
+      '--websocket-blocked refuses every WebSocket upgrade: plain WebSocket cannot connect at all; pick --transports without websocket',
+    );
+  }
   return {
     help: values.help === true,
     json: values.json === true,
@@ -84,5 +100,7 @@ export function parseChaosFlags(argv: string[]): ChaosFlags {
     intervalMs: wholeNumberFlag('--interval', text('interval'), 10, 60_000, CHAOS_DEFAULTS.shortPollIntervalMs),
     maxSeconds: wholeNumberFlag('--max-seconds', text('max-seconds'), 1, 3600, CHAOS_DEFAULTS.maxSeconds),
     seed: seedText === undefined ? undefined : wholeNumberFlag('--seed', seedText, 0, 2 ** 32 - 1, 0),
+    transports,
+    websocketBlocked,
   };
 }

@@ -31,6 +31,10 @@ export interface ChaosOptions {
   maxSeconds: number;
   /** How long (ms) the clients get to catch up after the last drop. @default 30000 */
   catchUpMs: number;
+  /** The transports to follow, one client each. @default every transport */
+  transports: TransportName[];
+  /** The conditioner refuses every Upgrade request (403) during the run. @default false */
+  websocketBlocked: boolean;
   seed?: number | undefined;
   onProgress?: ((line: string) => void) | undefined;
 }
@@ -44,6 +48,8 @@ export const CHAOS_DEFAULTS: Omit<ChaosOptions, 'seed' | 'onProgress'> = {
   shortPollIntervalMs: 100,
   maxSeconds: 300,
   catchUpMs: 30_000,
+  transports: [...TRANSPORT_NAMES],
+  websocketBlocked: false,
 };
 
 /** SSE's `retry:` in the chaos lab (the lab's default is 2000 ms): reconnecting quickly lets most drops find it connected. */
@@ -68,6 +74,11 @@ export interface TransportChaosResult {
   connectionsCut: number;
   /** Every delivered seq was greater than the one before. */
   strictlyIncreasing: boolean;
+  /**
+   * A client on Engine.IO: the transport carrying it at the end and whether it ever upgraded to websocket
+   * (with WebSocket blocked: `polling`, false). Absent for the others.
+   */
+  engine?: { transport: string | null; everUpgraded: boolean };
 }
 
 export interface ChaosResult {
@@ -77,7 +88,10 @@ export interface ChaosResult {
   ratePerSecond: number;
   network: NetworkSettings;
   sseRetryMs: number;
-  transports: Record<TransportName, TransportChaosResult>;
+  /** The conditioner refused every Upgrade request during the run. */
+  websocketBlocked: boolean;
+  /** One entry per transport followed. */
+  transports: Partial<Record<TransportName, TransportChaosResult>>;
   /** Every client caught up with nothing lost or duplicated and seq strictly increasing. */
   ok: boolean;
 }
@@ -113,8 +127,9 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     const labUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     const baseUrl = `http://127.0.0.1:${conditionerPort}`;
     const runId = Math.random().toString(36).slice(2, 8);
+    if (options.websocketBlocked) await sendJson('PUT', `${labUrl}/api/network`, { websocketBlocked: true });
 
-    for (const transport of TRANSPORT_NAMES) {
+    for (const transport of options.transports) {
       const isolated = isolatedNodeEnv();
       const clientId = `chaos-${runId}-${transport}`;
       const follower: Follower = {
@@ -166,7 +181,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
         f.connectionsCut += mine;
         if (mine > 0) f.dropsHit += 1;
       }
-      await postJson(`${labUrl}/api/network/faults`, { action: 'drop-all' });
+      await sendJson('POST', `${labUrl}/api/network/faults`, { action: 'drop-all' });
       drops += 1;
       if (drops % 10 === 0 || drops === options.drops) {
         progress(
@@ -187,7 +202,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
     );
     const durationS = Math.round((performance.now() - started) / 100) / 10;
 
-    const transports = {} as Record<TransportName, TransportChaosResult>;
+    const transports: Partial<Record<TransportName, TransportChaosResult>> = {};
     for (const f of followers) {
       const stats = f.client.stats();
       const distinct = new Set(f.seqs.filter((seq) => seq >= 1 && seq <= newest));
@@ -201,6 +216,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
         dropsHit: f.dropsHit,
         connectionsCut: f.connectionsCut,
         strictlyIncreasing: f.increasing,
+        ...engineOf(f.client),
       };
     }
     const ok = Object.values(transports).every((t) => t.lost === 0 && t.duplicated === 0 && t.strictlyIncreasing);
@@ -210,6 +226,7 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
       ratePerSecond: options.ratePerSecond,
       network: { ...app.conditioner.settings },
       sseRetryMs: CHAOS_SSE_RETRY_MS,
+      websocketBlocked: options.websocketBlocked,
       transports,
       ok,
     };
@@ -220,9 +237,16 @@ export async function runChaos(partial: Partial<ChaosOptions> = {}): Promise<Cha
   }
 }
 
-async function postJson(url: string, body: unknown): Promise<void> {
+/** What a client on Engine.IO reports of its connection (it has `engineTransport` and `upgradedAt`); {} for the others. */
+function engineOf(client: FeedClient): Pick<TransportChaosResult, 'engine'> {
+  if (!('engineTransport' in client) || !('upgradedAt' in client)) return {};
+  const engine = client as FeedClient & { engineTransport: string | null; upgradedAt: number | null };
+  return { engine: { transport: engine.engineTransport, everUpgraded: engine.upgradedAt !== null } };
+}
+
+async function sendJson(method: 'POST' | 'PUT', url: string, body: unknown): Promise<void> {
   const response = await fetch(url, {
-    method: 'POST',
+    method,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(5000),

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     shortPollIntervalMs: flags.intervalMs,
     maxSeconds: flags.maxSeconds,
     seed: flags.seed,
+    transports: flags.transports,
+    websocketBlocked: flags.websocketBlocked,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatChaosTable(result));
@@ -42,12 +44,18 @@ const ROWS: [string, (r: TransportChaosResult) => string][] = [
   ['drops that hit it', (r) => String(r.dropsHit)],
   ['connections cut', (r) => String(r.connectionsCut)],
   ['seq strictly increasing', (r) => (r.strictlyIncreasing ? 'yes' : 'NO')],
+  ['Engine.IO transport at the end', (r) => (r.engine ? String(r.engine.transport) : '–')],
+  ['ever upgraded to websocket', (r) => (r.engine ? (r.engine.everUpgraded ? 'yes' : 'no') : '–')],
 ];
 
 function formatChaosTable(result: ChaosResult): string {
   const { network } = result;
-  const header = ['', ...TRANSPORT_NAMES];
-  const rows = ROWS.map(([label, cell]) => [label, ...TRANSPORT_NAMES.map((name) => cell(result.transports[name]))]);
+  const followed = TRANSPORT_NAMES.filter((name) => result.transports[name] !== undefined);
+  const header = ['', ...followed];
+  const rows = ROWS.map(([label, cell]) => [
+    label,
+    ...followed.map((name) => cell(result.transports[name] as TransportChaosResult)),
+  ]);
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => (row[i] ?? '').length)));
   const line = (row: string[]): string =>
     row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
@@ -55,7 +63,7 @@ function formatChaosTable(result: ChaosResult): string {
   const title =
     `Chaos: ${result.drops} drop-alls in ${result.durationS} s, ${result.ratePerSecond} events/s, ` +
     `network ${network.profile} (+${network.rttMs} ms round trip, down ${kbps(network.downKbps)}, up ${kbps(network.upKbps)}), ` +
-    `SSE retry ${result.sseRetryMs} ms`;
+    `SSE retry ${result.sseRetryMs} ms${result.websocketBlocked ? ', WebSocket blocked' : ''}`;
   const verdict = result.ok
     ? 'OK: every client got every event exactly once, in order.'
     : 'FAILED: events were lost, duplicated or out of order (see above).';

@@ -15,7 +15,7 @@
  * `joinChat` adds `/chat` on the same connection; `publish` and `chat` are
  * emitted with an acknowledgement and timed by it (`ackRoundTripMs`).
  */
-import { io, type Socket } from 'socket.io-client';
+import { io, type Manager, type Socket } from 'socket.io-client';
 import { decodeBinaryEvent } from '../protocol/binary-envelope.ts';
 import type { UpstreamMessage } from '../protocol/feed-event.ts';
 import {
@@ -64,6 +64,14 @@ export class SocketIoClient extends FeedClient {
   /** When (`env.now()`, epoch ms) the connection last moved from polling to websocket; null if it has not. */
   get upgradedAt(): number | null {
     return this.upgradeTime;
+  }
+
+  /**
+   * The current connection's Manager (its `engine` is the Engine.IO socket), null before the first connect: for
+   * watching the Engine.IO requests, the upgrade and the frames (the dashboard's timeline). Read-only use only.
+   */
+  get manager(): Manager | null {
+    return this.socket?.io ?? null;
   }
 
   /** Reconnects that Socket.IO's own recovery restored (`socket.recovered`): no backlog from the lab's ring was needed. */

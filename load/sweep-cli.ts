@@ -30,6 +30,8 @@ export interface SweepPoint {
   rssBeforeMB: number | null;
   heapMB: number | null;
   memoryPerConnectionKB: number | null;
+  /** The lab's open connections at the end of the steady window; fewer than `clients`: not everyone was connected. */
+  connections: number | null;
   eventLoopUtilization: number | null;
   eventLoopDelayP99Ms: number | null;
   latencyP50Ms: number;
@@ -52,8 +54,13 @@ export interface SweepReport {
   durationS: number;
   headers: string;
   points: SweepPoint[];
-  /** Least-squares slope of RSS against clients, KB per connection, per transport. */
+  /**
+   * Least-squares slope of RSS against clients, KB per connection, per transport, over the steps where every
+   * client held its connection at the end of the steady window and none failed (`slopeSteps`).
+   */
   memorySlopeKBPerConnection: Partial<Record<TransportName, number | null>>;
+  /** The client counts each transport's slope was fitted over; a step left out had errors or clients not connected. */
+  slopeSteps: Partial<Record<TransportName, number[]>>;
 }
 
 async function main(): Promise<void> {
@@ -89,6 +96,12 @@ async function main(): Promise<void> {
     points,
     memorySlopeKBPerConnection: Object.fromEntries(
       flags.transports.map((transport) => [transport, memorySlope(points.filter((p) => p.transport === transport))]),
+    ),
+    slopeSteps: Object.fromEntries(
+      flags.transports.map((transport) => [
+        transport,
+        points.filter((p) => p.transport === transport && everyoneConnected(p)).map((p) => p.clients),
+      ]),
     ),
   };
   process.stdout.write(formatSweep(report));
@@ -146,6 +159,7 @@ async function step(
       rssBeforeMB: s.rssBeforeMB,
       heapMB: s.heapMB,
       memoryPerConnectionKB: s.memoryPerConnectionKB,
+      connections: s.connections,
       eventLoopUtilization: s.eventLoopUtilization,
       eventLoopDelayP99Ms: s.eventLoopDelayP99Ms,
       latencyP50Ms: t?.latencyMs.p50 ?? 0,
@@ -163,9 +177,21 @@ async function step(
   }
 }
 
-/** KB of RSS per extra connection: the least-squares slope of RSS (MB) against clients; null with fewer than two points. */
+/**
+ * A step whose memory is that of `clients` idle connections: no client failed, and the lab held at least one
+ * connection per client at the end of the steady window (a Socket.IO ramp that saturates the lab's event loop with
+ * handshakes leaves clients retrying, and its RSS is not theirs).
+ */
+export function everyoneConnected(p: SweepPoint): boolean {
+  return p.errors === 0 && (p.connections === null || p.connections >= p.clients);
+}
+
+/**
+ * KB of RSS per extra connection: the least-squares slope of RSS (MB) against clients over the steps where
+ * everyone was connected; null with fewer than two such steps.
+ */
 export function memorySlope(points: SweepPoint[]): number | null {
-  const known = points.filter((p) => p.rssMB !== null) as Array<SweepPoint & { rssMB: number }>;
+  const known = points.filter((p) => p.rssMB !== null && everyoneConnected(p)) as Array<SweepPoint & { rssMB: number }>;
   if (known.length < 2) return null;
   const meanX = known.reduce((sum, p) => sum + p.clients, 0) / known.length;
   const meanY = known.reduce((sum, p) => sum + p.rssMB, 0) / known.length;
@@ -187,6 +213,7 @@ function formatSweep(report: SweepReport): string {
       'ELU',
       'RSS MB',
       'KB/conn',
+      'conns',
       'p50 ms',
       'p99 ms',
       'msgs/s',
@@ -203,6 +230,7 @@ function formatSweep(report: SweepReport): string {
       num(p.eventLoopUtilization, 2),
       num(p.rssMB, 1),
       num(p.memoryPerConnectionKB, 1),
+      num(p.connections),
       ms(p.latencyP50Ms),
       ms(p.latencyP99Ms),
       num(p.messagesPerSecond),
@@ -214,7 +242,15 @@ function formatSweep(report: SweepReport): string {
     ]),
   );
   const slopes = Object.entries(report.memorySlopeKBPerConnection)
-    .map(([transport, slope]) => `${transport} ${num(slope, 1)} KB`)
+    .map(([transport, slope]) => {
+      const steps = report.slopeSteps[transport as TransportName] ?? [];
+      const all = report.points.filter((p) => p.transport === transport).length;
+      const over =
+        steps.length === all
+          ? ''
+          : ` (over ${steps.map((n) => num(n)).join(', ')} clients: the other steps had errors or clients not connected)`;
+      return `${transport} ${num(slope, 1)} KB${over}`;
+    })
     .join(', ');
   return `Sweep: ${report.scenario} at ${report.ratePerSecond} events/s, ${report.durationS} s per step, headers ${report.headers}\n\n${table}\n\nRSS slope per connection: ${slopes}\n`;
 }

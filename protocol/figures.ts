@@ -65,6 +65,15 @@ export function requestsPerSecondOver(metrics: TransportMetrics, durationMs: num
   return durationMs > 0 ? (metrics.requests * 1000) / durationMs : null;
 }
 
+/**
+ * Time to first event, ms: from the moment a client sent its first request (the first poll, the EventSource's
+ * request, the WebSocket upgrade, Socket.IO's handshake GET) to the moment its first event arrived, both on the
+ * client's clock. What a transport's start costs before it delivers anything. null until that event came.
+ */
+export function timeToFirstEventMs(firstRequestAt: number | null, firstEventAt: number | null): number | null {
+  return firstRequestAt === null || firstEventAt === null ? null : firstEventAt - firstRequestAt;
+}
+
 /** Both directions' bytes of each kind added up. */
 export function bothDirections(metrics: TransportMetrics): ByteSplit {
   const { up, down } = metrics.bytes;

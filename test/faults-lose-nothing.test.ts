@@ -28,6 +28,7 @@ describe('drop-all, again and again (a short chaos run)', () => {
     expect(result.drops).toBe(15);
     for (const transport of TRANSPORT_NAMES) {
       const t = result.transports[transport];
+      if (!t) throw new Error(`no chaos result for ${transport}`);
       expect(t.published, transport).toBeGreaterThan(150);
       expect(t, transport).toMatchObject({ lost: 0, duplicated: 0, gaps: 0, strictlyIncreasing: true });
       expect(t.received, transport).toBe(t.published);

@@ -23,6 +23,8 @@ import type { LimitDemoResult } from './connection-limit-demo.ts';
 import type { ControlError } from './control-error.ts';
 import type { FeedStatus } from './lab-api.ts';
 import type { PageSegment, SegmentMark, SegmentSummary } from './page-segments.ts';
+import type { FirstEventView } from './first-event-setup.ts';
+import type { EngineView } from './socket-io-engine-watch.ts';
 import type { TimelineLane } from './timeline-record.ts';
 import type { Readiness } from './warm-up.ts';
 
@@ -62,6 +64,10 @@ export interface TransportView extends Counts {
   lastResumeMs: number | null;
   /** How long the client has been reconnecting (ms); null while it is not. */
   reconnectingMs: number | null;
+  /** The running client's start: time to its first event, the requests and bytes before it. */
+  firstEvent: FirstEventView;
+  /** Its Engine.IO connection (transport in use, the upgrade), for a record that reports one; else null. */
+  engine: EngineView | null;
 }
 
 /** One row of a time chart: `x` is seconds relative to now (−60 … 0). */

@@ -29,6 +29,7 @@
 
 import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
+import type { FeedClient } from '../../clients/feed-client.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
 import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
 import type { Lesson } from '../../lessons/lesson.ts';
@@ -489,7 +490,7 @@ export class LabStore {
       socketIoTransports: socketIoTransportsOf(this.settings.socketIoLane),
       keepLatencySamples: 0, // the store keeps its own 60 s window
       onEvent: (event, latencyMs) => {
-        record.event(this.now(), latencyMs, event);
+        if (record.event(this.now(), latencyMs, event)) void this.readFirstEventMeter(transport, client);
         this.loadBalancer.delivered(transport, event.seq, this.now());
         for (const listener of this.arrivalListeners) listener(transport, event, latencyMs);
       },
@@ -503,8 +504,24 @@ export class LabStore {
       },
       onStateChange: (state) => record.resume.onState(state, this.now()),
     });
-    record.client = client;
+    record.starting(client);
     client.start();
+    record.started(client, transport, () => this.now());
+  }
+
+  /** The lab's meter for this page's client id, read as a client's first event came (its start's bytes). */
+  private async readFirstEventMeter(transport: TransportName, client: FeedClient): Promise<void> {
+    // Events of the same answer or frame are delivered in this task: the arrival ends with it.
+    setTimeout(() => {
+      if (this.records[transport].client === client) this.records[transport].firstArrivalEnded();
+    }, 0);
+    try {
+      const reading = await this.api.metrics(this.clientId);
+      const record = this.records[transport];
+      if (record.client === client) record.firstEventMeter(reading.transports[transport]);
+    } catch {
+      // No reading, no bytes: the figure stays "–".
+    }
   }
 
   private onRoundTrip(id: string, ms: number): void {

@@ -48,5 +48,6 @@ function predictionContext(view: TransportView, inputs: PredictionInputs): Predi
     framingPerEvent: ready.bytes ? downFramingPerEvent(meter) : null,
     requestRate: ready.requests ? view.requestRate : null,
     emptyShare: ready.requests ? emptyAnswerShare(meter) : null,
+    engineTransport: view.engine?.transport ?? null,
   };
 }

@@ -87,3 +87,15 @@ export function pollHeaderBytesPerEvent(
 ): number {
   return (requestHeadBytes + responseHeadBytes) / Math.max(1, eventsPerAnswer);
 }
+
+/**
+ * Socket.IO over HTTP long polling, server → client framing per event: each
+ * event's Engine.IO packet around its bytes (`envelopeBytes`: the `4`,
+ * `2/feed,["feed",` … `]` and the recovery offset) plus the `\x1e` between
+ * the packets of one answer, (k − 1)/k per event for k events an answer. No
+ * frame header: each answer pays HTTP heads instead, counted as header.
+ */
+export function socketIoPollingFramingPerEvent(envelopeBytes: number, eventsPerAnswer: number): number {
+  const k = Math.max(1, eventsPerAnswer);
+  return envelopeBytes + (k - 1) / k;
+}

@@ -17,6 +17,13 @@ const MARGIN_MS = 2000;
 /** Requests without an answer kept at most (an answer that never came must not grow memory). */
 const PENDING_KEEP = 5000;
 const STREAMS_KEEP = 50;
+const MARKS_KEEP = 50;
+
+/** A moment in one lane worth a label, e.g. Socket.IO's `upgrade` from polling to websocket. */
+export interface TimelineMark {
+  at: number;
+  label: string;
+}
 
 export interface TimelineRequest {
   start: number;
@@ -49,14 +56,19 @@ export interface TimelineLane {
   /** Requests still waiting for their answer (drawn up to now). */
   pending: readonly TimelineRequest[];
   streams: readonly TimelineStream[];
+  marks: readonly TimelineMark[];
   /** Feed requests (not upstream posts) and streams inside the window. */
   feedRequests: number;
   /** Events that arrived inside the window. */
   events: number;
 }
 
-/** Upstream messages over HTTP are POSTs to this path; everything else is a feed request. */
-export const isUpstreamRequest = (request: TimelineRequest): boolean => request.path.endsWith('/publish');
+/**
+ * Upstream messages over HTTP are POSTs to the publish path, or Engine.IO's POSTs (`POST /socket.io/ polling`,
+ * which carry the client's packets); everything else is a feed request.
+ */
+export const isUpstreamRequest = (request: TimelineRequest): boolean =>
+  request.path.endsWith('/publish') || request.path.startsWith('POST ');
 
 class Chunk {
   readonly requests: TimelineRequest[] = [];
@@ -91,6 +103,12 @@ export class TimelineRecord {
   private chunks: Chunk[] = [];
   private readonly pending = new Map<number, { request: TimelineRequest; chunk: Chunk }>();
   private streams: TimelineStream[] = [];
+  private marks: TimelineMark[] = [];
+
+  mark(at: number, label: string): void {
+    this.marks.push({ at, label });
+    if (this.marks.length > MARKS_KEEP) this.marks.shift();
+  }
 
   event(at: number): void {
     const chunk = this.chunkAt(at);
@@ -179,7 +197,8 @@ export class TimelineRecord {
       if (!isUpstreamRequest(request)) feedRequests++;
     }
     const streams = this.streams.filter((s) => s.end === null || s.end >= from).map((s) => ({ ...s }));
-    return { chunks, pending, streams, feedRequests: feedRequests + streams.length, events };
+    const marks = this.marks.filter((m) => m.at >= from).map((m) => ({ ...m }));
+    return { chunks, pending, streams, marks, feedRequests: feedRequests + streams.length, events };
   }
 
   private prune(before: number): void {

@@ -15,6 +15,8 @@ import { transportRecord } from '../../protocol/transport-records.ts';
 import type { Counts, TransportView } from './lab-snapshot.ts';
 import { LatencyBuckets, LatencyWindow } from './latency-window.ts';
 import { ResumeTimer } from './resume-timer.ts';
+import { FirstEventSetup } from './first-event-setup.ts';
+import { type EngineWatch, watchEngine } from './socket-io-engine-watch.ts';
 import { TimelineRecord } from './timeline-record.ts';
 import { WEB_TRANSPORTS } from './transports/web-transport-registry.ts';
 import { readiness } from './warm-up.ts';
@@ -58,12 +60,52 @@ export class TransportRecord {
   /** Where the lab's segment began in the feed; events at or before it are not the segment's. */
   private boundary: EventPosition | null = null;
   private segmentEvents = 0;
+  /** The running client's start: time, requests and bytes before its first event. */
+  private setup = new FirstEventSetup(emptyTransportMetrics());
+  /** The running client's Engine.IO connection, watched when its record says it reports one. */
+  private engine: EngineWatch | null = null;
+
+  /** A new client is about to start (call before its `start()`): its start is measured from here. */
+  starting(client: FeedClient): void {
+    this.client = client;
+    this.setup = new FirstEventSetup(structuredClone(this.meter));
+  }
+
+  /** The new client has started (call right after its `start()`): its Engine.IO connection is watched, if any. */
+  started(client: FeedClient, transport: TransportName, now: () => number): void {
+    if (!WEB_TRANSPORTS[transport].reportsEngineTransport) return;
+    const timeline = this.timeline;
+    this.engine = watchEngine(
+      client,
+      {
+        requestStart: (id, at, path) => {
+          timeline.requestStart(id, at, path);
+          this.setup.request(at);
+        },
+        requestEnd: (id, at, status) => timeline.requestEnd(id, at, status),
+        upgraded: (at) => timeline.mark(at, 'upgrade'),
+      },
+      now,
+    );
+  }
+
+  /** The lab's meter as read when the running client's first event came (FirstEventSetup). */
+  firstEventMeter(reading: TransportMetrics): void {
+    this.setup.meterRead(reading);
+  }
+
+  /** The task that delivered the running client's first event is over (FirstEventSetup). */
+  firstArrivalEnded(): void {
+    this.setup.arrivalEnded();
+  }
 
   /** Stops the client, keeping its counts for the column (they are totals since the last reset). */
   retire(now: number): void {
     const client = this.client;
     if (!client) return;
     client.stop();
+    this.engine?.stop();
+    this.engine = null;
     const stats = client.stats();
     for (const key of COUNT_KEYS) this.base[key] += stats[key];
     this.baseLastSeq = Math.max(this.baseLastSeq, stats.lastSeq);
@@ -92,12 +134,15 @@ export class TransportRecord {
     this.meterAtStart = meterAfterAnswer;
   }
 
-  event(at: number, latencyMs: number, event: EventPosition): void {
+  /** @returns true for the running client's first event (the moment to read the meter for `firstEventMeter`) */
+  event(at: number, latencyMs: number, event: EventPosition): boolean {
     this.buckets.add(at, latencyMs);
     this.timeline.event(at);
-    if (this.boundary && !eventInSegment(event, this.boundary)) return;
+    const first = this.setup.event(at);
+    if (this.boundary && !eventInSegment(event, this.boundary)) return first;
     this.latencies.add(at, latencyMs, event);
     this.segmentEvents++;
+    return first;
   }
 
   roundTrip(ms: number): void {
@@ -112,6 +157,9 @@ export class TransportRecord {
       case 'request-start':
         if (detail?.request !== undefined) timeline.requestStart(detail.request, at, detail.path ?? '');
         else timeline.streamStart(at);
+        // An Engine.IO client's HTTP requests come from its watch; its own start note is the connection's.
+        if (detail?.request !== undefined || !WEB_TRANSPORTS[activity.transport].reportsEngineTransport)
+          this.setup.request(at);
         break;
       case 'request-end': {
         if (detail?.request === undefined) break;
@@ -169,6 +217,8 @@ export class TransportRecord {
       roundTrips: [...this.roundTrips],
       lastResumeMs: this.resume.lastMs,
       reconnectingMs: this.resume.pendingMs(now),
+      firstEvent: this.setup.view(),
+      engine: this.engine?.view() ?? null,
     };
   }
 

@@ -51,8 +51,9 @@ export function Timeline({ presenter }: { presenter: boolean }) {
       </div>
       <p className="muted">
         Solid bars: an HTTP request from sent to answered (a held long poll is a long bar; the SSE response and the
-        WebSocket stay open). Ticks: events arriving. Outlined bars and triangles below: upstream messages this page
-        sent.
+        WebSocket stay open; Socket.IO's polling GETs, then its upgrade). Ticks: events arriving. Outlined bars and
+        triangles below: upstream messages this page sent (Socket.IO's POSTs carry its packets); a labelled line marks
+        Socket.IO's upgrade to websocket.
       </p>
       <div ref={box} className="timeline-box">
         <svg
@@ -165,6 +166,14 @@ function Lane({
         {/* The panel-coloured outline separates requests that follow each other without a pause. */}
         <path d={feedBars.join('')} fill={look.colour} opacity={0.75} stroke="var(--panel)" strokeWidth={1} />
         <path d={upBars.join('')} fill="none" stroke={look.colour} strokeWidth={1.5} />
+        {lane.marks.map((mark) => (
+          <g key={`${mark.at}-${mark.label}`} data-timeline-mark={mark.label}>
+            <line x1={x(mark.at)} x2={x(mark.at)} y1={top + 2} y2={top + LANE_HEIGHT - 2} className="lane-mark" />
+            <text x={x(mark.at) + 3} y={top + 52} className="batch-label">
+              {mark.label}
+            </text>
+          </g>
+        ))}
       </g>
     </g>
   );

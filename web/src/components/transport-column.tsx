@@ -14,6 +14,7 @@ import { TRANSPORT_LOOK, TRANSPORTS } from '../palette.ts';
 import { predictionsFor, theoryNoteFor } from '../predictions.ts';
 import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { ByteSplitBar } from './byte-split-bar.tsx';
+import { EngineStartFigures } from './engine-start-figures.tsx';
 import { CONTAINED } from './contained.ts';
 import { EventFlash } from './event-flash.tsx';
 import { TheoryTable } from './theory-table.tsx';
@@ -142,6 +143,7 @@ export function TransportColumn({ transport, onToggle }: Props) {
       </div>
 
       <TheoryTable predictions={predictions} note={theoryNoteFor(view, inputs)} waiting={waiting} />
+      {WEB_TRANSPORTS[transport].reportsEngineTransport && <EngineStartFigures transport={transport} />}
 
       <dl className="counts">
         <Count label="events received" metric="messages" value={view.messages} />

@@ -15,6 +15,7 @@ import { tabAfterKey } from '../tab-keys.ts';
 import { WEB_TRANSPORTS } from '../transports/web-transport-registry.ts';
 import { CONTAINED } from './contained.ts';
 import { HpackFields } from './hpack-fields.tsx';
+import { SocketIoPacketView } from './socket-io-packet-view.tsx';
 import './wire-inspector.css';
 
 const encoder = new TextEncoder();
@@ -64,6 +65,7 @@ export function WireInspector() {
         {inspect.error && <p className="column-error">{inspect.error}</p>}
         {inspect.supported && !sample && <p className="muted">No exchange on this transport yet.</p>}
         {sample && <SampleView transport={chosen} sample={sample} />}
+        {WEB_TRANSPORTS[chosen].reportsEngineTransport && <SocketIoPacketView transport={chosen} />}
       </div>
     </section>
   );

@@ -38,4 +38,6 @@ export const longPoll = {
   timesRoundTrip: false,
   heads: { request: 'Request head', response: 'Response head' },
   framed: false,
+  reportsEngineTransport: false,
+  firstEventBeside: null,
 } satisfies WebTransport;

@@ -47,4 +47,6 @@ export const shortPoll = {
   timesRoundTrip: true,
   heads: { request: 'Request head', response: 'Response head' },
   framed: false,
+  reportsEngineTransport: false,
+  firstEventBeside: null,
 } satisfies WebTransport;

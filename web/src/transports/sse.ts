@@ -33,4 +33,6 @@ export const sse = {
   timesRoundTrip: false,
   heads: { request: 'Request head', response: 'Response head' },
   framed: false,
+  reportsEngineTransport: false,
+  firstEventBeside: null,
 } satisfies WebTransport;

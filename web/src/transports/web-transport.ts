@@ -5,6 +5,7 @@
  * listed in web-transport-registry.ts; the page asks the record instead of
  * switching on a transport's name.
  */
+import type { TransportName } from '../../../protocol/feed-event.ts';
 import type { ScenarioInfo } from '../../../protocol/scenario-info.ts';
 
 export type PredictionUnit = 'ms' | 'B' | '/s' | '%';
@@ -44,6 +45,8 @@ export interface PredictionContext {
   framingPerEvent: number | null;
   requestRate: number | null;
   emptyShare: number | null;
+  /** The Engine.IO transport carrying the client now, for a record that reports one (else null). */
+  engineTransport: 'polling' | 'websocket' | null;
 }
 
 /** "What happens on the wire", in plain words: `oneLine` sits in the column, `steps` below the charts. */
@@ -69,4 +72,12 @@ export interface WebTransport {
   heads: { request: string; response: string };
   /** The inspector decodes its event's frame header (FIN, opcode, MASK, length). */
   framed: boolean;
+  /**
+   * Its client runs on an Engine.IO connection: the page watches which Engine.IO transport carries it
+   * (polling / websocket), the upgrade, and each HTTP request (socket-io-engine-watch.ts), for its column and the
+   * timeline; the inspector decodes its Engine.IO and Socket.IO packets (socket-io-packet-decode.ts).
+   */
+  reportsEngineTransport: boolean;
+  /** The column whose start (time to first event, requests and bytes before it) this column shows beside its own. */
+  firstEventBeside: TransportName | null;
 }

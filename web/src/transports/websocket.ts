@@ -31,4 +31,6 @@ export const websocket = {
   timesRoundTrip: false,
   heads: { request: 'Upgrade request', response: '101 answer' },
   framed: true,
+  reportsEngineTransport: false,
+  firstEventBeside: null,
 } satisfies WebTransport;
