@@ -220,6 +220,7 @@ export class SocketIoClient extends FeedClient {
     socket.on('connect', () => {
       if (socket !== this.socket) return;
       if (socket.recovered) this.recoveredCount++;
+      else forgetLastOffset(socket);
       this.wire('open');
       this.markOpen();
     });
@@ -317,4 +318,14 @@ function toBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new FeedClientError('LAB_ERR_CLIENT_BAD_MESSAGE', 'binary attachment is neither an ArrayBuffer nor a view');
+}
+
+/**
+ * socket.io-client 4.8 keeps the recovery offset of its last session when a reconnect starts a new one (a new
+ * pid). If the new session is cut before its first broadcast, it asks to be restored from that old offset, and
+ * Socket.IO resends every broadcast since then — which the lab's ring had already given this session: duplicates
+ * (`npm run chaos -- --transports socket-io`: 633 in 3,235). A new session has no offset until its first event.
+ */
+function forgetLastOffset(socket: Socket): void {
+  (socket as unknown as { _lastOffset?: string })._lastOffset = undefined;
 }

@@ -284,8 +284,10 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         refuse(error);
       }
     });
-    if (socket.recovered) {
-      // Socket.IO's own recovery: back in its rooms, its missed packets already sent — all but volatile ones.
+    // Socket.IO's own recovery: back in its rooms, its missed packets already sent — all but volatile ones. A socket
+    // cut during its backlog replay had not joined its rooms yet (they are joined once the replay is done): its
+    // session comes back without them and would never get another event, so it resumes from the lab's ring.
+    if (socket.recovered && socket.rooms.has(MEMBERS_ROOM)) {
       announceVolatileMissed(socket);
       return;
     }
