@@ -127,7 +127,8 @@ describe('the client under volatile emits', () => {
   });
 });
 
-describe('volatile emits and Socket.IO recovery', () => {
+// Its waits add up past vitest's default 5 s on a busy machine: a slow run must fail on the wait that was slow.
+describe('volatile emits and Socket.IO recovery', { timeout: 20_000 }, () => {
   it('a room client recovered after a cut is told of the volatile events of its topic it missed while away', async () => {
     const proxy = await startCountingProxy(lab.port);
     try {
