@@ -45,7 +45,9 @@ describeInChromium('the Socket.IO column in Chromium', (executable) => {
     await expect.poll(() => transport.innerText(), { timeout: 10_000 }).toBe('websocket');
     const upgradeMs = Number(await text(page, `${SOCKET_IO} [data-metric="upgrade-ms"]`));
     expect(upgradeMs).toBeGreaterThanOrEqual(0);
-    expect(await page.locator('[data-lane="socket-io"] [data-timeline-mark="upgrade"]').count()).toBe(1);
+    // The timeline is below the columns, mounted after them (the page's panels mount one by one).
+    const marks = page.locator('[data-lane="socket-io"] [data-timeline-mark="upgrade"]');
+    await expect.poll(() => marks.count(), { timeout: 10_000 }).toBe(1);
 
     const requests = page.locator(`${SOCKET_IO} [data-metric="first-event-requests"]`);
     await expect.poll(() => requests.innerText(), { timeout: 10_000 }).toMatch(/^\d+$/);
