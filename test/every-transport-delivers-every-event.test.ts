@@ -127,7 +127,7 @@ describe.each(TRANSPORT_NAMES)('%s', (transport) => {
     publishMany(lab.app, 2);
     await waitFor(() => w.seqs.length === 2, 5000, 'the first events');
     // A client that upgrades its connection is cut once it has: a cut during the upgrade is its own case
-    // (socket-io-cut-during-upgrade-resumes-from-the-ring.test.ts), where the server notices only at its ping timeout.
+    // (socket-io-cut-during-upgrade-still-recovers.test.ts), where the server notices only at its ping timeout.
     await waitFor(() => engineTransportOf(w.client) !== 'polling', 5000, 'the upgrade');
     // Cut the connection and, before the client can come back, publish more than the buffer holds (100).
     proxy.dropAll();

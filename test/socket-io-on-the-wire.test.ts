@@ -205,7 +205,7 @@ describe('the real socket.io-client', () => {
     try {
       const followed = follow('sio-recovered', proxy.url);
       // Cut after the upgrade: cut during it, the server would not notice before its ping timeout and have no
-      // session to restore (socket-io-cut-during-upgrade-resumes-from-the-ring.test.ts).
+      // session to restore without the lab closing the stale socket (socket-io-cut-during-upgrade-still-recovers.test.ts).
       await waitFor(
         () => (followed.client as SocketIoClient).engineTransport === 'websocket',
         5000,

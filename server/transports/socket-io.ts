@@ -24,7 +24,7 @@ import type { Socket as NetSocket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Server as EngineServer, type Socket as EngineSocket } from 'engine.io';
 import type { FastifyInstance } from 'fastify';
-import { Server, type Socket } from 'socket.io';
+import { type Namespace, Server, type Socket } from 'socket.io';
 import { CLIENT_ID_PATTERN } from '../../protocol/client-id.ts';
 import type { ResetReason } from '../../protocol/feed-event.ts';
 import { LOAD_RUN_HEADER } from '../../protocol/load-run-header.ts';
@@ -116,6 +116,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   });
   io.bind(engine);
   const feedSpace = io.of(SOCKET_IO_FEED_NAMESPACE);
+  closeStaleSessionsBeforeRestoring(feedSpace);
   const volatileDrops = new VolatileDrops(feedSpace, (socket) =>
     settings.countDrop(connectionOf(socket)?.target.client ?? null),
   );
@@ -458,6 +459,37 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
       engine.handleUpgrade(request, socket, head);
     },
   });
+}
+
+/** How long a stale socket may take to close before its client's new connection is restored without it, ms. */
+const STALE_CLOSE_MS = 1000;
+
+/**
+ * A client that leaves a connection mid-upgrade (clients/socket-io-client.ts, on `upgradeError`: its probe
+ * WebSocket was cut) comes back at once with its session id (`pid`) while the lab still holds the old socket —
+ * its polling paused for the probe, alive until engine.io's upgrade timeout. Socket.IO restores only a session
+ * persisted at a disconnect, so without this the client would lose its own recovery and fall back to the
+ * lab's ring (a `too-old` reset when the ring no longer holds what it missed). The old socket is closed first,
+ * at once ("forced close", a reason Socket.IO persists the session for; what it still had queued is dropped, the
+ * session's store has it), then the session is restored.
+ */
+function closeStaleSessionsBeforeRestoring(space: Namespace): void {
+  const adapter = space.adapter as unknown as {
+    restoreSession(pid: string, offset: string): Promise<unknown> | unknown;
+  };
+  const restore = adapter.restoreSession.bind(adapter);
+  adapter.restoreSession = async (pid: string, offset: string) => {
+    const stale = [...space.sockets.values()].find((socket) => (socket as unknown as { pid?: string }).pid === pid);
+    if (stale) {
+      const gone = new Promise<void>((resolve) => {
+        stale.once('disconnect', () => resolve());
+        setTimeout(resolve, STALE_CLOSE_MS).unref();
+      });
+      stale.conn.close(true);
+      await gone;
+    }
+    return restore(pid, offset);
+  };
 }
 
 /**
