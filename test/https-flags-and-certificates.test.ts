@@ -7,6 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import tls from 'node:tls';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStartFlags } from '../server/start-flags.ts';
@@ -43,6 +44,17 @@ describe('the self-signed certificate', () => {
     const lifetimeDays = (Date.parse(x509.validTo) - Date.parse(x509.validFrom)) / 86_400_000;
     expect(lifetimeDays).toBeLessThanOrEqual(SELF_SIGNED_VALID_DAYS + 1);
     expect(Date.parse(x509.validFrom)).toBeLessThanOrEqual(now);
+  });
+
+  // A random serial once began 0x00 0x1f…: a padded INTEGER that OpenSSL refuses ("illegal padding").
+  it.each([
+    ['00 1f', '1F'],
+    ['00 00 9a', '9A'],
+    ['9a 01', '9A01'], // a sign byte 00 in DER, else it reads as negative
+  ])('serial %s is written as a minimal INTEGER (%s) and TLS accepts the certificate', (hex, expected) => {
+    const pair = createSelfSignedCertificate(Date.now(), Buffer.from(hex.replaceAll(' ', ''), 'hex'));
+    expect(() => tls.createSecureContext(pair)).not.toThrow();
+    expect(new X509Certificate(pair.cert).serialNumber).toBe(expected);
   });
 
   it('is made once and kept, so a browser exception survives restarts; a nearly expired one is made anew', () => {

@@ -43,12 +43,10 @@ export function ensureSelfSignedCertificate(folder: string, now = Date.now()): C
 }
 
 /** A new key and a certificate for localhost, 127.0.0.1 and ::1, valid from an hour ago for `SELF_SIGNED_VALID_DAYS`. */
-export function createSelfSignedCertificate(now = Date.now()): CertificatePair {
+export function createSelfSignedCertificate(now = Date.now(), serial = randomBytes(16)): CertificatePair {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const name = der(0x30, der(0x31, der(0x30, oid('2.5.4.3'), der(0x0c, Buffer.from('Transport Lab (localhost)')))));
   const ecdsaWithSha256 = der(0x30, oid('1.2.840.10045.4.3.2'));
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
   const altNames = der(
     0x30,
     der(0x82, Buffer.from('localhost')),
@@ -65,7 +63,7 @@ export function createSelfSignedCertificate(now = Date.now()): CertificatePair {
   const tbs = der(
     0x30,
     der(0xa0, der(0x02, Buffer.from([2]))), // version 3
-    der(0x02, serial),
+    positiveInteger(serial),
     ecdsaWithSha256,
     name,
     der(0x30, utcTime(now - 3_600_000), utcTime(now + SELF_SIGNED_VALID_DAYS * DAY_MS)),
@@ -109,6 +107,19 @@ function der(tag: number, ...content: Buffer[]): Buffer {
         ? Buffer.from([0x81, body.length])
         : Buffer.from([0x82, body.length >> 8, body.length & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
+}
+
+/**
+ * `bytes` as a DER INTEGER, read as unsigned: minimal (no leading zero byte unless the next
+ * has its high bit set, which would make it negative) — OpenSSL refuses any other form
+ * ("illegal padding"), so a random serial must be trimmed, not masked.
+ */
+export function positiveInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  const digits = bytes.subarray(start);
+  const sign = (digits[0] ?? 0) & 0x80 ? Buffer.from([0]) : Buffer.alloc(0);
+  return der(0x02, sign, digits.length > 0 ? digits : Buffer.from([0]));
 }
 
 function oid(dotted: string): Buffer {
