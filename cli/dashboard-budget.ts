@@ -24,9 +24,13 @@
  *
  * `--cpu-throttle 4` slows the page's CPU that many times (Chromium's own
  * throttling, as DevTools' "4× slowdown": a weak school laptop). The budget is
- * then the throttled one: no Long Task over THROTTLED_LONG_TASK_MS (wall
- * time) during the run. Every run prints how long the page took from
- * navigation to its first numbers (every column's latency median shown).
+ * then the slow laptop's: no Long Task over STUTTER_MS (wall time) after the
+ * page's first SETTLE_MS, and every column's first numbers within
+ * FIRST_NUMBERS_MS. At normal speed no task of the page's start may be over
+ * STUTTER_MS either. Every run prints how long the page took from navigation
+ * to its first numbers: the first column's, and every column's (short
+ * polling's come last: its first answer only says where "now" is, the next
+ * comes one interval later).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,8 +45,12 @@ import { ensureDashboardBuilt } from '../web/build-dashboard.ts';
 import { CHROMIUM_INSTALL_HINT, findChromium, launchBrowser } from './chromium-launcher.ts';
 
 const CPU_BUDGET_MS = 50;
-/** Throttled, a task may take this long (wall ms) before it counts against the budget: the page must not visibly stutter. */
-const THROTTLED_LONG_TASK_MS = 100;
+/** A task this long (wall ms) is a stutter a user sees: none after SETTLE_MS when throttled, none at start when not. */
+const STUTTER_MS = 100;
+/** Throttled, the page's start (ms after navigation) may have long tasks; after it, none over STUTTER_MS. */
+const SETTLE_MS = 3000;
+/** Throttled, every column shows its first numbers within this long after navigation. */
+const FIRST_NUMBERS_MS = 2000;
 const BUNDLE_BUDGET_KB = 300;
 /** The issue's "charts redraw at most ~4 times a second", per chart. */
 const REDRAW_BUDGET_PER_S = 4;
@@ -120,15 +128,17 @@ async function main(): Promise<void> {
     }
     const navigatedAt = Date.now();
     await page.goto(`http://127.0.0.1:${port}/`);
-    // The first numbers: every column's latency median shows a number, not "measuring…".
-    await page.waitForFunction(
-      () => {
-        const figures = [...document.querySelectorAll('[data-transport] [data-metric="latency-p50"]')];
-        return figures.length > 0 && figures.every((f) => Number.isFinite(Number(f.textContent)));
-      },
-      undefined,
-      { timeout: 60_000, polling: 50 },
-    );
+    // The first numbers: a column's latency median shows a number, not "measuring…"; then every column's.
+    // (No named functions inside: tsx would wrap them in a helper the page does not have.)
+    const columnsWithNumbers = (every: boolean) => {
+      const shown = [...document.querySelectorAll('[data-transport] [data-metric="latency-p50"]')].map((f) =>
+        Number.isFinite(Number(f.textContent)),
+      );
+      return shown.length > 0 && (every ? !shown.includes(false) : shown.includes(true));
+    };
+    await page.waitForFunction(columnsWithNumbers, false, { timeout: 60_000, polling: 20 });
+    const firstColumnMs = Date.now() - navigatedAt;
+    await page.waitForFunction(columnsWithNumbers, true, { timeout: 60_000, polling: 20 });
     const firstNumbersMs = Date.now() - navigatedAt;
     await page.evaluate(() => {
       const budget: PageBudget = { longTasks: [], redraws: {} };
@@ -196,7 +206,7 @@ async function main(): Promise<void> {
       `first page: ${bundleKb.toFixed(1)} KB gzip (budget ${BUNDLE_BUDGET_KB} KB); every asset, with chunks loaded later: ${sizes.all.toFixed(1)} KB`,
     );
     console.log(
-      `first numbers ${firstNumbersMs} ms after navigation${throttle > 1 ? ` (CPU throttled ${throttle}×)` : ''}`,
+      `first numbers ${firstNumbersMs} ms after navigation in every column (the first column's at ${firstColumnMs} ms)${throttle > 1 ? `, CPU throttled ${throttle}× (budget ${FIRST_NUMBERS_MS} ms)` : ''}`,
     );
     console.log(
       `${seconds} s at 50 events/s: main-thread tasks over 10 ms: ${over10.length}; longest CPU time ${cpuMax.toFixed(1)} ms (budget ${CPU_BUDGET_MS} ms)`,
@@ -205,8 +215,16 @@ async function main(): Promise<void> {
     const listed = (list: PageBudget['longTasks']): string =>
       list.length ? list.map((t) => `${t.ms.toFixed(0)} ms`).join(', ') : 'none';
     const running = longTasks.filter((t) => t.at >= measuredFrom);
+    const starting = longTasks.filter((t) => t.at < measuredFrom);
     console.log(
-      `Long Tasks API (wall time, > 50 ms) during the ${seconds} s: ${listed(running)}; while the page loaded: ${listed(longTasks.filter((t) => t.at < measuredFrom))}`,
+      `Long Tasks API (wall time, > 50 ms) during the ${seconds} s: ${listed(running)}; while the page loaded: ${listed(starting)}`,
+    );
+    // The slow laptop's budget counts from SETTLE_MS after navigation (the page clock's zero); at normal speed the start counts too.
+    const stutters = (throttle > 1 ? longTasks.filter((t) => t.at >= SETTLE_MS) : starting).filter(
+      (t) => t.ms > STUTTER_MS,
+    );
+    console.log(
+      `${throttle > 1 ? `Long Tasks over ${STUTTER_MS} ms after the first ${SETTLE_MS / 1000} s` : `Long Tasks over ${STUTTER_MS} ms while the page started`}: ${listed(stutters)} (budget none)`,
     );
     // Wall time far above CPU time is a task that waited for a core (the OS ran another process), not the page's work.
     const wallOver = tasks.filter((t) => t.wallMs > CPU_BUDGET_MS);
@@ -240,10 +258,9 @@ async function main(): Promise<void> {
     if (redrawRates.length === 0)
       throw new Error('no chart redrew: nothing flowed, or the charts lost their chart-surface class');
     // Throttled, the trace's CPU times stay the page's own; what a slow laptop's user sees is wall time.
-    const stutters = throttle > 1 ? running.filter((t) => t.ms > THROTTLED_LONG_TASK_MS).length : running.length;
     const withinBudget =
-      (throttle > 1 || cpuMax < CPU_BUDGET_MS) &&
-      stutters === 0 &&
+      (throttle > 1 ? firstNumbersMs <= FIRST_NUMBERS_MS : cpuMax < CPU_BUDGET_MS && running.length === 0) &&
+      stutters.length === 0 &&
       bundleKb <= BUNDLE_BUDGET_KB &&
       fastest <= REDRAW_BUDGET_PER_S * 1.1;
     process.exitCode = withinBudget ? 0 : 1;

@@ -143,16 +143,27 @@ export function App({ initial }: { initial: LabConfig }) {
 
 /**
  * How many of `total` panels to show: none at the first render, then one more
- * after each commit, each in a transition. The header, controls and columns
- * render at once; the panels below them follow one per task, each a short
- * render and a short commit, so neither the store's first requests (the
- * route, then the clients) nor the first numbers wait behind one long task on
- * a slow laptop.
+ * each time the browser is idle after a commit, in a transition. The header,
+ * controls and columns render first; the panels below them follow one per idle
+ * moment, each a short render and a short commit, so neither the store's first
+ * requests (the route, then the clients) nor the first numbers wait behind
+ * them on a slow laptop.
  */
 function useMountedOneByOne(total: number): number {
   const [mounted, setMounted] = useState(0);
   useEffect(() => {
-    if (mounted < total) startTransition(() => setMounted(mounted + 1));
+    if (mounted >= total) return;
+    return whenIdle(() => startTransition(() => setMounted(mounted + 1)));
   }, [mounted, total]);
   return mounted;
+}
+
+/** Calls `callback` when the browser is idle (at once where it cannot say, as in Safari); returns a cancel. */
+function whenIdle(callback: () => void): () => void {
+  if (typeof requestIdleCallback !== 'function') {
+    const timer = setTimeout(callback, 0);
+    return () => clearTimeout(timer);
+  }
+  const id = requestIdleCallback(callback);
+  return () => cancelIdleCallback(id);
 }

@@ -158,6 +158,7 @@ export class LabStore {
   private polling = false;
 
   private snapshot: LabSnapshot;
+  private urgent = false;
   private charts: ChartData = emptyCharts();
   private chartTurn = 0;
   private beat = 0;
@@ -208,6 +209,9 @@ export class LabStore {
 
   readonly getSnapshot = (): LabSnapshot => this.snapshot;
 
+  /** Whether the last snapshot answers something the user did or waits for (see tick), rather than the clock. */
+  readonly snapshotIsUrgent = (): boolean => this.urgent;
+
   /** Called for every arriving event; for effects that must not wait for the next snapshot. */
   onArrival(listener: ArrivalListener): () => void {
     this.arrivalListeners.add(listener);
@@ -229,28 +233,15 @@ export class LabStore {
   /**
    * Picks the clients' route (through the conditioner when one runs),
    * estimates the clock offset, applies feed settings from the URL (if any),
-   * then starts the clients, the meter stream, the status, network, class and
-   * inspect polls.
+   * then starts the clients, and after them reads the scenarios, the access
+   * rules, the network profiles and the class round, and opens the meter
+   * stream, the status, network, class and inspect polls.
    */
   async start(feedSettings: FeedSettings | null): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.timers.push(setInterval(() => this.onClock(), BEAT_MS));
     this.stopRoundTripWatch = watchRoundTrips('/api/feed/status', (ms) => this.addBaseRtt(ms));
-    void this.api.scenarios().then(
-      (list) => {
-        this.scenarios = list;
-      },
-      (error: unknown) => this.noteControlError(error),
-    );
-    void this.api.access().then(
-      (access) => {
-        this.access = access;
-      },
-      () => {}, // an older lab: the panels still explain a refusal when one comes
-    );
-    void this.network.loadProfiles();
-    void this.prediction.refresh(); // a student who joins mid-round sees the question at once
     // The route, the HTTPS ports and the feed's settings are independent: asked at once, the clients start
     // one round trip after the first answers instead of three (a slow laptop's first numbers come sooner).
     const [route, httpsPorts] = await Promise.all([
@@ -276,6 +267,21 @@ export class LabStore {
     if (!this.started) return; // stopped while starting
     this.clientsRunning = true;
     this.startClients();
+    // Asked once the clients run: their answers would only hold back the clients' start on a slow laptop.
+    void this.api.scenarios().then(
+      (list) => {
+        this.scenarios = list;
+      },
+      (error: unknown) => this.noteControlError(error),
+    );
+    void this.api.access().then(
+      (access) => {
+        this.access = access;
+      },
+      () => {}, // an older lab: the panels still explain a refusal when one comes
+    );
+    void this.network.loadProfiles();
+    void this.prediction.refresh(); // a student who joins mid-round sees the question at once
     this.openMeter();
     this.timers.push(setInterval(() => void this.pollLab(), STATUS_POLL_MS));
     this.inspector.start();
@@ -512,8 +518,11 @@ export class LabStore {
   /** The lab's meter for this page's client id, read as a client's first event came (its start's bytes). */
   private async readFirstEventMeter(transport: TransportName, client: FeedClient): Promise<void> {
     // Events of the same answer or frame are delivered in this task: the arrival ends with it.
+    // Its first figures are shown at once, not at the next snapshot (a quarter of a second later).
     setTimeout(() => {
-      if (this.records[transport].client === client) this.records[transport].firstArrivalEnded();
+      if (this.records[transport].client !== client) return;
+      this.records[transport].firstArrivalEnded();
+      this.tick(true);
     }, 0);
     try {
       const reading = await this.api.metrics(this.clientId);
@@ -770,9 +779,12 @@ export class LabStore {
 
   /**
    * Builds and publishes a snapshot. The regular tick also rebuilds one chart;
-   * an `immediate` one (after a control action) only shows the new state.
+   * an `immediate` one (after a control action, or a client's first event)
+   * only shows the new state, and is `urgent` for the page (drawn at once,
+   * not in a transition).
    */
   private tick(immediate = false): void {
+    this.urgent = immediate;
     const now = this.now();
     if (!immediate && this.clientsRunning) {
       const turn = CHART_TURNS[this.chartTurn % CHART_TURNS.length] ?? 'latency';
