@@ -169,3 +169,15 @@ describe('npm run compare', () => {
     expect(result.stderr).toContain('cannot reach a lab at http://127.0.0.1:9');
   });
 });
+
+describe('npm run bench:slow-consumer', () => {
+  it.each([
+    [['--seconds', '2'], 'LAB_ERR_BAD_FLAG: --seconds must be a whole number from 5 to 600'],
+    [['--rate', 'fast'], 'LAB_ERR_BAD_FLAG: --rate must be a whole number'],
+  ])('%j exits 2 with a coded message, before starting any lab', async (args, message) => {
+    const result = await runScript('load/slow-consumer-cli.ts', args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('measuring');
+  });
+});
