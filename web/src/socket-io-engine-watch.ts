@@ -6,7 +6,7 @@
  * client's public events are used, except `_upgrades` (the upgrades the
  * server offered in the open packet), read to know a probe is starting.
  */
-import { type FeedClient } from '../../clients/feed-client.ts';
+import type { FeedClient } from '../../clients/feed-client.ts';
 import { SocketIoClient } from '../../clients/socket-io-client.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 
