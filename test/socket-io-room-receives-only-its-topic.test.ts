@@ -205,3 +205,44 @@ describe('the Socket.IO client in a room', () => {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('a room whose topic the next scenario does not have', () => {
+  it('is told why (LAB_ERR_UNKNOWN_ROOM naming the new scenario) and let go, never left silent; the whole feed goes on', async () => {
+    const room = follow('room-stale', { socketIoRoom: 'ticker.ACME', reconnectMinMs: 5000, reconnectMaxMs: 5000 });
+    const all = follow('all-stale');
+    await waitFor(() => room.client.state === 'open' && all.client.state === 'open', 5000, 'both clients');
+    const changed = await fetch(`${lab.url}/api/feed/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'chat-room' }),
+    });
+    expect(changed.status).toBe(200);
+    await waitFor(() => room.client.stats().errors > 0, 5000, "the room client's error");
+    expect(room.client.stats().lastError).toMatch(
+      /^LAB_ERR_UNKNOWN_ROOM: the scenario is now chat-room, which has no topic "ticker\.ACME"; its topics: /,
+    );
+    await waitFor(() => room.client.state !== 'open', 5000, 'the room client to be let go');
+    const before = all.seqs.length;
+    lab.app.feed.publish({ topic: 'chat.general', data: { text: 'still here' } });
+    await waitFor(() => all.seqs.length > before, 5000, 'the whole feed');
+    // Back to a scenario with the topic: a room that still has it is left alone.
+    const back = await fetch(`${lab.url}/api/feed/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'stock-ticker' }),
+    });
+    expect(back.status).toBe(200);
+    const kept = follow('room-kept', { socketIoRoom: 'ticker.ACME' });
+    await waitFor(() => kept.client.state === 'open', 5000, 'a room of a topic the scenario has');
+    const errorsBefore = kept.client.stats().errors;
+    const again = await fetch(`${lab.url}/api/feed/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ratePerSecond: 20 }),
+    });
+    expect(again.status).toBe(200);
+    await sleep(100);
+    expect(kept.client.state).toBe('open');
+    expect(kept.client.stats().errors).toBe(errorsBefore);
+  });
+});

@@ -36,6 +36,7 @@ export interface ResumeResult {
 
 type EventListener = (event: StoredEvent) => void;
 type EpochListener = (epoch: string) => void;
+type SettingsListener = (settings: FeedSettings) => void;
 
 /** A stalled event loop must not make the generator fire a burst to catch up. */
 const MAX_CATCH_UP_MS = 1000;
@@ -48,6 +49,7 @@ export class Feed {
   /** µs each publish spent handing its event to every listener (see /api/process). */
   readonly fanOutTimes = createHistogram();
   protected readonly epochListeners = new Set<EpochListener>();
+  private readonly settingsListeners = new Set<SettingsListener>();
   private settings: FeedSettings;
   private generator: ScenarioGenerator;
   private timer: NodeJS.Timeout | null = null;
@@ -126,6 +128,12 @@ export class Feed {
     return () => this.epochListeners.delete(listener);
   }
 
+  /** Called after the scenario, rate or payload size changed (configure), with the new settings. */
+  onSettings(listener: SettingsListener): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
+  }
+
   start(): void {
     if (this.timer) return;
     this.dueAt = this.now();
@@ -153,6 +161,7 @@ export class Feed {
     this.settings = settings;
     this.generator = makeGenerator(settings);
     if (wasRunning) this.start();
+    for (const listener of this.settingsListeners) listener(settings);
   }
 
   /** Where the generator's events go (a shared feed sends them to Redis). */

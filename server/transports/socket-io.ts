@@ -33,6 +33,8 @@ import { SOCKET_IO_CHAT_NAMESPACE } from '../../protocol/socket-io-features.ts';
 import { TRANSPORT_RECORDS } from '../../protocol/transport-records.ts';
 import type { WirePart } from '../../protocol/wire-sample.ts';
 import { errorBody, isLabError, LabErrors } from '../errors.ts';
+import type { FeedSettings } from '../feed/feed.ts';
+import type { Scenario } from '../feed/scenario.ts';
 import type { StoredEvent } from '../feed/stored-event.ts';
 import type { MeterTarget } from '../meter/meter.ts';
 import { declaredBodyLength, responseHeadLength } from '../meter/request-metering.ts';
@@ -331,10 +333,23 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
         },
         reset: (next, reason) => sendReset(socket, next, reason),
       },
-      () => socket.join([MEMBERS_ROOM, topic === null ? LIVE_ROOM : topicRoom(topic)]),
+      () => {
+        // The scenario may have changed while the backlog went out.
+        const { scenario } = feed.currentSettings;
+        if (topic !== null && !scenario.topics.includes(topic)) letGoOfStaleRoom(socket, topic, scenario);
+        else socket.join([MEMBERS_ROOM, topic === null ? LIVE_ROOM : topicRoom(topic)]);
+      },
     );
   });
 
+  /** Tells the sockets of a topic the scenario no longer has why they get nothing more, and lets them go. */
+  function letGoOfStaleRoom(socket: Socket, topic: string, scenario: Scenario): void {
+    const refusal = LabErrors.UNKNOWN_ROOM(
+      `the scenario is now ${scenario.id}, which has no topic ${JSON.stringify(topic)}; its topics: ${scenario.topics.join(', ')}`,
+    );
+    socket.emit('lab-error', { type: 'error', ...errorBody(refusal) });
+    socket.disconnect(true);
+  }
   /** A recovered socket's volatile events it missed while away, from its position in `auth` (a lab client sends one). */
   function announceVolatileMissed(socket: Socket): void {
     const auth = socket.handshake.auth as Record<string, unknown>;
@@ -403,11 +418,25 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
   // only give a reconnecting socket the packets that were broadcast (and so stored) while it was away.
   let unsubscribe: (() => void) | null = null;
   let stopOnEpoch: (() => void) | null = null;
+  let stopOnSettings: (() => void) | null = null;
   let lingering: ReturnType<typeof setTimeout> | null = null;
   const unsubscribeNow = (): void => {
     unsubscribe?.();
     stopOnEpoch?.();
-    unsubscribe = stopOnEpoch = null;
+    stopOnSettings?.();
+    unsubscribe = stopOnEpoch = stopOnSettings = null;
+  };
+  // A room whose topic the new scenario does not have would get nothing, silently: its sockets are told why
+  // (LAB_ERR_UNKNOWN_ROOM, as at the handshake) and let go; their clients' retries are refused the same way.
+  const closeRoomsNotIn = ({ scenario }: FeedSettings): void => {
+    for (const [room, ids] of [...feedSpace.adapter.rooms]) {
+      const topic = topicOfRooms([room]);
+      if (topic === null || scenario.topics.includes(topic)) continue;
+      for (const id of [...ids]) {
+        const socket = feedSpace.sockets.get(id);
+        if (socket) letGoOfStaleRoom(socket, topic, scenario);
+      }
+    }
   };
   feedSpace.adapter.on('create-room', (room: string) => {
     if (room !== MEMBERS_ROOM) return;
@@ -415,6 +444,7 @@ export async function socketIoTransport(app: FastifyInstance, context: Transport
     lingering = null;
     unsubscribe ??= feed.subscribe(broadcastEvent);
     stopOnEpoch ??= feed.onEpoch(() => sendReset(feedSpace.to(MEMBERS_ROOM), feed.newestSeq, 'foreign-epoch'));
+    stopOnSettings ??= feed.onSettings(closeRoomsNotIn);
   });
   feedSpace.adapter.on('delete-room', (room: string) => {
     if (room !== MEMBERS_ROOM) return;
