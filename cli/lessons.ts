@@ -13,13 +13,9 @@ import type { LabEndpoints } from '../lessons/measure-feed-run.ts';
 import { type LessonResult, runLesson } from '../lessons/run-lesson.ts';
 import { runCli, writeOutput } from '../load/cli-support.ts';
 import { readStatus } from '../load/lab-api.ts';
-import { buildApp } from '../server/app.ts';
-import { loadScenario } from '../server/feed/scenario.ts';
 import { LAB_CERTS_FOLDER } from '../server/tls/lab-certificate.ts';
-import { createSelfSignedCertificate } from '../server/tls/self-signed-certificate.ts';
 import { LESSONS_USAGE, type LessonsFlags, parseLessonsFlags } from './lessons-flags.ts';
 import { formatLessonsTable, lessonsJson } from './lessons-table.ts';
-import { nodeLessonDriver } from './node-lesson-driver.ts';
 
 interface OpenLab extends LabEndpoints {
   close(): Promise<void>;
@@ -31,6 +27,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${LESSONS_USAGE}\n`);
     return;
   }
+  // Imported once the flags are good: the lab, undici and Chromium's driver take seconds to load, a flag error none.
+  const { nodeLessonDriver } = await import('./node-lesson-driver.ts');
   const lab = await openLab(flags);
   const results: LessonResult[] = [];
   try {
@@ -64,6 +62,11 @@ async function main(): Promise<void> {
 /** A seeded lab of our own with a conditioner on free loopback ports, or the running one at --url. */
 async function openLab(flags: LessonsFlags): Promise<OpenLab> {
   if (flags.url === undefined) {
+    const [{ buildApp }, { loadScenario }, { createSelfSignedCertificate }] = await Promise.all([
+      import('../server/app.ts'),
+      import('../server/feed/scenario.ts'),
+      import('../server/tls/self-signed-certificate.ts'),
+    ]);
     // HTTPS ports too, for the HTTP/2 lessons (a certificate of the run's own, in memory).
     const certificate = createSelfSignedCertificate();
     const app = await buildApp({
