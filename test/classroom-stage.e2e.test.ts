@@ -291,6 +291,10 @@ describeInChromium('the classroom stage in Chromium', (executable) => {
             shared: document.querySelectorAll(
               '[data-control="scenario"], [data-control="pause"], [data-control="restart"]',
             ).length,
+            // The Socket.IO features: its own clients' room and chat, not the lab's broadcast and volatile settings.
+            ownSocketIo: document.querySelectorAll('[data-control="sio-room"], [data-control="sio-chat-text"]').length,
+            labSocketIo: document.querySelectorAll('[data-control="sio-broadcast"], [data-control="sio-volatile"]')
+              .length,
           };
         },
         [...TRANSPORT_NAMES],
@@ -306,6 +310,8 @@ describeInChromium('the classroom stage in Chromium', (executable) => {
       expect(seen.controls.length).toBeGreaterThan(TRANSPORT_NAMES.length);
       for (const c of seen.controls) expect(c.height, c.name).toBeGreaterThanOrEqual(44);
       expect(seen.shared).toBe(0);
+      expect(seen.ownSocketIo).toBe(2);
+      expect(seen.labSocketIo).toBe(0);
       await phone.screenshot({ path: join(ARTIFACTS, 'phone-390x844.png'), fullPage: true });
     } finally {
       await context.close();

@@ -1,6 +1,7 @@
 /**
  * The page on a phone (≤ 480 px wide): what the feed is doing, one compact
- * card per transport, this page's own client settings and the upstream box;
+ * card per transport, this page's own client settings, the upstream box and
+ * the Socket.IO features (its own client's rooms, chat, acks and volatile);
  * during a class round, its question and this phone's prediction first.
  * Controls of the shared feed show only on a page that may use them (the
  * teacher's, or any page when the lab needs no token), so a student never
@@ -17,6 +18,7 @@ import { ClassRoundPanel } from './class-round-panel.tsx';
 import { ClientSettingsFields } from './client-settings-fields.tsx';
 import { ControlsPanel } from './controls-panel.tsx';
 import { PhoneCard } from './phone-card.tsx';
+import { SocketIoFeaturesPanel } from './socket-io-features-panel.tsx';
 import { UpstreamBox } from './upstream-box.tsx';
 import './phone-view.css';
 
@@ -68,6 +70,7 @@ export function PhoneView({ config, setConfig, runner }: Props) {
         </section>
       )}
       <UpstreamBox />
+      <SocketIoFeaturesPanel lane={config.lane} hideRefused />
     </main>
   );
 }

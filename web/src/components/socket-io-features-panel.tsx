@@ -25,8 +25,12 @@ const BROADCAST_WORDS: Record<ChatBroadcast, string> = {
 /** One empty list: a selector must not return a new one on every read. */
 const NO_TOPICS: string[] = [];
 
-/** @param lane the page's Socket.IO lane: the panel's two clients use it too */
-export function SocketIoFeaturesPanel({ lane }: { lane: SocketIoLane }) {
+/**
+ * @param lane the page's Socket.IO lane: the panel's two clients use it too
+ * @param hideRefused the phone's way: the lab's settings are left out for a page that may not change them
+ *   (elsewhere they show, disabled, so a student sees what the teacher can switch)
+ */
+export function SocketIoFeaturesPanel({ lane, hideRefused = false }: { lane: SocketIoLane; hideRefused?: boolean }) {
   const control = useMemo(() => {
     const token = teacherToken(window.location.search);
     const id = `page-${Math.random().toString(36).slice(2, 10)}`;
@@ -101,38 +105,40 @@ export function SocketIoFeaturesPanel({ lane }: { lane: SocketIoLane }) {
           </dl>
         </fieldset>
 
-        <fieldset disabled={!canControl}>
-          <legend>Broadcast and volatile (lab settings)</legend>
-          <label>
-            <span className="field-label">A chat line goes to</span>
-            <select
-              data-control="sio-broadcast"
-              value={view.settings?.chatBroadcast ?? 'others'}
-              onChange={(e) => void control.changeSettings({ chatBroadcast: e.target.value as ChatBroadcast })}
-            >
-              {CHAT_BROADCASTS.map((mode) => (
-                <option key={mode} value={mode}>
-                  {BROADCAST_WORDS[mode]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="sio-check">
-            <input
-              type="checkbox"
-              data-control="sio-volatile"
-              checked={view.settings?.volatile ?? false}
-              onChange={(e) => void control.changeSettings({ volatile: e.target.checked })}
-            />
-            Volatile feed emits (dropped while a client's transport is not writable)
-          </label>
-          <dl className="sio-figures">
-            <dt>Dropped, counted by the lab</dt>
-            <dd data-figure="sio-dropped-lab">{fmt.count(view.droppedByLab)}</dd>
-            <dt>Dropped, announced to the clients</dt>
-            <dd data-figure="sio-dropped-clients">{fmt.count(view.droppedSeenByClients)}</dd>
-          </dl>
-        </fieldset>
+        {hideRefused && !canControl ? null : (
+          <fieldset disabled={!canControl}>
+            <legend>Broadcast and volatile (lab settings)</legend>
+            <label>
+              <span className="field-label">A chat line goes to</span>
+              <select
+                data-control="sio-broadcast"
+                value={view.settings?.chatBroadcast ?? 'others'}
+                onChange={(e) => void control.changeSettings({ chatBroadcast: e.target.value as ChatBroadcast })}
+              >
+                {CHAT_BROADCASTS.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {BROADCAST_WORDS[mode]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="sio-check">
+              <input
+                type="checkbox"
+                data-control="sio-volatile"
+                checked={view.settings?.volatile ?? false}
+                onChange={(e) => void control.changeSettings({ volatile: e.target.checked })}
+              />
+              Volatile feed emits (dropped while a client's transport is not writable)
+            </label>
+            <dl className="sio-figures">
+              <dt>Dropped, counted by the lab</dt>
+              <dd data-figure="sio-dropped-lab">{fmt.count(view.droppedByLab)}</dd>
+              <dt>Dropped, announced to the clients</dt>
+              <dd data-figure="sio-dropped-clients">{fmt.count(view.droppedSeenByClients)}</dd>
+            </dl>
+          </fieldset>
+        )}
 
         <fieldset disabled={!view.running}>
           <legend>Chat on /chat, with an ack</legend>
@@ -144,6 +150,7 @@ export function SocketIoFeaturesPanel({ lane }: { lane: SocketIoLane }) {
             }}
           >
             <input
+              type="text"
               aria-label="Chat line"
               data-control="sio-chat-text"
               maxLength={500}
