@@ -15,7 +15,6 @@ import type { TransportName } from '../protocol/feed-event.ts';
 import { bytesPerEvent, bytesPerRequest, median } from '../protocol/figures.ts';
 import type { MetricsSnapshot } from '../protocol/metrics.ts';
 import { socketIoTransportsOf } from '../protocol/socket-io-lanes.ts';
-import { buildApp } from '../server/app.ts';
 import { HINTS, isLabError } from '../server/errors.ts';
 import { loadScenario } from '../server/feed/scenario.ts';
 import { labCertificate } from '../server/tls/lab-certificate.ts';
@@ -54,6 +53,8 @@ async function openLab(flags: CompareFlags): Promise<Lab> {
   if (flags.url === undefined) {
     const scenario = loadScenario(flags.scenario);
     const certificate = overTls ? labCertificate({ cert: undefined, key: undefined }) : null;
+    // Imported only to start a lab of its own: the server's modules take half a second to load.
+    const { buildApp } = await import('../server/app.ts');
     const app = await buildApp({
       scenario,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),

@@ -3,7 +3,6 @@
  * cleanly on Ctrl-C / SIGTERM.
  */
 import { ensureDashboardBuilt, isStale } from '../web/build-dashboard.ts';
-import { buildApp } from './app.ts';
 import { HINTS, isLabError } from './errors.ts';
 import { loadScenario } from './feed/scenario.ts';
 import { lanBanner } from './lan-addresses.ts';
@@ -22,6 +21,8 @@ async function main(): Promise<void> {
   const webRoot = await dashboard();
   // LAN mode: anyone on the network can reach the lab, so steering it takes a secret the teacher holds.
   const teacherToken = flags.lan ? createTeacherToken() : null;
+  // Imported once the flags are good: the server's modules take half a second to load, a flag error none.
+  const { buildApp } = await import('./app.ts');
   const app = await buildApp({
     ...(flags.scenario !== undefined ? { scenario: loadScenario(flags.scenario) } : {}),
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
