@@ -29,8 +29,8 @@
 
 import { browserEnv } from '../../clients/client-env.ts';
 import { createFeedClient } from '../../clients/client-registry.ts';
-import type { FeedClient } from '../../clients/feed-client.ts';
 import { type ClockOffset, estimateClockOffset } from '../../clients/clock-offset.ts';
+import type { FeedClient } from '../../clients/feed-client.ts';
 import { fetchNotingInstance } from '../../clients/load-balancer-effect.ts';
 import type { Lesson } from '../../lessons/lesson.ts';
 import type { TransportName } from '../../protocol/feed-event.ts';
@@ -72,6 +72,7 @@ import { LimitDemoControl } from './limit-demo-control.ts';
 import { type LoadBalancerEffects, PageLoadBalancerEffects } from './load-balancer-effects.ts';
 import { theoryRttMs } from './network-caption.ts';
 import { NetworkControl } from './network-control.ts';
+import { NewestReading } from './newest-reading.ts';
 import {
   conditionsCaption,
   type PageSegment,
@@ -137,6 +138,7 @@ export class LabStore {
   private liveFeed: { epoch: string; seq: number } | null = null;
   private meterSource: EventSource | null = null;
   private meterLive = false;
+  private readonly newestReading = new NewestReading();
   private status: FeedStatus | null = null;
   private scenarios: ScenarioInfo[] = [];
   private controlError: ControlError | null = null;
@@ -566,13 +568,16 @@ export class LabStore {
       }
       if (snapshot.client !== undefined && snapshot.client !== this.clientId) return;
       this.meterLive = true;
-      this.liveFeed = { epoch: snapshot.epoch, seq: snapshot.seq };
-      for (const transport of TRANSPORTS) {
-        this.records[transport].meter = snapshot.transports[transport] ?? emptyTransportMetrics();
+      const newest = this.newestReading.accept(snapshot.t);
+      if (newest) {
+        this.liveFeed = { epoch: snapshot.epoch, seq: snapshot.seq };
+        for (const transport of TRANSPORTS) {
+          this.records[transport].meter = snapshot.transports[transport] ?? emptyTransportMetrics();
+        }
       }
       const segment = snapshot.segment;
       if (segment && segment.id !== this.labSegment?.id) this.beginLabSegment(segment, snapshot);
-      else this.meterHistory.add(this.now(), snapshot.transports);
+      else if (newest) this.meterHistory.add(this.now(), snapshot.transports);
     });
     source.addEventListener('zero', (message: MessageEvent<string>) => {
       if (source !== this.meterSource) return;
@@ -584,6 +589,9 @@ export class LabStore {
       }
       // Only for the lab's segment under way, and only while the page's own segment is that one.
       if (zero.segment !== this.labSegment?.id || this.segment?.reason === 'page') return;
+      // Read after every snapshot before it on this stream: it is the transport's newest reading too, or the
+      // segment would count from a zero ahead of its meter (negative figures) until the next snapshot.
+      this.records[zero.transport].meter = zero.metrics;
       this.records[zero.transport].moveZero(zero.metrics);
       this.meterHistory.moveSegmentZero(zero.transport, zero.metrics);
     });
@@ -622,7 +630,10 @@ export class LabStore {
     }
     const meters = reading?.transports ?? mapTransports((t) => this.records[t].meter);
     const feed = reading ? { epoch: reading.epoch, seq: reading.seq } : this.liveFeed;
-    if (reading) for (const t of TRANSPORTS) this.records[t].meter = reading.transports[t];
+    if (reading) {
+      this.newestReading.acceptOwn(reading.t);
+      for (const t of TRANSPORTS) this.records[t].meter = reading.transports[t];
+    }
     this.beginSegment('page', label, feed, meters);
     apply();
     this.tick(true);
