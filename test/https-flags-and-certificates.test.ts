@@ -7,8 +7,8 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import tls from 'node:tls';
 import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStartFlags } from '../server/start-flags.ts';
 import { labCertificate } from '../server/tls/lab-certificate.ts';

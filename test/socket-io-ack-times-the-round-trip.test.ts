@@ -11,7 +11,7 @@ import { nodeEnv } from '../clients/node-env.ts';
 import { SocketIoClient } from '../clients/socket-io-client.ts';
 import { ackRoundTrip } from '../protocol/figures.ts';
 import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { answerBody, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
 const clients: SocketIoClient[] = [];
@@ -26,28 +26,18 @@ afterAll(async () => {
   await lab.close();
 });
 
-async function exchange(raw: RawSocket, request: string): Promise<string> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return own.subarray(sizes.head, sizes.head + sizes.body).toString('utf8');
-}
-
 describe('an acknowledged publish on the wire', () => {
   it('the event comes first, then 43/feed,<id>[{"type":"ack","epoch","seq"}] naming it', async () => {
     const raw = await rawConnect(lab.port);
     const query = 'EIO=4&transport=polling&client=raw-ack';
-    const open = await exchange(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const open = await answerBody(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
     const post = (body: string) =>
-      exchange(
+      answerBody(
         raw,
         `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
-    const get = () => exchange(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const get = () => answerBody(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     await post('40/feed,');
     await get(); // the connect answer and hello
     await sleep(50);

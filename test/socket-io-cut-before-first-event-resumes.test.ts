@@ -11,7 +11,7 @@ import { createFeedClient } from '../clients/client-registry.ts';
 import type { FeedClient } from '../clients/feed-client.ts';
 import { positionInSessionId } from '../protocol/socket-io-session-id.ts';
 import { publishMany, type RunningLab, startLab, waitFor } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { answerBody, type RawSocket, rawConnect } from './support/raw-socket.ts';
 import { startTripwireProxy, type TripwireProxy } from './support/tripwire-proxy.ts';
 
 let lab: RunningLab;
@@ -26,23 +26,12 @@ afterEach(async () => {
   await lab.close();
 });
 
-/** Sends one request on the raw socket and returns that response's body. */
-async function exchange(raw: RawSocket, request: string): Promise<string> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return own.subarray(sizes.head, sizes.head + sizes.body).toString('utf8');
-}
-
 const get = (query: string): string => `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
 const post = (query: string, body: string): string =>
   `POST /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 async function handshake(raw: RawSocket, query: string): Promise<string> {
-  const open = await exchange(raw, get(query));
+  const open = await answerBody(raw, get(query));
   return (JSON.parse(open.slice(1)) as { sid: string }).sid;
 }
 
@@ -73,8 +62,8 @@ describe('the open packet names where "from now" began', () => {
     const sid = await handshake(second, query);
     expect(positionInSessionId(sid)).toEqual({ epoch: lab.app.feed.epoch, since: 8 });
     const auth = JSON.stringify({ since: start?.since, epoch: start?.epoch });
-    expect(await exchange(second, post(`${query}&sid=${sid}`, `40/feed,${auth}`))).toBe('ok');
-    const answer = await exchange(second, get(`${query}&sid=${sid}`));
+    expect(await answerBody(second, post(`${query}&sid=${sid}`, `40/feed,${auth}`))).toBe('ok');
+    const answer = await answerBody(second, get(`${query}&sid=${sid}`));
     const packets = answer.split('\x1e');
     expect(packets[0]).toMatch(/^40\/feed,\{"sid":/);
     expect(packets[1]).toContain(`{"type":"hello","epoch":"${lab.app.feed.epoch}","next":3}`);

@@ -16,7 +16,7 @@ import type { TransportMetrics } from '../protocol/metrics.ts';
 import { socketIoPollingFramingPerEvent, webSocketFrameHeaderBytes } from '../web/src/theory.ts';
 import { SOCKET_IO_ENVELOPE_BYTES, socketIo } from '../web/src/transports/socket-io.ts';
 import type { PredictionContext } from '../web/src/transports/web-transport.ts';
-import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { clientMetrics, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 
 let lab: RunningLab;
 const clients: FeedClient[] = [];
@@ -30,14 +30,8 @@ afterAll(async () => {
   await lab.close();
 });
 
-async function metricsOf(client: string): Promise<TransportMetrics> {
-  const body = (await (await fetch(`${lab.url}/api/metrics?client=${client}`)).json()) as {
-    transports: Record<string, TransportMetrics>;
-  };
-  const metrics = body.transports['socket-io'];
-  if (!metrics) throw new Error('no socket-io metrics');
-  return metrics;
-}
+/** The lab's Socket.IO meter for one client id. */
+const metricsOf = (client: string): Promise<TransportMetrics> => clientMetrics(lab.url, client, 'socket-io');
 
 /** The page's framing row for the measured window, as its column computes it. */
 function predictedFraming(window: TransportMetrics, engineTransport: 'polling' | 'websocket', rate: number): number {

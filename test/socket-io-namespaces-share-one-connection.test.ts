@@ -13,8 +13,8 @@ import { SocketIoClient } from '../clients/socket-io-client.ts';
 import type { TransportMetrics } from '../protocol/metrics.ts';
 import type { ChatMessage } from '../protocol/socket-io-features.ts';
 import { type CountingProxy, startCountingProxy } from './support/counting-proxy.ts';
-import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { clientMetrics, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { answerBody, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
 const clients: FeedClient[] = [];
@@ -35,36 +35,20 @@ afterAll(async () => {
   await lab.close();
 });
 
-async function metricsOf(client: string): Promise<TransportMetrics> {
-  const body = (await (await fetch(`${lab.url}/api/metrics?client=${client}`)).json()) as {
-    transports: Record<string, TransportMetrics>;
-  };
-  const metrics = body.transports['socket-io'];
-  if (!metrics) throw new Error('no socket-io metrics');
-  return metrics;
-}
-
-async function exchange(raw: RawSocket, request: string): Promise<string> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return own.subarray(sizes.head, sizes.head + sizes.body).toString('utf8');
-}
+/** The lab's Socket.IO meter for one client id. */
+const metricsOf = (client: string): Promise<TransportMetrics> => clientMetrics(lab.url, client, 'socket-io');
 
 describe('two namespaces on one Engine.IO session, byte for byte', () => {
   it('40/feed, and 40/chat, on one sid; a chat message and its ack; the message itself is payload', async () => {
     const raw = await rawConnect(lab.port);
     const query = 'EIO=4&transport=polling&client=raw-chat';
-    const get = () => exchange(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const get = () => answerBody(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     const post = (body: string) =>
-      exchange(
+      answerBody(
         raw,
         `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
-    const open = await exchange(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const open = await answerBody(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
     // Two namespace connects in one POST, separated by \x1e: one session, two sockets.
     expect(await post('40/feed,\x1e40/chat,')).toBe('ok');

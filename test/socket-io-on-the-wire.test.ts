@@ -14,8 +14,8 @@ import { nodeEnv } from '../clients/node-env.ts';
 import type { SocketIoClient } from '../clients/socket-io-client.ts';
 import type { TransportMetrics } from '../protocol/metrics.ts';
 import { type CountingProxy, startCountingProxy } from './support/counting-proxy.ts';
-import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { clientMetrics, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { exchange, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
 const clients: FeedClient[] = [];
@@ -30,28 +30,8 @@ afterAll(async () => {
   await lab.close();
 });
 
-/** Sends one request on the raw socket and returns that response's head and body. */
-async function exchange(raw: RawSocket, request: string): Promise<{ head: string; body: string }> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return {
-    head: own.subarray(0, sizes.head).toString('latin1'),
-    body: own.subarray(sizes.head, sizes.head + sizes.body).toString('utf8'),
-  };
-}
-
-async function metricsOf(client: string): Promise<TransportMetrics> {
-  const body = (await (await fetch(`${lab.url}/api/metrics?client=${client}`)).json()) as {
-    transports: Record<string, TransportMetrics>;
-  };
-  const metrics = body.transports['socket-io'];
-  if (!metrics) throw new Error('no socket-io metrics');
-  return metrics;
-}
+/** The lab's Socket.IO meter for one client id. */
+const metricsOf = (client: string): Promise<TransportMetrics> => clientMetrics(lab.url, client, 'socket-io');
 
 describe('Socket.IO over polling, byte for byte', () => {
   it('open packet, 40/feed, and its answer, an event inside 42/feed,["feed",…], each byte in its place on the meter', async () => {

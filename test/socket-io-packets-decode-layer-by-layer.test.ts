@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePollingBody, decodeWebSocketFrame } from '../web/src/socket-io-packet-decode.ts';
 import { type RunningLab, sleep, startLab } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { answerBytes, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
 beforeAll(async () => {
@@ -18,17 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await lab.close();
 });
-
-/** One request on the raw socket; the answer's body as the bytes that came. */
-async function body(raw: RawSocket, request: string): Promise<Buffer> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return own.subarray(sizes.head, sizes.head + sizes.body);
-}
 
 /** A client's masked text frame, as engine.io-client sends one. */
 function maskedTextFrame(text: string): Buffer {
@@ -43,16 +32,16 @@ describe('decoding Socket.IO from a real lab', () => {
     const query = 'EIO=4&transport=polling&client=decode-poll';
     const get = (sid?: string) =>
       `GET /socket.io/?${query}${sid ? `&sid=${sid}` : ''} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
-    const open = decodePollingBody(await body(raw, get()));
+    const open = decodePollingBody(await answerBytes(raw, get()));
     expect(open.separators).toBe(0);
     expect(open.packets[0]?.typeName).toBe('open');
     const sid = (JSON.parse(open.packets[0]?.data ?? '{}') as { sid: string }).sid;
-    await body(
+    await answerBytes(
       raw,
       `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 8\r\n\r\n40/feed,`,
     );
 
-    const joinedBytes = await body(raw, get(sid));
+    const joinedBytes = await answerBytes(raw, get(sid));
     const joined = decodePollingBody(joinedBytes);
     expect(joined.separators).toBe(joinedBytes.filter((b) => b === 0x1e).length);
     expect(joined.separators).toBeGreaterThanOrEqual(1);
@@ -66,7 +55,7 @@ describe('decoding Socket.IO from a real lab', () => {
     expect(joined.packets.reduce((n, p) => n + p.bytes, 0) + joined.separators).toBe(joinedBytes.length);
 
     const stored = lab.app.feed.publish({ topic: 'test', data: { price: 101.25, name: 'Zoë' } });
-    const eventBytes = await body(raw, get(sid));
+    const eventBytes = await answerBytes(raw, get(sid));
     const event = decodePollingBody(eventBytes);
     const packet = event.packets[0];
     expect(packet?.type).toBe('4');
@@ -84,20 +73,22 @@ describe('decoding Socket.IO from a real lab', () => {
     const poll = await rawConnect(lab.port);
     const query = 'EIO=4&transport=polling&client=decode-ws';
     const get = (sid: string) => `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
-    const open = decodePollingBody(await body(poll, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+    const open = decodePollingBody(
+      await answerBytes(poll, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`),
+    );
     const sid = (JSON.parse(open.packets[0]?.data ?? '{}') as { sid: string }).sid;
-    await body(
+    await answerBytes(
       poll,
       `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 8\r\n\r\n40/feed,`,
     );
-    await body(poll, get(sid));
+    await answerBytes(poll, get(sid));
     const ws = await rawConnect(lab.port);
     ws.send(
       `GET /socket.io/?EIO=4&transport=websocket&sid=${sid}&client=decode-ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
     );
     const head = await ws.until((bytes) => bytes.indexOf('\r\n\r\n') > 0);
     const afterHead = head.indexOf('\r\n\r\n') + 4;
-    const pending = body(poll, get(sid));
+    const pending = answerBytes(poll, get(sid));
     await sleep(50);
     ws.send(maskedTextFrame('2probe'));
     const probed = await ws.until((bytes) => bytes.length >= afterHead + 8);

@@ -11,8 +11,8 @@ import type { FeedClient, FeedClientOptions } from '../clients/feed-client.ts';
 import { nodeEnv } from '../clients/node-env.ts';
 import type { TransportMetrics } from '../protocol/metrics.ts';
 import type { StoredEvent } from '../server/feed/stored-event.ts';
-import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { clientMetrics, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { answerBody, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
 const clients: FeedClient[] = [];
@@ -29,14 +29,8 @@ afterAll(async () => {
   await lab.close();
 });
 
-async function metricsOf(client: string): Promise<TransportMetrics> {
-  const body = (await (await fetch(`${lab.url}/api/metrics?client=${client}`)).json()) as {
-    transports: Record<string, TransportMetrics>;
-  };
-  const metrics = body.transports['socket-io'];
-  if (!metrics) throw new Error('no socket-io metrics');
-  return metrics;
-}
+/** The lab's Socket.IO meter for one client id. */
+const metricsOf = (client: string): Promise<TransportMetrics> => clientMetrics(lab.url, client, 'socket-io');
 
 /** Publishes `rounds` events of every topic in turn. */
 function publishEveryTopic(rounds: number): StoredEvent[] {
@@ -63,16 +57,6 @@ function follow(clientId: string, extra: Partial<FeedClientOptions> = {}) {
   return { client, seqs };
 }
 
-async function exchange(raw: RawSocket, request: string): Promise<string> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return own.subarray(sizes.head, sizes.head + sizes.body).toString('utf8');
-}
-
 /** A raw polling session joined to `/feed` with this connect packet; returns a function that polls once. */
 async function rawSession(
   client: string,
@@ -80,14 +64,14 @@ async function rawSession(
 ): Promise<{ poll: () => Promise<string>; close: () => void }> {
   const raw = await rawConnect(lab.port);
   const query = `EIO=4&transport=polling&client=${client}`;
-  const open = await exchange(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  const open = await answerBody(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
   const body = Buffer.from(connect);
-  await exchange(
+  await answerBody(
     raw,
     `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: ${body.length}\r\n\r\n${connect}`,
   );
-  const poll = () => exchange(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  const poll = () => answerBody(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   return { poll, close: () => raw.close() };
 }
 

@@ -16,7 +16,7 @@ import type { SocketIoSettingsReading } from '../protocol/socket-io-features.ts'
 import type { StoredEvent } from '../server/feed/stored-event.ts';
 import { startCountingProxy } from './support/counting-proxy.ts';
 import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
-import { completeResponse, type RawSocket, rawConnect } from './support/raw-socket.ts';
+import { answerBody, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
 const clients: SocketIoClient[] = [];
@@ -44,16 +44,6 @@ async function droppedFor(client: string): Promise<number> {
   return reading.volatileDropped;
 }
 
-async function exchange(raw: RawSocket, request: string): Promise<string> {
-  const start = raw.received().length;
-  raw.send(request);
-  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
-  const own = bytes.subarray(start);
-  const sizes = completeResponse(own);
-  if (!sizes) throw new Error('no complete response');
-  return own.subarray(sizes.head, sizes.head + sizes.body).toString('utf8');
-}
-
 function publish(count: number): StoredEvent[] {
   return Array.from({ length: count }, (_, i) => lab.app.feed.publish({ topic: 'ticker.ACME', data: { i } }));
 }
@@ -62,10 +52,10 @@ describe('volatile emits over raw polling', () => {
   it('events published while no GET waits are dropped, counted, and announced just before the next event', async () => {
     const raw = await rawConnect(lab.port);
     const query = 'EIO=4&transport=polling&client=raw-volatile';
-    const open = await exchange(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const open = await answerBody(raw, `GET /socket.io/?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
     const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
-    const get = () => exchange(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-    await exchange(
+    const get = () => answerBody(raw, `GET /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await answerBody(
       raw,
       `POST /socket.io/?${query}&sid=${sid} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: 8\r\n\r\n40/feed,`,
     );

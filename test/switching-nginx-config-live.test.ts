@@ -22,7 +22,7 @@ import { type NginxProcess, startNginx } from '../cluster/nginx-process.ts';
 import { type RedisServerProcess, startRedisServer } from '../cluster/redis-server-process.ts';
 import type { TransportName } from '../protocol/feed-event.ts';
 import type { FeedStatus } from '../protocol/lab-status.ts';
-import { loadBalancerChannel, type LoadBalancerState } from '../protocol/load-balancer.ts';
+import { type LoadBalancerState, loadBalancerChannel } from '../protocol/load-balancer.ts';
 import { type RunningLab, sleep, startLab } from './support/lab-server.ts';
 import { headEnd, type RawSocket, rawConnect } from './support/raw-socket.ts';
 import { describeWithServices } from './support/services.ts';

@@ -16,7 +16,7 @@ import { byteTotal, type TransportMetrics } from '../protocol/metrics.ts';
 import { TRANSPORT_RECORDS } from '../protocol/transport-records.ts';
 import { createSelfSignedCertificate } from '../server/tls/self-signed-certificate.ts';
 import { startCountingProxy } from './support/counting-proxy.ts';
-import { publishMany, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { clientMetrics, publishMany, type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 import { nodeClientSpeaksH2 } from './support/node-speaks-h2.ts';
 import { h2Get, tappedH2Session } from './support/tapped-tls-client.ts';
 
@@ -37,11 +37,8 @@ afterAll(async () => {
   await lab.close();
 });
 
-async function metricsOf(client: string, transport: TransportName): Promise<TransportMetrics> {
-  const response = await fetch(`${lab.url}/api/metrics?client=${client}`);
-  const body = (await response.json()) as { transports: Record<TransportName, TransportMetrics> };
-  return body.transports[transport];
-}
+const metricsOf = (client: string, transport: TransportName): Promise<TransportMetrics> =>
+  clientMetrics(lab.url, client, transport);
 
 /** A TLS 1.3 alert record: 5 B record header, 2 B alert, 1 B inner content type, 16 B AEAD tag. */
 const CLOSE_NOTIFY_BYTES = 24;

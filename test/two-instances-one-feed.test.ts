@@ -8,10 +8,10 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { type RedisServerProcess, startRedisServer } from '../cluster/redis-server-process.ts';
-import { RedisFeed } from '../server/feed/redis-feed.ts';
 import type { ControlMessage } from '../protocol/feed-event.ts';
-import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
+import { RedisFeed } from '../server/feed/redis-feed.ts';
 import { watchFeed } from './support/feed-watcher.ts';
+import { type RunningLab, sleep, startLab, waitFor } from './support/lab-server.ts';
 import { describeWithServices } from './support/services.ts';
 
 vi.setConfig({ testTimeout: 20_000 });

@@ -5,9 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MetricsSnapshot, TransportMetrics } from '../protocol/metrics.ts';
+import type { TransportName } from '../protocol/feed-event.ts';
+import type { TransportMetrics } from '../protocol/metrics.ts';
 import type { StoredEvent } from '../server/feed/stored-event.ts';
-import { type RunningLab, startLab, waitFor } from './support/lab-server.ts';
+import { clientMetrics, type RunningLab, startLab, waitFor } from './support/lab-server.ts';
 import { completeResponse, headEnd, rawConnect } from './support/raw-socket.ts';
 
 let lab: RunningLab;
@@ -18,10 +19,8 @@ afterEach(async () => {
   await lab.close();
 });
 
-async function metricsOf(client: string, transport: keyof MetricsSnapshot['transports']): Promise<TransportMetrics> {
-  const snapshot = (await (await fetch(`${lab.url}/api/metrics?client=${client}`)).json()) as MetricsSnapshot;
-  return snapshot.transports[transport];
-}
+const metricsOf = (client: string, transport: TransportName): Promise<TransportMetrics> =>
+  clientMetrics(lab.url, client, transport);
 
 /** Publishes events until one serializes to exactly `size` bytes (`t`'s digits vary); returns all it published. */
 function publishOfSize(size: number): StoredEvent[] {

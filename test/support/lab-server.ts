@@ -3,6 +3,8 @@
  * The feed does not publish by itself unless asked, so tests decide what flows.
  */
 import type { FastifyInstance } from 'fastify';
+import type { TransportName } from '../../protocol/feed-event.ts';
+import type { MetricsSnapshot, TransportMetrics } from '../../protocol/metrics.ts';
 import { buildApp } from '../../server/app.ts';
 import type { LabOptions } from '../../server/lab-options.ts';
 
@@ -40,3 +42,13 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, what =
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the lab's meter counted for one client id on one transport (`GET /api/metrics?client=ID`). */
+export async function clientMetrics(
+  labUrl: string,
+  client: string,
+  transport: TransportName,
+): Promise<TransportMetrics> {
+  const snapshot = (await (await fetch(`${labUrl}/api/metrics?client=${client}`)).json()) as MetricsSnapshot;
+  return snapshot.transports[transport];
+}

@@ -71,3 +71,30 @@ export function completeResponse(bytes: Buffer): { head: number; body: number } 
   const body = Number(match[1]);
   return bytes.length >= end + body ? { head: end, body } : null;
 }
+
+/** Sends one request and waits for its whole response (it must carry Content-Length): head and body, as bytes. */
+async function responseTo(raw: RawSocket, request: string): Promise<{ head: Buffer; body: Buffer }> {
+  const start = raw.received().length;
+  raw.send(request);
+  const bytes = await raw.until((all) => completeResponse(all.subarray(start)) !== null);
+  const own = bytes.subarray(start);
+  const sizes = completeResponse(own);
+  if (!sizes) throw new Error('no complete response');
+  return { head: own.subarray(0, sizes.head), body: own.subarray(sizes.head, sizes.head + sizes.body) };
+}
+
+/** One request on the raw socket: the response's head (latin1, as on the wire) and body (UTF-8). */
+export async function exchange(raw: RawSocket, request: string): Promise<{ head: string; body: string }> {
+  const { head, body } = await responseTo(raw, request);
+  return { head: head.toString('latin1'), body: body.toString('utf8') };
+}
+
+/** One request on the raw socket: the response's body as UTF-8 text (a polling answer, a POST's `ok`). */
+export async function answerBody(raw: RawSocket, request: string): Promise<string> {
+  return (await responseTo(raw, request)).body.toString('utf8');
+}
+
+/** One request on the raw socket: the response's body as the bytes that came. */
+export async function answerBytes(raw: RawSocket, request: string): Promise<Buffer> {
+  return (await responseTo(raw, request)).body;
+}
